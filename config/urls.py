@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "经络速通运营后台"
+admin.site.site_title = "经络速通运营后台"
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("onboarding/", include("onboarding.urls")),
+    path("shipments/", include("shipments.urls")),
+    path("billing/", include("billing.urls")),
+    path("diagnostics/", include("diagnostics.urls")),
+    path("", include("core.urls")),
+]

@@ -1,0 +1,28 @@
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.mixins import seller_required
+
+from .health import health_report
+
+
+@require_GET
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return render(request, "core/home.html")
+
+
+@seller_required
+@require_GET
+def dashboard(request):
+    return render(request, "core/dashboard.html", {"seller": request.user.seller})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, report = health_report()
+    return JsonResponse(report, status=200 if healthy else 503)
