@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import connection
 
+from config.celery import app as celery_app
+
 PROBE_TIMEOUT_SECONDS = 1.0
 
 
@@ -59,11 +61,9 @@ def _storage() -> dict:
 
 
 def _celery() -> dict:
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
+    with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=PROBE_TIMEOUT_SECONDS)
-        replies = app.control.ping(timeout=PROBE_TIMEOUT_SECONDS, limit=1, connection=conn)
+        replies = celery_app.control.ping(timeout=PROBE_TIMEOUT_SECONDS, limit=1, connection=conn)
     if not replies:
         raise RuntimeError("no Celery worker answered")
     return {"workers": sorted(name for reply in replies for name in reply)}

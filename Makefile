@@ -1,0 +1,74 @@
+# Jingluo Express back office. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PYTHON
+
+WEB_PORT ?= 8000
+# The one makemessages invocation; tests/core/test_catalogues.py runs the same.
+MAKEMESSAGES_ARGS := -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static --ignore=tests --ignore=bench --ignore=scripts
+export WEB_PORT
+
+.PHONY: help run test lint format worker beat bench system services setup venv messages translations
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
+
+system: ## Install missing Debian packages (PostgreSQL, Redis, Tesseract chi_sim, gettext, fonts)
+	@scripts/system-deps.sh
+
+$(BIN)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: system $(BIN)/.installed ## Create .venv and install requirements.txt
+
+services: system ## Start PostgreSQL and Redis when they are not running
+	@scripts/services.sh
+
+translations: venv ## Extract new strings into both catalogues (then translate them in locale/)
+	@$(PY) manage.py makemessages $(MAKEMESSAGES_ARGS)
+
+messages: venv ## Compile the translation catalogues
+	@$(PY) manage.py compilemessages --ignore=$(VENV) -v 0
+
+setup: venv services messages ## Everything `run` needs: database created and migrated, static collected
+	@$(PY) scripts/ensure_database.py
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py collectstatic --noinput -v 0
+
+run: setup ## Set up, seed demo data, then serve web + Celery worker + beat (Ctrl-C stops all)
+	@$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Portal:      http://127.0.0.1:$(WEB_PORT)/"
+	@echo "  Admin:       http://127.0.0.1:$(WEB_PORT)/$${DJANGO_ADMIN_URL:-admin/}"
+	@echo "  Health:      http://127.0.0.1:$(WEB_PORT)/healthz"
+	@echo ""
+	@$(BIN)/honcho -f Procfile start
+
+test: venv services messages ## Lint, check migrations, run the whole test suite
+	@$(MAKE) --no-print-directory lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: venv ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: venv services ## Run only a Celery worker (queues default and ocr), e.g. on another host
+	$(BIN)/celery -A config worker --loglevel INFO --queues $${CELERY_WORKER_QUEUES:-default,ocr} --hostname jingluo@%h
+
+beat: venv services ## Run only Celery beat (one per deployment)
+	$(BIN)/celery -A config beat --loglevel INFO --schedule var/celerybeat-schedule
+
+bench: setup ## Run the benchmarks under bench/ and print their figures
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

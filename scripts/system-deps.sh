@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the portal needs, only those that are missing.
+# Needs root (or sudo) the first time; does nothing once everything is there.
+set -euo pipefail
+
+PACKAGES=(
+  postgresql            # the database
+  redis-server          # Celery broker, cache
+  tesseract-ocr         # OCR engine
+  tesseract-ocr-chi-sim # Simplified Chinese data
+  tesseract-ocr-eng     # English data (chi_sim+eng)
+  poppler-utils         # pdftoppm: rasterises PDF scans for OCR
+  gettext               # msgfmt: compiles the translation catalogues
+  fonts-noto-cjk        # Chinese glyphs in generated PDFs and screenshots
+)
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  installed "$package" || missing+=("$package")
+done
+# `python3 -m venv` needs ensurepip, which Debian ships separately.
+if ! "${PYTHON:-python3}" -c "import ensurepip" 2>/dev/null; then
+  missing+=(python3-venv)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing missing system packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "error: these packages are missing and this is not root: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

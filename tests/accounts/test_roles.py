@@ -1,0 +1,86 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import IntegrityError
+
+from accounts.models import User
+
+from .factories import SellerFactory, SellerUserFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = f"/{settings.ADMIN_URL}"
+
+
+def _permissions(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+
+
+def test_staff_groups_are_created_by_migration_with_their_permissions():
+    assert _permissions("Operations") == {
+        "accounts.view_seller",
+        "accounts.change_seller",
+        "accounts.view_user",
+        "onboarding.view_document",
+        "onboarding.view_documentaccess",
+    }
+    assert _permissions("Finance") == {"accounts.view_seller"}
+
+
+def test_admin_is_branded_and_accepts_an_operations_user(client, ops_user):
+    client.force_login(ops_user)
+
+    index = client.get(ADMIN)
+    assert index.status_code == 200
+    assert "经络速通运营后台" in index.content.decode()
+    assert client.get(f"{ADMIN}accounts/seller/").status_code == 200
+    assert client.get(f"{ADMIN}onboarding/document/").status_code == 200
+
+
+def test_finance_sees_sellers_but_not_documents(client, finance_user):
+    client.force_login(finance_user)
+
+    assert client.get(f"{ADMIN}accounts/seller/").status_code == 200
+    assert client.get(f"{ADMIN}onboarding/document/").status_code == 403
+
+
+def test_a_seller_never_gets_into_the_admin(client, seller_user):
+    client.force_login(seller_user)
+
+    response = client.get(ADMIN)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{ADMIN}login/")
+
+
+def test_staff_are_sent_from_seller_pages_to_the_admin(client, ops_user):
+    client.force_login(ops_user)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+
+
+def test_a_seller_has_one_owner_and_staff_never_belong_to_a_seller():
+    owner = SellerUserFactory()
+    member = SellerUserFactory(seller=owner.seller, seller_role=User.SellerRole.MEMBER)
+    assert member.seller == owner.seller
+
+    with pytest.raises(IntegrityError):
+        SellerUserFactory(seller=owner.seller, seller_role=User.SellerRole.OWNER)
+
+
+def test_a_staff_user_cannot_be_attached_to_a_seller():
+    with pytest.raises(IntegrityError):
+        User.objects.create_user(
+            email="mixed@jingluo.local",
+            password="x-long-password-1",
+            is_staff=True,
+            seller=SellerFactory(),
+            seller_role=User.SellerRole.OWNER,
+        )

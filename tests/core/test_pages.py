@@ -1,0 +1,43 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bootstrap_comes_from_our_own_static_files_not_a_cdn(client):
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert "/static/vendor/bootstrap/bootstrap.min.css" in html
+    assert "/static/vendor/bootstrap/bootstrap.bundle.min.js" in html
+    assert "cdn" not in html.lower()
+    assert "https://" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("shipments:index", "尚未开放"),
+        ("billing:index", "尚未开放"),
+        ("diagnostics:index", "尚未开放"),
+    ],
+)
+def test_pages_not_built_yet_say_so(seller_client, url, says):
+    response = seller_client.get(reverse(url))
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+
+
+def test_navigation_links_every_seller_area(seller_client):
+    html = seller_client.get(reverse("core:dashboard")).content.decode()
+
+    for name in ("core:dashboard", "onboarding:index", "shipments:index", "billing:index"):
+        assert f'href="{reverse(name)}"' in html
+    assert f'href="{reverse("diagnostics:index")}"' in html
+
+
+def test_home_sends_a_signed_in_seller_to_the_dashboard(seller_client):
+    response = seller_client.get(reverse("core:home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:dashboard")

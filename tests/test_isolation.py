@@ -1,0 +1,104 @@
+"""The isolation sweep: every seller URL, walked from the URL configuration itself.
+
+Anonymous visitors are sent to login; a seller asking for another seller's object gets
+404; staff are kept out of seller pages. A new seller URL that takes an object id must
+be added to OBJECT_URLS, or this sweep fails and says so.
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.onboarding.factories import upload_document
+
+pytestmark = pytest.mark.django_db
+
+SELLER_NAMESPACES = {"core", "onboarding", "shipments", "billing", "diagnostics"}
+PUBLIC = {"core:home", "core:healthz"}
+
+# URL name → function(owner user) returning the kwargs of an object that user's seller owns.
+OBJECT_URLS = {
+    "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
+}
+
+
+def _seller_url_names() -> list[tuple[str, list[str]]]:
+    names = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name and namespace in SELLER_NAMESPACES:
+                full = f"{namespace}:{entry.name}"
+                if full not in PUBLIC:
+                    names.append((full, list(entry.pattern.converters)))
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+SELLER_URLS = _seller_url_names()
+
+
+def test_the_sweep_sees_every_seller_area():
+    names = {name for name, _ in SELLER_URLS}
+    assert {"core:dashboard", "onboarding:index", "shipments:index", "billing:index"} <= names
+    assert "diagnostics:index" in names
+    missing = [name for name, params in SELLER_URLS if params and name not in OBJECT_URLS]
+    assert missing == [], f"add these object URLs to OBJECT_URLS: {missing}"
+
+
+def _url(name, params, owner):
+    return reverse(name, kwargs=OBJECT_URLS[name](owner) if params else None)
+
+
+@pytest.mark.parametrize(("name", "params"), SELLER_URLS, ids=[n for n, _ in SELLER_URLS])
+def test_anonymous_visitors_are_sent_to_login(client, seller_user, name, params):
+    url = _url(name, params, seller_user)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{reverse('accounts:login')}?next=")
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(n, p) for n, p in SELLER_URLS if p],
+    ids=[n for n, p in SELLER_URLS if p],
+)
+def test_a_seller_cannot_open_another_sellers_objects(
+    client, seller_user, other_seller_user, name, params
+):
+    url = _url(name, params, seller_user)
+    client.force_login(seller_user)
+    assert client.get(url).status_code == 200
+
+    client.force_login(other_seller_user)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(n, p) for n, p in SELLER_URLS if not p],
+    ids=[n for n, p in SELLER_URLS if not p],
+)
+def test_staff_are_kept_out_of_seller_pages(client, ops_user, name, params):
+    client.force_login(ops_user)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/{settings.ADMIN_URL}"
+
+
+def test_a_seller_page_shows_only_the_sellers_own_documents(client, seller_user, other_seller_user):
+    upload_document(user=seller_user, name="mine.jpg")
+    upload_document(user=other_seller_user, name="theirs.jpg")
+    client.force_login(seller_user)
+
+    html = client.get(reverse("onboarding:index")).content.decode()
+
+    assert "mine.jpg" in html
+    assert "theirs.jpg" not in html
