@@ -224,4 +224,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own loggers go to the root handler once, not twice.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
