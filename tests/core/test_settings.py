@@ -70,3 +70,16 @@ def test_local_documents_have_no_public_url(settings):
     assert storage["OPTIONS"]["base_url"] is None
     assert not str(settings.MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
     assert "var" in Path(storages["default"].location).parts
+
+
+def test_collectstatic_builds_the_hashed_manifest(tmp_path):
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        env={**PRODUCTION_ENV, "DJANGO_STATIC_ROOT": str(tmp_path)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest
+    assert "css/portal.css" in manifest
