@@ -36,8 +36,10 @@ def test_every_page_offers_the_switcher(client):
     html = client.get(reverse("accounts:login")).content.decode()
 
     assert 'id="language-switcher"' in html
-    assert 'value="en"' in html
-    assert 'value="zh-hans"' in html
+    assert 'value="en" lang="en"' in html
+    assert 'value="zh-hans" lang="zh-hans"' in html
+    assert ">English</button>" in html
+    assert ">简体中文</button>" in html
 
 
 def test_time_zone_is_shanghai(settings):
