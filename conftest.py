@@ -80,7 +80,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         "TEST_REDIS_URL": settings.REDIS_URL,
     }
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "test-celery-worker.log", "w")  # noqa: SIM115 - closed below
+    log = open(ROOT / "var" / f"test-celery-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - fixed argv
         [
             sys.executable,

@@ -1,7 +1,8 @@
 """Settings for the test run: the same PostgreSQL and Redis as production, nothing faked.
 
 Tests use their own Redis database (15 by default) so that a worker started by `make run`
-never takes a test's task, and a fast password hasher.
+never takes a test's task, and a fast password hasher. TEST_DATABASE_NAME, TEST_REDIS_URL and
+TEST_MEDIA_ROOT let two test runs share a machine without touching each other's data.
 """
 
 from .base import *  # noqa: F403
@@ -22,7 +23,8 @@ CACHES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = VAR_DIR / "test-media"
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_jingluo")}  # noqa: F405
+MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default=VAR_DIR / "test-media")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
