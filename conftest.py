@@ -3,6 +3,8 @@ Redis; `celery_worker` starts a real worker process that consumes from Redis."""
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,61 +67,78 @@ def _database_url_of_test_db() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker process on the test Redis database and the test PostgreSQL
-    database, consuming the same queues as production. Stopped after the session."""
+def start_celery_worker(*, name: str, queues: list[str], concurrency: int = 2):
+    """Start a real worker process on the test Redis and the test PostgreSQL database and
+    wait until it answers a ping. Returns the process; the caller stops it."""
     from config.celery import app
 
-    with django_db_blocker.unblock():
-        database_url = _database_url_of_test_db()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": _database_url_of_test_db(),
         "TEST_REDIS_URL": settings.REDIS_URL,
     }
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / f"test-celery-worker-{os.getpid()}.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "2",
-            "--queues",
-            ",".join(settings.CELERY_WORKER_QUEUES),
-            "--hostname",
-            f"pytest-{os.getpid()}@%h",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    hostname = f"{name}-{os.getpid()}@%h"
+    with open(ROOT / "var" / f"test-celery-{name}-{os.getpid()}.log", "w") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                ",".join(queues),
+                "--hostname",
+                hostname,
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill_celery_worker takes all
+        )
     deadline = time.monotonic() + 30
-    replies = []
-    while time.monotonic() < deadline and not replies:
+    expected = hostname.replace("%h", socket.gethostname())
+    while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"Celery worker exited; see {log.name}")
-        replies = app.control.ping(timeout=0.5)
-    if not replies:
-        process.kill()
-        raise RuntimeError(f"Celery worker did not answer within 30 s; see {log.name}")
-    yield process
+            raise RuntimeError(f"Celery worker {name} exited; see {log.name}")
+        if any(expected in reply for reply in app.control.ping(timeout=0.5)):
+            return process
+    process.kill()
+    raise RuntimeError(f"Celery worker {name} did not answer within 30 s; see {log.name}")
+
+
+def kill_celery_worker(process) -> None:
+    """kill -9 the worker and its pool processes at once, as when a machine dies."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def stop_celery_worker(process) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process consuming the same queues as production, for the
+    whole session."""
+    with django_db_blocker.unblock():
+        process = start_celery_worker(name="pytest", queues=settings.CELERY_WORKER_QUEUES)
+    yield process
+    stop_celery_worker(process)

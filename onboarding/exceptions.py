@@ -13,3 +13,29 @@ class OnboardingError(Exception):
 
 class DocumentRejected(OnboardingError):
     default_message = _("The file was refused.")
+
+
+class ApplicationNotEditable(OnboardingError):
+    default_message = _("This application can no longer be changed.")
+
+
+class IllegalTransition(OnboardingError):
+    default_message = _("This change of status is not allowed.")
+
+
+class ApplicationIncomplete(OnboardingError):
+    """Submission refused; ``problems`` lists what is missing, one message each."""
+
+    default_message = _("The application is not complete yet.")
+
+    def __init__(self, problems: list):
+        self.problems = problems
+        super().__init__()
+
+
+class CannotApprove(OnboardingError):
+    default_message = _("The application cannot be approved while a check fails.")
+
+
+class StoreAlreadyBound(OnboardingError):
+    default_message = _("This store is already bound to another application.")

@@ -1,14 +1,27 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
-from .models import Document
-
-
-def document_list_current(*, seller) -> QuerySet[Document]:
-    return Document.objects.filter(seller=seller, is_current=True).order_by("kind")
+from .checks import CHECKS_BY_CODE
+from .models import Application, Document
 
 
-def document_list_history(*, seller) -> QuerySet[Document]:
-    return Document.objects.filter(seller=seller).select_related("uploaded_by")
+def application_list_for_seller(*, seller) -> QuerySet[Application]:
+    return Application.objects.filter(seller=seller).order_by("-created_at")
+
+
+def application_get_for_seller(*, seller, pk: int) -> Application:
+    """The seller's own application, or 404: another seller's id does not exist for them."""
+    return get_object_or_404(
+        Application.objects.filter(seller=seller).prefetch_related(
+            Prefetch("documents", queryset=Document.objects.filter(is_current=True)),
+            "checks",
+        ),
+        pk=pk,
+    )
+
+
+def document_list_history(*, application) -> QuerySet[Document]:
+    return application.documents.select_related("uploaded_by").order_by("-uploaded_at")
 
 
 def document_get_for_user(*, user, pk: int) -> Document | None:
@@ -20,3 +33,38 @@ def document_get_for_user(*, user, pk: int) -> Document | None:
     elif not (user.is_staff and user.has_perm("onboarding.view_document")):
         return None
     return documents.filter(pk=pk).first()
+
+
+def application_progress(*, application: Application) -> dict:
+    """What the application page shows live: each current document's reading and each
+    check's outcome with what to fix. Uses the prefetched documents and checks."""
+    documents = sorted(application.documents.all(), key=lambda d: d.kind)
+    checks = sorted(application.checks.all(), key=lambda c: c.position)
+    return {
+        "status": application.status,
+        "status_label": str(application.get_status_display()),
+        "documents": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "kind_label": str(d.get_kind_display()),
+                "name": d.original_name,
+                "ocr_status": d.ocr_status,
+                "ocr_status_label": str(d.get_ocr_status_display()),
+                "ocr_error": d.ocr_error,
+            }
+            for d in documents
+        ],
+        "checks": [
+            {
+                "code": c.code,
+                "status": c.status,
+                "status_label": str(c.get_status_display()),
+                "title": str(CHECKS_BY_CODE[c.code].title),
+                "fix": str(CHECKS_BY_CODE[c.code].fix) if c.status != "pass" else "",
+                "evidence": c.evidence,
+            }
+            for c in checks
+            if c.code in CHECKS_BY_CODE
+        ],
+    }

@@ -11,8 +11,6 @@ GROUPS = {
         ("accounts", "view_seller"),
         ("accounts", "change_seller"),
         ("accounts", "view_user"),
-        ("onboarding", "view_document"),
-        ("onboarding", "view_documentaccess"),
     ],
     "Finance": [
         ("accounts", "view_seller"),
@@ -48,7 +46,6 @@ def delete_groups(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("onboarding", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

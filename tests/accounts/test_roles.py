@@ -10,6 +10,11 @@ from .factories import SellerFactory, SellerUserFactory
 pytestmark = pytest.mark.django_db
 
 ADMIN = f"/{settings.ADMIN_URL}"
+PLATFORM_PERMISSIONS = {
+    "platforms.view_storemetricssnapshot",
+    "platforms.add_storemetricssnapshot",
+    "platforms.view_storemetricsimport",
+}
 
 
 def _permissions(group_name: str) -> set[str]:
@@ -21,13 +26,24 @@ def _permissions(group_name: str) -> set[str]:
 
 
 def test_staff_groups_are_created_by_migration_with_their_permissions():
-    assert _permissions("Operations") == {
-        "accounts.view_seller",
-        "accounts.change_seller",
-        "accounts.view_user",
-        "onboarding.view_document",
-        "onboarding.view_documentaccess",
-    }
+    assert (
+        _permissions("Operations")
+        == {
+            "accounts.view_seller",
+            "accounts.change_seller",
+            "accounts.view_user",
+            "onboarding.view_application",
+            "onboarding.view_applicationcheck",
+            "onboarding.view_applicationevent",
+            "onboarding.view_document",
+            "onboarding.view_documentaccess",
+            "onboarding.review_application",
+            "onboarding.view_full_id_number",
+            "onboarding.enter_document_fields",
+            "onboarding.reinstate_service",
+        }
+        | PLATFORM_PERMISSIONS
+    )
     assert _permissions("Finance") == {"accounts.view_seller"}
 
 

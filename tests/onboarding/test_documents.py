@@ -9,11 +9,20 @@ from PIL import Image
 
 from onboarding.models import Document, DocumentAccess, DocumentKind
 
-from .factories import upload_document, uploaded
+from .factories import ApplicationFactory, upload_document, uploaded
 from .files import jpeg_bytes, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
-INDEX = "onboarding:index"
+
+
+@pytest.fixture
+def application(seller_user):
+    return ApplicationFactory(seller=seller_user.seller)
+
+
+@pytest.fixture
+def page(application):
+    return reverse("onboarding:documents", args=[application.pk])
 
 
 def _stored_files() -> list[str]:
@@ -30,10 +39,10 @@ def _stored_files() -> list[str]:
     ],
 )
 def test_upload_stores_the_file_encrypted_and_gives_it_back(
-    seller_client, seller_user, name, data, content_type
+    seller_client, seller_user, page, name, data, content_type
 ):
     response = seller_client.post(
-        reverse(INDEX), {"kind": DocumentKind.LICENCE, "file": uploaded(name, data)}
+        page, {"kind": DocumentKind.LICENCE, "file": uploaded(name, data)}
     )
 
     assert response.status_code == 302
@@ -43,6 +52,7 @@ def test_upload_stores_the_file_encrypted_and_gives_it_back(
     assert (document.original_name, document.content_type) == (name, content_type)
     assert document.size == len(data)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.ocr_status == "queued"
     with default_storage.open(document.storage_name) as stored:
         at_rest = stored.read()
     assert data not in at_rest
@@ -56,16 +66,23 @@ def test_upload_stores_the_file_encrypted_and_gives_it_back(
     assert DocumentAccess.objects.count() == 0
 
 
-def test_a_new_upload_of_a_kind_replaces_the_current_one_and_keeps_the_old(seller_user):
-    first = upload_document(user=seller_user, name="old.jpg")
-    second = upload_document(user=seller_user, name="new.jpg", data=jpeg_bytes(color=(1, 2, 3)))
-    other_kind = upload_document(user=seller_user, kind=DocumentKind.ID_BACK, name="id.jpg")
+def test_a_new_upload_of_a_kind_replaces_the_current_one_and_keeps_the_old(
+    seller_user, application
+):
+    first = upload_document(user=seller_user, application=application, name="old.jpg")
+    second = upload_document(
+        user=seller_user, application=application, data=jpeg_bytes(color=(1, 2, 3))
+    )
+    other_kind = upload_document(
+        user=seller_user, application=application, kind=DocumentKind.STORE_INFO
+    )
 
     first.refresh_from_db()
     assert first.is_current is False
     assert first.replaced_at is not None
     assert second.is_current is True
     assert other_kind.is_current is True
+    assert other_kind.ocr_status == "not_needed"
     assert Document.objects.count() == 3
     assert len(_stored_files()) == 3
 
@@ -93,9 +110,11 @@ def _huge_png() -> bytes:
     ],
     ids=["text", "gif", "mismatch", "truncated-jpeg", "truncated-pdf", "too-many-pixels", "11mb"],
 )
-def test_a_bad_file_gets_a_clear_error_and_changes_nothing(seller_client, name, data, message):
+def test_a_bad_file_gets_a_clear_error_and_changes_nothing(
+    seller_client, page, name, data, message
+):
     response = seller_client.post(
-        reverse(INDEX), {"kind": DocumentKind.LICENCE, "file": uploaded(name, data)}
+        page, {"kind": DocumentKind.LICENCE, "file": uploaded(name, data)}
     )
 
     assert response.status_code == 200
@@ -104,12 +123,39 @@ def test_a_bad_file_gets_a_clear_error_and_changes_nothing(seller_client, name, 
     assert _stored_files() == []
 
 
-def test_a_refused_replacement_keeps_the_current_document(seller_client, seller_user):
-    current = upload_document(user=seller_user)
+def test_the_same_file_twice_is_refused_and_nothing_is_stored(
+    seller_client, seller_user, application, page
+):
+    data = jpeg_bytes(color=(4, 5, 6))
+    upload_document(user=seller_user, application=application, data=data)
 
-    seller_client.post(
-        reverse(INDEX), {"kind": DocumentKind.LICENCE, "file": uploaded("x.jpg", b"junk")}
+    response = seller_client.post(
+        page, {"kind": DocumentKind.ID_FRONT, "file": uploaded("again.jpg", data)}
     )
+
+    assert response.context["form"].errors["file"] == ["此文件已上传到本申请。"]
+    assert Document.objects.count() == 1
+    assert len(_stored_files()) == 1
+
+
+def test_a_submitted_application_takes_no_more_uploads(seller_client, application, page):
+    application.status = "in_review"
+    application.save()
+
+    response = seller_client.post(
+        page, {"kind": DocumentKind.LICENCE, "file": uploaded("l.jpg", jpeg_bytes())}
+    )
+
+    assert response.context["form"].errors["file"] == ["此申请已无法修改。"]
+    assert not Document.objects.exists()
+
+
+def test_a_refused_replacement_keeps_the_current_document(
+    seller_client, seller_user, application, page
+):
+    current = upload_document(user=seller_user, application=application)
+
+    seller_client.post(page, {"kind": DocumentKind.LICENCE, "file": uploaded("x.jpg", b"junk")})
 
     current.refresh_from_db()
     assert current.is_current is True
@@ -139,15 +185,15 @@ def test_finance_staff_cannot_open_documents(client, seller_user, finance_user):
     assert not DocumentAccess.objects.exists()
 
 
-def test_onboarding_page_lists_current_documents_in_bounded_queries(
-    seller_client, seller_user, django_assert_max_num_queries
+def test_documents_page_lists_current_documents_in_bounded_queries(
+    seller_client, seller_user, application, page, django_assert_max_num_queries
 ):
     for kind in DocumentKind.values:
-        upload_document(user=seller_user, kind=kind)
-        upload_document(user=seller_user, kind=kind)
+        upload_document(user=seller_user, application=application, kind=kind)
+        upload_document(user=seller_user, application=application, kind=kind)
 
-    with django_assert_max_num_queries(6):
-        response = seller_client.get(reverse(INDEX))
+    with django_assert_max_num_queries(8):
+        response = seller_client.get(page)
 
     assert response.status_code == 200
-    assert len(response.context["current"]) == len(DocumentKind.values)
+    assert len(response.context["progress"]["documents"]) == len(DocumentKind.values)

@@ -1,0 +1,241 @@
+"""Documents: encrypted storage, and the state of their automatic reading (OCR)."""
+
+import datetime
+import hashlib
+import logging
+import uuid
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import crypto
+
+from ..exceptions import ApplicationNotEditable, DocumentRejected, IllegalTransition
+from ..files import sniff_document
+from ..models import (
+    OCR_KINDS,
+    OCR_TRANSITIONS,
+    Application,
+    ApplicationEvent,
+    Document,
+    DocumentAccess,
+    OcrStatus,
+)
+
+OCR = OcrStatus
+logger = logging.getLogger(__name__)
+MAX_OCR_ATTEMPTS = 5
+# A document queued this long was never picked up (the broker was down at upload).
+STUCK_QUEUED_AFTER = datetime.timedelta(minutes=10)
+# Reading this long means its worker died; longer than the task's hard time limit.
+STUCK_READING_AFTER = datetime.timedelta(minutes=15)
+
+
+def _enqueue_ocr(document_id: int) -> None:
+    from ..tasks import document_ocr
+
+    transaction.on_commit(lambda: _send(document_ocr, document_id))
+
+
+def _send(task, document_id: int) -> None:
+    # The row says "queued" already: if the broker is down now, the sweeper sends it later.
+    try:
+        task.apply_async(args=[document_id], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure is left to the sweeper
+        logger.warning("OCR of document %s not queued: the sweeper will send it", document_id)
+
+
+def document_upload(
+    *, application: Application, user, kind: str, name: str, data: bytes
+) -> Document:
+    """Store a new document of ``kind`` for the application, encrypted.
+
+    It becomes the current document of its kind; the previous one is kept, marked
+    replaced. Documents that can be read are queued for OCR. A refused file raises
+    ``DocumentRejected`` and changes nothing.
+    """
+    if not application.is_editable:
+        raise ApplicationNotEditable()
+    sniffed = sniff_document(name=name, data=data)
+    digest = hashlib.sha256(data).hexdigest()
+    if application.documents.filter(sha256=digest).exists():
+        raise DocumentRejected(_("This file has already been uploaded to this application."))
+    storage_name = default_storage.save(
+        f"documents/{application.seller_id}/{uuid.uuid4().hex}.bin",
+        ContentFile(crypto.encrypt(data)),
+    )
+    try:
+        with transaction.atomic():
+            Document.objects.select_for_update().filter(
+                application=application, kind=kind, is_current=True
+            ).update(is_current=False, replaced_at=timezone.now())
+            readable = kind in OCR_KINDS
+            document = Document.objects.create(
+                seller_id=application.seller_id,
+                application=application,
+                kind=kind,
+                original_name=name[-255:],
+                content_type=sniffed.content_type,
+                size=sniffed.size,
+                sha256=digest,
+                storage_name=storage_name,
+                uploaded_by=user,
+                ocr_status=OCR.QUEUED if readable else OCR.NOT_NEEDED,
+                ocr_queued_at=timezone.now() if readable else None,
+            )
+            if readable:
+                _enqueue_ocr(document.pk)
+            return document
+    except BaseException:
+        default_storage.delete(storage_name)
+        raise
+
+
+def document_read(*, document: Document, user, ip_address: str | None = None) -> bytes:
+    """The document's plaintext. A staff reader's view is logged first."""
+    if user is not None and not user.is_seller_user:
+        DocumentAccess.objects.create(document=document, user=user, ip_address=ip_address)
+    with default_storage.open(document.storage_name, "rb") as stored:
+        return crypto.decrypt(stored.read())
+
+
+def _move(document: Document, to_status: str) -> None:
+    if to_status not in OCR_TRANSITIONS[document.ocr_status]:
+        raise IllegalTransition()
+    document.ocr_status = to_status
+
+
+def document_ocr_start(*, document_id: int) -> Document | None:
+    """Mark a document as being read. ``None`` when there is nothing to do: it is done,
+    failed, replaced meanwhile, or gone — so a task delivered twice does no harm."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.ocr_status not in (OCR.QUEUED, OCR.READING):
+            return None
+        _move(document, OCR.READING)
+        document.ocr_started_at = timezone.now()
+        document.ocr_attempts += 1
+        document.save(update_fields=["ocr_status", "ocr_started_at", "ocr_attempts"])
+        return document
+
+
+def document_ocr_finish(*, document_id: int, result) -> Document | None:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.ocr_status != OCR.READING:
+            return None
+        _move(document, OCR.DONE)
+        document.ocr_error = ""
+        document.ocr_finished_at = timezone.now()
+        document.ocr_raw_text = result.raw_text
+        document.ocr_fields = result.fields
+        document.ocr_confidences = result.confidences
+        document.ocr_engine = result.tesseract_version[:60]
+        document.ocr_languages = result.languages[:30]
+        document.ocr_seconds = Decimal(str(round(result.seconds, 2)))
+        document.save(
+            update_fields=[
+                "ocr_status",
+                "ocr_error",
+                "ocr_finished_at",
+                "ocr_raw_text",
+                "ocr_fields",
+                "ocr_confidences",
+                "ocr_engine",
+                "ocr_languages",
+                "ocr_seconds",
+            ]
+        )
+    _after_reading(document)
+    return document
+
+
+def document_ocr_fail(*, document_id: int, reason: str) -> Document | None:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.ocr_status not in (OCR.QUEUED, OCR.READING):
+            return None
+        _move(document, OCR.FAILED)
+        document.ocr_error = str(reason)[:2000]
+        document.ocr_finished_at = timezone.now()
+        document.save(update_fields=["ocr_status", "ocr_error", "ocr_finished_at"])
+    _after_reading(document)
+    return document
+
+
+def _after_reading(document: Document) -> None:
+    from .applications import application_run_checks
+
+    if document.is_current:
+        application_run_checks(application=document.application)
+
+
+def document_ocr_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
+    """Send again the documents whose reading never started or whose worker died.
+
+    After ``MAX_OCR_ATTEMPTS`` a document fails instead of looping for ever.
+    """
+    now = now or timezone.now()
+    requeued, failed = [], []
+    with transaction.atomic():
+        stuck = (
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(is_current=True)
+            .filter(_stuck(now))
+        )
+        for document in stuck:
+            if document.ocr_attempts >= MAX_OCR_ATTEMPTS:
+                failed.append(document.pk)
+                continue
+            document.ocr_status = OCR.QUEUED
+            document.ocr_queued_at = now
+            document.save(update_fields=["ocr_status", "ocr_queued_at"])
+            requeued.append(document.pk)
+            _enqueue_ocr(document.pk)
+    for document_id in failed:
+        document_ocr_fail(
+            document_id=document_id,
+            reason=_("The document could not be read after several attempts."),
+        )
+    return requeued
+
+
+def _stuck(now: datetime.datetime) -> Q:
+    return Q(ocr_status=OCR.QUEUED, ocr_queued_at__lt=now - STUCK_QUEUED_AFTER) | Q(
+        ocr_status=OCR.READING, ocr_started_at__lt=now - STUCK_READING_AFTER
+    )
+
+
+def document_fields_enter(*, document: Document, user, fields: dict) -> Document:
+    """Operations type a document's fields by hand (the scan could not be read). Audited."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.kind not in OCR_KINDS:
+            raise IllegalTransition()
+        before = document.ocr_fields
+        if document.ocr_status != OCR.DONE:
+            _move(document, OCR.DONE)
+        document.ocr_fields = {**before, **fields}
+        document.fields_entered_by = user
+        document.ocr_finished_at = timezone.now()
+        document.save(
+            update_fields=["ocr_status", "ocr_fields", "fields_entered_by", "ocr_finished_at"]
+        )
+        ApplicationEvent.objects.create(
+            application_id=document.application_id,
+            action=ApplicationEvent.Action.FIELDS_ENTERED,
+            actor=user,
+            data={
+                "document": document.pk,
+                "kind": document.kind,
+                "before": before,
+                "after": fields,
+            },
+        )
+    _after_reading(document)
+    return document

@@ -1,0 +1,82 @@
+"""Decisions by operations: approve into trial, request changes, reject, reinstate."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..exceptions import CannotApprove, OnboardingError
+from ..models import Application, ApplicationEvent, ApplicationStatus, CheckStatus
+from .applications import application_transition
+
+S = ApplicationStatus
+
+
+def application_check_can_approve(*, application: Application) -> list[str]:
+    """The checks that fail, by code: approval waits until none does. Checks that need
+    review are for the reviewer to judge against the documents."""
+    if application.status != S.IN_REVIEW:
+        return [_("Only an application waiting for review can be approved.")]
+    return list(
+        application.checks.filter(status=CheckStatus.FAIL)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+
+
+def application_approve(*, application: Application, actor, reason: str = "") -> Application:
+    """Approve into the trial: three free shipments of at most 5 kg."""
+    failing = application_check_can_approve(application=application)
+    if failing:
+        raise CannotApprove(
+            _("Cannot approve while these checks fail: %(codes)s.") % {"codes": ", ".join(failing)}
+        )
+    return application_transition(
+        application=application, to_status=S.TRIAL, actor=actor, reason=reason
+    )
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise OnboardingError(_("Say why: the seller sees this reason."))
+    return reason
+
+
+def application_request_changes(*, application: Application, actor, reason: str) -> Application:
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        application_transition(
+            application=application, to_status=S.CHANGES_REQUESTED, actor=actor, reason=reason
+        )
+        application.changes_requested_reason = reason
+        application.save(update_fields=["changes_requested_reason", "updated_at"])
+    return application
+
+
+def application_reject(*, application: Application, actor, reason: str) -> Application:
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        application_transition(
+            application=application, to_status=S.REJECTED, actor=actor, reason=reason
+        )
+        application.decision_reason = reason
+        application.save(update_fields=["decision_reason", "updated_at"])
+    return application
+
+
+def application_reinstate(*, application: Application, actor, reason: str) -> Application:
+    """Reopen a service the health check closed."""
+    if application.status != S.CLOSED:
+        raise OnboardingError(_("Only a closed service can be reinstated."))
+    return application_transition(
+        application=application, to_status=S.ACTIVE, actor=actor, reason=_required_reason(reason)
+    )
+
+
+def application_reveal_id_number(*, application: Application, actor) -> str:
+    """The full ID number, for staff allowed to see it. Each look is logged."""
+    if not actor.has_perm("onboarding.view_full_id_number"):
+        raise OnboardingError(_("You may not see full ID numbers."))
+    ApplicationEvent.objects.create(
+        application=application, action=ApplicationEvent.Action.ID_NUMBER_VIEWED, actor=actor
+    )
+    return application.legal_rep_id_number
