@@ -7,6 +7,7 @@ Every value that differs between machines comes from the environment through one
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,6 +41,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "core",
     "accounts",
+    "platforms",
     "onboarding",
     "shipments",
     "billing",
@@ -200,7 +202,20 @@ CELERY_WORKER_QUEUES = env.list("CELERY_WORKER_QUEUES", default=["default", "ocr
 # exceed the longest hard time limit so that no running task is handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 # Periodic schedules, each with when and why. Later issues add theirs here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 5 minutes: documents whose OCR never started (the broker was down at upload)
+    # or whose worker died are sent again, so no upload is left unread.
+    "onboarding-sweep-stuck-documents": {
+        "task": "onboarding.sweep_stuck_documents",
+        "schedule": 5 * 60,
+    },
+    # Daily at 06:30 Shanghai, after the platforms' overnight metrics feed: close the
+    # service of active stores below a health threshold, before the day's orders.
+    "onboarding-health-check": {
+        "task": "onboarding.health_check",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # ---------------------------------------------------------------------------

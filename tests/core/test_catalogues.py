@@ -18,6 +18,7 @@ SOURCES = [
     "templates",
     "accounts",
     "core",
+    "platforms",
     "onboarding",
     "shipments",
     "billing",
