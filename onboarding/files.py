@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from .exceptions import DocumentRejected
 from .models import MAX_DOCUMENT_BYTES
 
-MAX_IMAGE_PIXELS = 60_000_000  # ~ an A4 page scanned at 1200 dpi
+MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: far above a 600 dpi A4 scan (35 MP)
 
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
@@ -61,6 +63,18 @@ def sniff_document(*, name: str, data: bytes) -> SniffedFile:
 def _check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise DocumentRejected(_("The PDF is incomplete or damaged: export it again."))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DocumentRejected(_("The PDF is incomplete or damaged: export it again.")) from error
+    if encrypted:
+        raise DocumentRejected(
+            _("The PDF is protected by a password: export it again without protection.")
+        )
+    if pages == 0:
+        raise DocumentRejected(_("The PDF has no pages."))
 
 
 def _check_image(data: bytes) -> None:

@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 @shared_task(
     bind=True,
     name="onboarding.document_ocr",
-    queue="ocr",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=120,

@@ -196,6 +196,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 150
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# OCR is CPU-bound and slow: its own queue, so that it can get its own workers.
+CELERY_TASK_ROUTES = {"onboarding.document_ocr": {"queue": "ocr"}}
 # Queues the worker started by `make run` / `make worker` consumes.
 CELERY_WORKER_QUEUES = env.list("CELERY_WORKER_QUEUES", default=["default", "ocr"])
 # With Redis, a task not acknowledged within this time is delivered again; it must

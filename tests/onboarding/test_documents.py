@@ -6,6 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from onboarding.models import Document, DocumentAccess, DocumentKind
 
@@ -87,9 +88,17 @@ def test_a_new_upload_of_a_kind_replaces_the_current_one_and_keeps_the_old(
     assert len(_stored_files()) == 3
 
 
+def _encrypted_pdf() -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes()))
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _huge_png() -> bytes:
     buffer = io.BytesIO()
-    Image.new("1", (9000, 9000)).save(buffer, "PNG")
+    Image.new("1", (7100, 7100)).save(buffer, "PNG")  # 50.4 megapixels
     return buffer.getvalue()
 
 
@@ -105,10 +114,22 @@ def _huge_png() -> bytes:
         ),
         ("licence.jpg", jpeg_bytes()[:200], "图片已损坏，无法读取。"),
         ("licence.pdf", b"%PDF-1.7\n1 0 obj\n", "PDF 文件不完整或已损坏：请重新导出。"),
-        ("licence.png", _huge_png(), "图片为 9000 × 9000 像素，过大：请以 300 dpi 扫描。"),
+        ("licence.png", _huge_png(), "图片为 7100 × 7100 像素，过大：请以 300 dpi 扫描。"),
+        ("licence.pdf", _encrypted_pdf(), "PDF 文件设有密码保护：请导出不带保护的版本。"),
+        ("empty.jpg", b"", "所提交的是空文件。"),
         ("licence.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "文件超过 10 MB。"),
     ],
-    ids=["text", "gif", "mismatch", "truncated-jpeg", "truncated-pdf", "too-many-pixels", "11mb"],
+    ids=[
+        "text",
+        "gif",
+        "mismatch",
+        "truncated-jpeg",
+        "truncated-pdf",
+        "over-50-megapixels",
+        "encrypted-pdf",
+        "zero-bytes",
+        "11mb",
+    ],
 )
 def test_a_bad_file_gets_a_clear_error_and_changes_nothing(
     seller_client, page, name, data, message

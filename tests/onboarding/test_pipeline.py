@@ -41,7 +41,9 @@ def sent(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_sweeper_resends_documents_never_picked_up_or_left_by_a_dead_worker(seller_user, sent):
+def test_the_sweeper_resends_documents_never_picked_up_or_left_by_a_dead_worker(
+    seller_user, sent, django_capture_on_commit_callbacks
+):
     application = ApplicationFactory(seller=seller_user.seller)
     upload = lambda kind: document_upload(  # noqa: E731
         application=application, user=seller_user, kind=kind, name="x.jpg", data=unique_jpeg()
@@ -59,7 +61,8 @@ def test_the_sweeper_resends_documents_never_picked_up_or_left_by_a_dead_worker(
     )
     sent.clear()
 
-    requeued = document_ocr_requeue_stuck(now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = document_ocr_requeue_stuck(now=now)
 
     # ``lost`` was replaced by ``exhausted`` (same kind): only current documents are swept.
     assert sorted(requeued) == [dead.pk]
