@@ -65,6 +65,7 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
 
 def application_reinstate(*, application: Application, actor, reason: str) -> Application:
     """Reopen a service the health check closed."""
+    application.refresh_from_db(fields=["status"])
     if application.status != S.CLOSED:
         raise OnboardingError(_("Only a closed service can be reinstated."))
     return application_transition(

@@ -115,7 +115,7 @@ def _huge_png() -> bytes:
         ("licence.jpg", jpeg_bytes()[:200], "图片已损坏，无法读取。"),
         ("licence.pdf", b"%PDF-1.7\n1 0 obj\n", "PDF 文件不完整或已损坏：请重新导出。"),
         ("licence.png", _huge_png(), "图片为 7100 × 7100 像素，过大：请以 300 dpi 扫描。"),
-        ("licence.pdf", _encrypted_pdf(), "PDF 文件设有密码保护：请导出不带保护的版本。"),
+        ("licence.pdf", _encrypted_pdf(), "该 PDF 设有密码保护：请取消保护后重新导出。"),
         ("empty.jpg", b"", "所提交的是空文件。"),
         ("licence.jpg", b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), "文件超过 10 MB。"),
     ],

@@ -44,6 +44,9 @@ def test_the_review_page_shows_documents_beside_their_fields_and_highlights_mism
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="mismatch"' in html
+    assert 'id="decision"' in html
+    change_form = html.index('id="application_form"')
+    assert html.index('id="decision"') > html.index("</form>", change_form)  # forms never nest
     assert "北京市朝阳区" in html
     assert application.legal_rep_id_number not in html
     licence = next(
