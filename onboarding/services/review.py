@@ -41,26 +41,38 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
-def application_request_changes(*, application: Application, actor, reason: str) -> Application:
+def _decide_with_reason(
+    *, application: Application, actor, reason: str, to_status: str, reason_field: str
+) -> Application:
     reason = _required_reason(reason)
     with transaction.atomic():
         application_transition(
-            application=application, to_status=S.CHANGES_REQUESTED, actor=actor, reason=reason
+            application=application, to_status=to_status, actor=actor, reason=reason
         )
-        application.changes_requested_reason = reason
-        application.save(update_fields=["changes_requested_reason", "updated_at"])
+        setattr(application, reason_field, reason)
+        application.save(update_fields=[reason_field, "updated_at"])
     return application
+
+
+def application_request_changes(*, application: Application, actor, reason: str) -> Application:
+    """Send the application back to the seller, who sees the reason, fixes and resubmits."""
+    return _decide_with_reason(
+        application=application,
+        actor=actor,
+        reason=reason,
+        to_status=S.CHANGES_REQUESTED,
+        reason_field="changes_requested_reason",
+    )
 
 
 def application_reject(*, application: Application, actor, reason: str) -> Application:
-    reason = _required_reason(reason)
-    with transaction.atomic():
-        application_transition(
-            application=application, to_status=S.REJECTED, actor=actor, reason=reason
-        )
-        application.decision_reason = reason
-        application.save(update_fields=["decision_reason", "updated_at"])
-    return application
+    return _decide_with_reason(
+        application=application,
+        actor=actor,
+        reason=reason,
+        to_status=S.REJECTED,
+        reason_field="decision_reason",
+    )
 
 
 def application_reinstate(*, application: Application, actor, reason: str) -> Application:
