@@ -13,3 +13,11 @@ class AccountError(Exception):
 
 class EmailAlreadyRegistered(AccountError):
     default_message = _("An account with this e-mail address already exists.")
+
+
+class NotSellerOwner(AccountError):
+    default_message = _("Only the account owner can manage the team.")
+
+
+class CannotChangeOwner(AccountError):
+    default_message = _("The owner cannot be deactivated.")

@@ -60,3 +60,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the new member"))
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email_is_registered(email=email):
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email

@@ -1,8 +1,13 @@
 """Everything that writes sellers and their users."""
 
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from .exceptions import EmailAlreadyRegistered
+from .exceptions import CannotChangeOwner, EmailAlreadyRegistered, NotSellerOwner
 from .models import Seller, User
 
 
@@ -25,3 +30,44 @@ def seller_register(*, email: str, password: str, company_name: str) -> User:
             )
     except IntegrityError as exc:
         raise EmailAlreadyRegistered() from exc
+
+
+def seller_member_add(*, seller, actor: User, email: str, request=None) -> User:
+    """The owner adds a staff member, who sets a password through an e-mailed link."""
+    if actor.seller_id != seller.pk or actor.seller_role != User.SellerRole.OWNER:
+        raise NotSellerOwner()
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            member = User.objects.create_user(
+                email=email, password=None, seller=seller, seller_role=User.SellerRole.MEMBER
+            )
+    except IntegrityError as exc:
+        raise EmailAlreadyRegistered() from exc
+    transaction.on_commit(lambda: _send_set_password_link(member, request))
+    return member
+
+
+def _send_set_password_link(member: User, request) -> None:
+    context = {
+        "user": member,
+        "domain": request.get_host() if request else "localhost",
+        "protocol": "https" if request and request.is_secure() else "http",
+        "uid": urlsafe_base64_encode(force_bytes(member.pk)),
+        "token": default_token_generator.make_token(member),
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context)
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [member.email])
+
+
+def seller_member_set_active(*, seller, actor: User, member: User, active: bool) -> User:
+    if actor.seller_id != seller.pk or actor.seller_role != User.SellerRole.OWNER:
+        raise NotSellerOwner()
+    if member.seller_id != seller.pk:
+        raise NotSellerOwner()
+    if member.seller_role == User.SellerRole.OWNER:
+        raise CannotChangeOwner()
+    member.is_active = active
+    member.save(update_fields=["is_active"])
+    return member

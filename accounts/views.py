@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .exceptions import AccountError
-from .forms import EmailAuthenticationForm, SignUpForm
-from .services import seller_register
+from .forms import EmailAuthenticationForm, MemberAddForm, SignUpForm
+from .mixins import seller_required
+from .models import User
+from .selectors import seller_users
+from .services import seller_member_add, seller_member_set_active, seller_register
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,3 +73,52 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def team(request):
+    """The seller's users. The owner adds staff members and switches them off."""
+    seller = request.user.seller
+    is_owner = request.user.seller_role == User.SellerRole.OWNER
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                member = seller_member_add(
+                    seller=seller,
+                    actor=request.user,
+                    email=form.cleaned_data["email"],
+                    request=request,
+                )
+            except AccountError as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s was added and received a link to choose a password.")
+                    % {"email": member.email},
+                )
+                return redirect("accounts:team")
+    members = seller_users(seller=seller)
+    return render(
+        request, "accounts/team.html", {"form": form, "members": members, "is_owner": is_owner}
+    )
+
+
+@seller_required
+@require_POST
+def team_member_active(request, pk: int):
+    member = get_object_or_404(User, pk=pk, seller=request.user.seller)
+    try:
+        seller_member_set_active(
+            seller=request.user.seller,
+            actor=request.user,
+            member=member,
+            active=request.POST.get("active") == "1",
+        )
+    except AccountError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:team")

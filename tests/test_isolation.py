@@ -9,12 +9,27 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
+from tests.accounts.factories import SellerUserFactory
 from tests.onboarding.factories import ApplicationFactory, upload_document
 
 pytestmark = pytest.mark.django_db
 
-SELLER_NAMESPACES = {"core", "onboarding", "shipments", "billing", "diagnostics"}
-PUBLIC = {"core:home", "core:healthz"}
+SELLER_NAMESPACES = {"core", "accounts", "onboarding", "shipments", "billing", "diagnostics"}
+PUBLIC = {
+    "core:home",
+    "core:healthz",
+    "accounts:signup",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    # Any signed-in user, staff included, may change their own password.
+    "accounts:password_change",
+    "accounts:password_change_done",
+}
 
 
 # URL name → function(owner user) returning the kwargs of an object that user's seller owns.
@@ -22,7 +37,13 @@ def _application(owner):
     return {"pk": ApplicationFactory(seller=owner.seller).pk}
 
 
+def _member(owner):
+    member = SellerUserFactory(seller=owner.seller, seller_role=User.SellerRole.MEMBER)
+    return {"pk": member.pk}
+
+
 OBJECT_URLS = {
+    "accounts:team_member_active": _member,
     "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
     "onboarding:application": _application,
     "onboarding:documents": _application,
@@ -32,7 +53,7 @@ OBJECT_URLS = {
     # POST-only: a GET by anyone is 405 after the seller check, so the sweep asserts on 405.
     "onboarding:submit": _application,
 }
-POST_ONLY = {"onboarding:submit", "onboarding:application_new"}
+POST_ONLY = {"onboarding:submit", "onboarding:application_new", "accounts:team_member_active"}
 
 
 def _seller_url_names() -> list[tuple[str, list[str]]]:
