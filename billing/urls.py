@@ -6,4 +6,5 @@ app_name = "billing"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("quote/", views.quote_calculator, name="quote"),
 ]

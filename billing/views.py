@@ -1,10 +1,48 @@
+from decimal import Decimal
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
+
+from .exceptions import QuoteRefused
+from .forms import QuoteForm
+from .rates import pricing_table
+from .services.pricing import quote, today_shanghai
+
+# Until the shipments app passes the seller's real fulfilment score, quotes use 100.
+DEFAULT_SCORE = Decimal(100)
 
 
 @seller_required
 @require_GET
 def index(request):
     return render(request, "billing/index.html")
+
+
+@seller_required
+@require_GET
+def quote_calculator(request):
+    """The price of a parcel, from query parameters: nothing is written."""
+    form = QuoteForm(request.GET or None, served_countries=pricing_table().served_countries)
+    result = refusal = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = quote(
+                origin=data["origin"],
+                country=data["country"],
+                postcode=data["postcode"],
+                weight_g=data["weight_g"],
+                dims_cm=data["dims_cm"],
+                score=DEFAULT_SCORE,
+                on_date=today_shanghai(),
+                green=data["green"],
+            )
+        except QuoteRefused as refused:
+            refusal = refused.message
+    return render(
+        request,
+        "billing/quote.html",
+        {"form": form, "quote": result, "refusal": refusal, "score": DEFAULT_SCORE},
+    )

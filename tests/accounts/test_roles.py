@@ -10,6 +10,17 @@ from .factories import SellerFactory, SellerUserFactory
 pytestmark = pytest.mark.django_db
 
 ADMIN = f"/{settings.ADMIN_URL}"
+PRICING_MODELS = [
+    "ratecard",
+    "lane",
+    "weightband",
+    "zone",
+    "zonecountry",
+    "peakseason",
+    "greendiscount",
+]
+PRICING_VIEW = {f"billing.view_{model}" for model in PRICING_MODELS}
+PRICING_EDIT = {f"billing.{verb}_{m}" for m in PRICING_MODELS for verb in ("add", "change")}
 PLATFORM_PERMISSIONS = {
     "platforms.view_storemetricssnapshot",
     "platforms.add_storemetricssnapshot",
@@ -44,7 +55,7 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         }
         | PLATFORM_PERMISSIONS
     )
-    assert _permissions("Finance") == {"accounts.view_seller"}
+    assert _permissions("Finance") == {"accounts.view_seller"} | PRICING_VIEW
 
 
 def test_admin_is_branded_and_accepts_an_operations_user(client, ops_user):

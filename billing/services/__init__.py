@@ -1,0 +1,23 @@
+"""Billing services. Pricing today; settlement and statements come later."""
+
+from .pricing import FeeBreakdown, Quote, fee_breakdown, quote, today_shanghai
+from .rate_cards import (
+    rate_card_check_editable,
+    rate_card_check_effective_from,
+    rate_card_duplicate,
+    rate_card_next_free_date,
+    rate_card_save,
+)
+
+__all__ = [
+    "FeeBreakdown",
+    "Quote",
+    "fee_breakdown",
+    "quote",
+    "rate_card_check_editable",
+    "rate_card_check_effective_from",
+    "rate_card_duplicate",
+    "rate_card_next_free_date",
+    "rate_card_save",
+    "today_shanghai",
+]
