@@ -54,6 +54,8 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
             "onboarding.reinstate_service",
         }
         | PLATFORM_PERMISSIONS
+        | PRICING_VIEW
+        | PRICING_EDIT
     )
     assert _permissions("Finance") == {"accounts.view_seller"} | PRICING_VIEW
 
