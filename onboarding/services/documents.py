@@ -151,7 +151,8 @@ def document_ocr_finish(*, document_id: int, result) -> Document | None:
                 "ocr_seconds",
             ]
         )
-    _after_reading(document)
+        # In the same transaction: the reading and the checks it changes appear together.
+        _after_reading(document)
     return document
 
 
@@ -164,7 +165,8 @@ def document_ocr_fail(*, document_id: int, reason: str) -> Document | None:
         document.ocr_error = str(reason)[:2000]
         document.ocr_finished_at = timezone.now()
         document.save(update_fields=["ocr_status", "ocr_error", "ocr_finished_at"])
-    _after_reading(document)
+        # In the same transaction: the reading and the checks it changes appear together.
+        _after_reading(document)
     return document
 
 
@@ -237,5 +239,6 @@ def document_fields_enter(*, document: Document, user, fields: dict) -> Document
                 "after": fields,
             },
         )
-    _after_reading(document)
+        # In the same transaction: the reading and the checks it changes appear together.
+        _after_reading(document)
     return document

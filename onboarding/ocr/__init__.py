@@ -1,0 +1,121 @@
+"""OCR of onboarding documents: the business licence and both sides of the ID card.
+
+A pure extraction layer, called by the Celery task: bytes in, :class:`OcrResult` out, or an
+:class:`OcrError` whose message tells the seller what to do. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from . import engine, idcard, licence
+from .errors import OcrError, OcrTimeout, UnreadableDocument
+
+__all__ = [
+    "KINDS",
+    "OcrError",
+    "OcrResult",
+    "OcrTimeout",
+    "UnreadableDocument",
+    "read_document",
+]
+
+KINDS = ("licence", "id_front", "id_back")
+CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+FIELD_KEYS = {
+    "licence": licence.FIELD_KEYS,
+    "id_front": idcard.FRONT_KEYS,
+    "id_back": idcard.BACK_KEYS,
+}
+# The main pass reads Chinese with chi_sim; the USCC and ID numbers are re-read with eng.
+LANGUAGES = "chi_sim+eng"
+MAIN_PSM = 4
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    kind: str  # "licence" | "id_front" | "id_back"
+    fields: dict[str, object]  # JSON-ready; dates as ISO strings; None when not found
+    confidences: dict[str, float]  # per field found, 0–100, mean Tesseract word confidence
+    raw_text: str
+    tesseract_version: str
+    languages: str
+    seconds: float
+
+
+def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
+    """Read the fields of ``kind`` from an uploaded scan.
+
+    Raises :class:`UnreadableDocument` when the file cannot be decoded or nothing of the
+    document can be read, :class:`OcrTimeout` when Tesseract exceeds its per-page timeout.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    if content_type not in CONTENT_TYPES:
+        raise UnreadableDocument(_("Only JPEG, PNG and PDF files can be read."))
+    started = time.monotonic()
+    pages = engine.load_pages(data=data, content_type=content_type)
+    best = None
+    for image in pages:
+        attempt = _read_page(kind, image)
+        if best is None or _score(attempt) > _score(best):
+            best = attempt
+        if _complete(kind, best[0]):
+            break
+    fields, confidences, raw_text = best
+    if not any(v for k, v in fields.items() if k != "uscc_valid") and not raw_text.strip():
+        raise UnreadableDocument(
+            _("No text could be read from the document; upload a sharper, well-lit scan.")
+        )
+    return OcrResult(
+        kind=kind,
+        fields=fields,
+        confidences=confidences,
+        raw_text=raw_text,
+        tesseract_version=engine.tesseract_version(),
+        languages=LANGUAGES,
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def _read_page(kind: str, image):
+    """Fields from one page; when no label is found the page may be sideways or upside down:
+    ask Tesseract's orientation detection and read once more."""
+    page = engine.prepare(image)
+    fields, confidences, raw_text, found = _extract(kind, page)
+    if not found:
+        rotation = engine.detect_orientation(page)
+        if rotation:
+            page = engine.prepare(engine.rotate_quadrants(image, rotation))
+            fields, confidences, raw_text, _found = _extract(kind, page)
+    return fields, confidences, raw_text
+
+
+def _extract(kind: str, page: engine.Page):
+    # psm 4 (one column of lines): psm 3's page layout analysis drops whole label columns
+    # of these forms; lines spanning both columns are split again by x in text.split_columns
+    words = engine.ocr_words(page.gray, lang="chi_sim", psm=MAIN_PSM)
+    raw_text = "\n".join(line.text for line in engine.group_lines(words))
+    if kind == "licence":
+        fields, confidences, found = licence.extract(page, words)
+    elif kind == "id_front":
+        fields, confidences, found = idcard.extract_front(page, words)
+    else:
+        fields, confidences, found = idcard.extract_back(page, words)
+    return fields, confidences, raw_text, found
+
+
+def _score(attempt) -> int:
+    fields = attempt[0]
+    return sum(1 for k, v in fields.items() if v not in (None, False)) + 5 * bool(
+        fields.get("uscc_valid")
+    )
+
+
+def _complete(kind: str, fields: dict) -> bool:
+    if kind == "licence":
+        return bool(fields.get("uscc_valid")) and fields.get("name") is not None
+    return all(fields.get(k) is not None for k in FIELD_KEYS[kind] if k != "valid_until")

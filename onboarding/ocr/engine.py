@@ -1,0 +1,321 @@
+"""Turning uploaded bytes into clean page images and Tesseract words.
+
+Pages: JPEG/PNG decoded with EXIF orientation applied; PDFs rasterised with ``pdftoppm``.
+Preprocessing: scale to a working resolution, take the red channel as grey (red seals, borders
+and guilloche become background while black print stays dark), flatten uneven lighting, deskew
+by projection profile, and binarise. Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``,
+several Celery worker processes share the cores) with a per-page timeout.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .errors import OcrTimeout, UnreadableDocument
+
+LANGUAGES = "chi_sim+eng"
+PAGE_TIMEOUT_SECONDS = 30  # per Tesseract call on a page
+PDF_TIMEOUT_SECONDS = 30
+PDF_MAX_PAGES = 2
+PDF_DPI = 300
+PDF_MAX_SIDE = 2000  # pixels: the longest side of a rendered page, at most PDF_DPI
+WORKING_WIDTH = 1600  # pixels: the longest side after scaling (text about 25 px high)
+MIN_SIDE = 300
+MAX_SKEW_DEGREES = 6.0
+
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+@dataclass
+class Word:
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+    line_key: tuple[int, int, int]
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@dataclass
+class Line:
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    @property
+    def left(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def height(self) -> int:
+        return int(np.median([w.height for w in self.words]))
+
+
+@dataclass
+class Page:
+    gray: np.ndarray  # deskewed, lighting flattened, uint8
+    binary: np.ndarray  # black text on white, uint8 0/255
+
+
+def tesseract_version() -> str:
+    return str(pytesseract.get_tesseract_version())
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_pages(*, data: bytes, content_type: str) -> list[Image.Image]:
+    if content_type == "application/pdf":
+        return _pdf_pages(data)
+    if content_type in ("image/jpeg", "image/png"):
+        return [_open_image(data)]
+    raise UnreadableDocument(_("Only JPEG, PNG and PDF files can be read."))
+
+
+def _open_image(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        image = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableDocument(_("The image could not be opened; upload it again.")) from exc
+    except Image.DecompressionBombWarning as exc:
+        raise UnreadableDocument(_("The image is too large; upload a smaller scan.")) from exc
+    if min(image.size) < MIN_SIDE:
+        raise UnreadableDocument(
+            _("The image is too small to read; upload a scan at least 1000 pixels wide.")
+        )
+    return image.convert("RGB")
+
+
+def _pdf_pages(data: bytes) -> list[Image.Image]:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+        if not encrypted and len(reader.pages) == 0:
+            raise UnreadableDocument(_("The PDF has no pages."))
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise UnreadableDocument(_("The PDF could not be opened; export it again.")) from exc
+    if encrypted:
+        raise UnreadableDocument(_("The PDF is password-protected; upload it without a password."))
+    try:
+        box = reader.pages[0].mediabox
+        longest_inches = max(float(box.width), float(box.height)) / 72
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        longest_inches = 11.69  # A4
+    # render at up to 300 dpi, but no larger than the working resolution needs
+    dpi = max(72, min(PDF_DPI, round(PDF_MAX_SIDE / max(longest_inches, 1))))
+    with tempfile.TemporaryDirectory(prefix="ocr-pdf-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(data)
+        try:
+            # uncompressed PPM output: pdftoppm's PNG encoder takes seconds per page
+            command = ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", str(PDF_MAX_PAGES)]
+            subprocess.run(  # noqa: S603 (fixed arguments, our own temporary file)
+                [*command, str(source), str(Path(tmp) / "page")],
+                check=True,
+                capture_output=True,
+                timeout=PDF_TIMEOUT_SECONDS,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise OcrTimeout(_("Reading the PDF took too long.")) from exc
+        except subprocess.CalledProcessError as exc:
+            raise UnreadableDocument(_("The PDF could not be rendered; export it again.")) from exc
+        pages = []
+        for path in sorted(Path(tmp).glob("page*.ppm")):
+            with Image.open(path) as page:
+                pages.append(page.convert("RGB"))
+    if not pages:
+        raise UnreadableDocument(_("The PDF has no pages."))
+    return pages
+
+
+# ---------------------------------------------------------------- preprocessing
+
+
+def prepare(image: Image.Image, *, working_width: int = WORKING_WIDTH) -> Page:
+    """Grey, flattened, deskewed and binarised version of a photographed document."""
+    rgb = np.asarray(image)
+    h, w = rgb.shape[:2]
+    scale = working_width / max(w, h * 1.0)
+    if abs(scale - 1) > 0.05:
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        rgb = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=interpolation)
+    # Red seal, red border and pinkish guilloche are bright in the red channel; black and grey
+    # print stays dark in every channel. Pixels that are not reddish keep their luminance.
+    r = rgb[..., 0].astype(np.int16)
+    g = rgb[..., 1].astype(np.int16)
+    b = rgb[..., 2].astype(np.int16)
+    luminance = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.int16)
+    reddish = (r - np.maximum(g, b)) > 30
+    gray = np.where(reddish, r, luminance).astype(np.uint8)
+    gray = _flatten_lighting(gray)
+    gray = _levels(gray)
+    angle = _skew_angle(gray)
+    if abs(angle) > 0.1:
+        gray = _rotate(gray, angle)
+    _threshold, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Page(gray=gray, binary=binary)
+
+
+def _flatten_lighting(gray: np.ndarray) -> np.ndarray:
+    """Divide by the paper's brightness (text removed by a closing) so shadows disappear."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.GaussianBlur(background, (0, 0), 3)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]))
+    flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1) * 235
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+WHITE_LEVEL = 215  # after flattening paper is ~235; faint patterns sit between 200 and 230
+BLACK_LEVEL = 40
+
+
+def _levels(gray: np.ndarray) -> np.ndarray:
+    """Stretch so faint background patterns (guilloche, paper texture) become white."""
+    lut = np.clip((np.arange(256) - BLACK_LEVEL) * 255.0 / (WHITE_LEVEL - BLACK_LEVEL), 0, 255)
+    return cv2.LUT(gray, lut.astype(np.uint8))
+
+
+def _skew_angle(gray: np.ndarray) -> float:
+    """Rotation (degrees) that makes text lines horizontal: the angle whose row profile of
+    dark pixels is the most peaked."""
+    small = cv2.resize(gray, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
+    ink = (small < 150).astype(np.float32)
+    h, w = ink.shape
+    centre = (w / 2, h / 2)
+
+    def score(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
+        rows = rotated.sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    coarse = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5), key=score)
+    fine = max(np.arange(coarse - 0.5, coarse + 0.51, 0.1), key=score)
+    return float(fine)
+
+
+def _rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(
+        gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def rotate_quadrants(image: Image.Image, degrees: int) -> Image.Image:
+    return image.rotate(-degrees, expand=True) if degrees % 360 else image
+
+
+def detect_orientation(page: Page) -> int:
+    """Clockwise rotation (0/90/180/270) Tesseract OSD says the page needs, 0 when unsure."""
+    try:
+        osd = pytesseract.image_to_osd(
+            page.binary, config="--psm 0 -c min_characters_to_try=20", timeout=PAGE_TIMEOUT_SECONDS
+        )
+    except pytesseract.TesseractError:
+        return 0
+    except RuntimeError as exc:
+        raise OcrTimeout(_("Reading the document took too long.")) from exc
+    rotate = confidence = 0.0
+    for line in osd.splitlines():
+        key, _sep, value = line.partition(":")
+        if key.strip() == "Rotate":
+            rotate = float(value)
+        elif key.strip() == "Orientation confidence":
+            confidence = float(value)
+    return int(rotate) if confidence >= 2.0 else 0
+
+
+# ---------------------------------------------------------------- tesseract
+
+
+def ocr_words(image: np.ndarray, *, psm: int = 3, lang: str = LANGUAGES, config: str = ""):
+    """Words with confidences and boxes from ``image_to_data``."""
+    try:
+        data = pytesseract.image_to_data(
+            image,
+            lang=lang,
+            config=f"--psm {psm} {config}".strip(),
+            output_type=pytesseract.Output.DICT,
+            timeout=PAGE_TIMEOUT_SECONDS,
+        )
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise OcrTimeout(_("Reading the document took too long.")) from exc
+    except pytesseract.TesseractError as exc:
+        raise UnreadableDocument(
+            _("The document could not be read; upload a clearer scan.")
+        ) from exc
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        words.append(
+            Word(
+                text=text,
+                conf=conf,
+                left=data["left"][i],
+                top=data["top"][i],
+                width=data["width"][i],
+                height=data["height"][i],
+                line_key=(data["block_num"][i], data["par_num"][i], data["line_num"][i]),
+            )
+        )
+    return words
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    lines: dict[tuple[int, int, int], Line] = {}
+    for word in words:
+        lines.setdefault(word.line_key, Line()).words.append(word)
+    return list(lines.values())
+
+
+def crop(gray: np.ndarray, box: tuple[int, int, int, int], *, pad: int) -> np.ndarray:
+    left, top, right, bottom = box
+    h, w = gray.shape
+    return gray[max(0, top - pad) : min(h, bottom + pad), max(0, left - pad) : min(w, right + pad)]

@@ -1,0 +1,198 @@
+"""OCR of generated licence and ID card scans with the real Tesseract (chi_sim + eng)."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from onboarding.ocr import OcrResult, OcrTimeout, UnreadableDocument, engine, read_document
+from onboarding.ocr.idcard import repair_id_number
+from tests.onboarding.synthetic import id_back_image, id_front_image, licence_image
+
+LICENCE_KEYS = {
+    "uscc",
+    "uscc_valid",
+    "name",
+    "entity_type",
+    "legal_representative",
+    "business_scope",
+    "address",
+    "established",
+}
+
+
+def _read_licence(seed, fmt="jpeg"):
+    data, truth = licence_image(seed, fmt=fmt)
+    content_type = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}[fmt]
+    return read_document(kind="licence", data=data, content_type=content_type), truth
+
+
+# ---------------------------------------------------------------- fast
+
+
+def test_id_number_is_repaired_only_toward_a_valid_number():
+    assert repair_id_number(["11010519491231002X"]) == "11010519491231002X"
+    assert repair_id_number(["1101O519491231002x"]) == "11010519491231002X"
+    # one digit misread (3 → 8), and only one look-alike substitution makes it valid
+    assert repair_id_number(["11010519491281002X"]) == "11010519491231002X"
+    # no single look-alike digit makes these valid (a year 7949 birth does not count)
+    assert repair_id_number(["110105194912310022"]) is None
+    assert repair_id_number(["110105194912310029"]) is None
+    assert repair_id_number(["1101051949123100"]) is None
+
+
+def test_unknown_content_type_is_unreadable():
+    with pytest.raises(UnreadableDocument):
+        read_document(kind="licence", data=b"GIF89a", content_type="image/gif")
+
+
+def test_undecodable_image_is_unreadable():
+    with translation.override("en"):
+        with pytest.raises(UnreadableDocument) as raised:
+            read_document(kind="licence", data=b"\xff\xd8\xff junk", content_type="image/jpeg")
+        assert str(raised.value.message) == "The image could not be opened; upload it again."
+
+
+def test_encrypted_pdf_is_unreadable():
+    data, _truth = licence_image(3, fmt="pdf")
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(data)))
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with translation.override("en"):
+        with pytest.raises(UnreadableDocument) as raised:
+            read_document(kind="licence", data=buffer.getvalue(), content_type="application/pdf")
+        assert str(raised.value.message) == (
+            "The PDF is password-protected; upload it without a password."
+        )
+
+
+# ---------------------------------------------------------------- real OCR
+
+
+@pytest.mark.slow
+def test_licence_jpeg_fields():
+    result, truth = _read_licence(1)
+    assert isinstance(result, OcrResult)
+    assert result.kind == "licence"
+    assert set(result.fields) == LICENCE_KEYS
+    assert result.fields["uscc"] == "913502002504Q43B2B" == truth["uscc"]
+    assert result.fields["uscc_valid"] is True
+    assert result.fields["name"] == "厦门市汇汇家居用品股份有限公司"
+    assert result.fields["entity_type"] == "股份有限公司（非上市、自然人投资或控股）"
+    assert result.fields["legal_representative"] == "彭伟伟"
+    assert result.fields["established"] == "2020-04-21"
+    assert result.fields["address"] == "福建省厦门市湖里区解放路925号创业大厦A栋1716"
+    assert "货物进出口" in result.fields["business_scope"]
+    assert result.tesseract_version.startswith("5.")
+    assert result.languages == "chi_sim+eng"
+    assert set(result.confidences) <= LICENCE_KEYS
+    assert all(0 <= c <= 100 for c in result.confidences.values())
+    assert result.confidences["uscc"] > 50
+    assert "厦门市" in result.raw_text
+    assert result.seconds > 0
+
+
+@pytest.mark.slow
+def test_licence_png_fields():
+    result, truth = _read_licence(2, fmt="png")
+    expected = {k: truth[k] for k in ("uscc", "name", "entity_type", "established", "address")}
+    assert {k: result.fields[k] for k in expected} == expected
+    assert result.fields["uscc"] == "91441900478488595E"
+    assert result.fields["uscc_valid"] is True
+
+
+@pytest.mark.slow
+def test_individual_business_licence():
+    result, truth = _read_licence(8)
+    assert result.fields["uscc"] == truth["uscc"] == "92440100289360D56P"
+    assert result.fields["uscc_valid"] is True
+    assert result.fields["entity_type"] == "个体工商户"
+    assert result.fields["name"] == truth["name"]
+    assert result.fields["established"] == truth["established"]
+    assert "货物进出口" not in result.fields["business_scope"]
+
+
+@pytest.mark.slow
+def test_licence_pdf_scan():
+    result, truth = _read_licence(7, fmt="pdf")
+    assert result.fields["uscc"] == truth["uscc"]
+    assert result.fields["uscc_valid"] is True
+    assert result.fields["name"] == truth["name"] == "深圳市金立电子科技有限公司"
+    assert result.fields["established"] == truth["established"]
+
+
+@pytest.mark.slow
+def test_upside_down_photo_is_turned_round():
+    data, truth = licence_image(1)
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(data)).rotate(180).save(buffer, "JPEG", quality=85)
+    result = read_document(kind="licence", data=buffer.getvalue(), content_type="image/jpeg")
+    assert result.fields["uscc"] == truth["uscc"]
+    assert result.fields["name"] == truth["name"]
+
+
+@pytest.mark.slow
+def test_blank_page_is_unreadable():
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1130), "white").save(buffer, "PNG")
+    with pytest.raises(UnreadableDocument):
+        read_document(kind="licence", data=buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "valid_from", "valid_until"),
+    [(1, "2015-05-06", "2035-05-06"), (8, "2012-12-05", None)],
+)
+def test_id_back_validity(seed, valid_from, valid_until):
+    data, truth = id_back_image(seed)
+    assert truth == {"valid_from": valid_from, "valid_until": valid_until}
+    result = read_document(kind="id_back", data=data, content_type="image/jpeg")
+    assert result.fields == {"valid_from": valid_from, "valid_until": valid_until}
+
+
+@pytest.mark.slow
+def test_id_front_name_and_number():
+    data, truth = id_front_image(0)
+    result = read_document(kind="id_front", data=data, content_type="image/jpeg")
+    assert result.fields == truth
+
+
+@pytest.mark.slow
+def test_command_json(tmp_path):
+    data, truth = licence_image(1)
+    path = tmp_path / "licence.jpg"
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("ocr_document", str(path), "--kind", "licence", "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert set(printed) == LICENCE_KEYS | {"seconds"}
+    assert printed["uscc"] == truth["uscc"]
+    assert printed["uscc_valid"] is True
+    assert printed["name"] == truth["name"]
+    assert printed["established"] == "2020-04-21"
+    assert printed["seconds"] > 0
+
+
+def test_command_refuses_a_file_that_is_no_scan(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a scan")
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="is not a JPEG, PNG or PDF file"),
+    ):
+        call_command("ocr_document", str(path), "--kind", "licence")
+
+
+@pytest.mark.slow
+def test_tesseract_over_its_time_limit_is_a_timeout(monkeypatch):
+    monkeypatch.setattr(engine, "PAGE_TIMEOUT_SECONDS", 0.01)
+    data, _truth = licence_image(1)
+    with pytest.raises(OcrTimeout):
+        read_document(kind="licence", data=data, content_type="image/jpeg")
