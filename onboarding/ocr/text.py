@@ -15,30 +15,8 @@ _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ";": "；", ":": "：", ","
 
 
 @dataclass
-class Segment:
-    """Part of a line in one column."""
-
-    words: list[Word]
-
-    @property
-    def text(self) -> str:
-        return "".join(w.text for w in self.words)
-
-    @property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @property
-    def top(self) -> int:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> int:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.right for w in self.words)
+class Segment(Line):
+    """Part of a line in one column. Its height is the upper median of its words'."""
 
     @property
     def height(self) -> int:
