@@ -179,15 +179,23 @@ def _position_costs(readings: list[str], position: int) -> dict[str, float]:
             if char in allowed:
                 pool.add(char)
             pool.update(alt for alt in _ALTERNATIVES.get(char, {}) if alt in allowed)
+    # sorted: ties between equally likely characters must not depend on hash order
     return {
         candidate: sum(_char_cost(r[position], candidate, position) for r in readings)
         / len(readings)
-        for candidate in pool
+        for candidate in sorted(pool)
     }
 
 
 def _normalised(reading: str) -> str:
     return "".join(_normalise(char, i)[0] for i, char in enumerate(reading))
+
+
+MAX_DISAGREEMENTS = 3
+
+
+def _disagreements(readings: list[str]) -> int:
+    return sum(1 for chars in zip(*readings, strict=True) if len(set(chars)) > 1)
 
 
 def repair_uscc(*readings: str | None) -> UsccReading:
@@ -211,6 +219,10 @@ def repair_uscc(*readings: str | None) -> UsccReading:
             valid_as_read, key=lambda code: (valid_as_read.count(code), -normalised.index(code))
         )
         return UsccReading(code=best, valid=True, repaired=best not in usable)
+    if len(set(normalised)) > 1 and _disagreements(normalised) > MAX_DISAGREEMENTS:
+        # Readings this different are misaligned (a character added or lost): voting
+        # position by position would only manufacture a code that happens to be valid.
+        return UsccReading(code=usable[0], valid=False)
     costs = [_position_costs(usable, i) for i in range(LENGTH)]
     if any(not options for options in costs):
         return UsccReading(code=usable[0], valid=False)

@@ -1,6 +1,9 @@
 """The USCC check-character repair: fast, no OCR, no database."""
 
+import os
 import random
+import subprocess
+import sys
 
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
@@ -143,3 +146,34 @@ def test_region_prefix_of_a_name_is_snapped_to_the_division_names():
     # trade names are never touched
     assert snap_region_prefix("广州市华泰贸易有限公司", "440100") == "广州市华泰贸易有限公司"
     assert snap_region_prefix("深圳市华泰贸易有限公司", "") == "深圳市华泰贸易有限公司"
+
+
+def test_misaligned_readings_are_never_repaired_into_a_valid_code():
+    # Seen on a generated licence: OCR added a 0 after position 10 in both readings, one
+    # dropped the last character, the other the Q. Voting by position made a valid but
+    # wrong code; misaligned readings must come back as not valid instead.
+    result = repair_uscc("91310115010Q461500", "91310115010461500U")
+
+    assert result.valid is False
+    assert result.code == "91310115010Q461500"
+
+
+def test_repair_does_not_depend_on_hash_order():
+    # Sets of strings iterate in an order that changes with PYTHONHASHSEED, so run it in
+    # fresh interpreters with different seeds.
+    code = (
+        "from onboarding.ocr.uscc import repair_uscc; "
+        "print(repair_uscc('91310115010Q461500', '91310115010461500U'))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4, 5, 6)
+    }
+
+    assert len(outputs) == 1, outputs
