@@ -1,14 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """A refused account operation, with a message the user can act on."""
 
     default_message = _("The account operation was refused.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class EmailAlreadyRegistered(AccountError):

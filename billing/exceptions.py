@@ -1,14 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 
-class BillingError(Exception):
+
+class BillingError(DomainError):
     """A refused billing operation, with a message the seller (or staff) can act on."""
 
     default_message = _("The billing operation was refused.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class QuoteRefused(BillingError):

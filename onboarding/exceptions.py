@@ -1,14 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 
-class OnboardingError(Exception):
+
+class OnboardingError(DomainError):
     """A refused onboarding operation, with a message the seller can act on."""
 
     default_message = _("The onboarding operation was refused.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class DocumentRejected(OnboardingError):

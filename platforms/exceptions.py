@@ -1,14 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 
-class PlatformsError(Exception):
+
+class PlatformsError(DomainError):
     """A refused platform-data operation, with a message staff can act on."""
 
     default_message = _("The platform data operation was refused.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class StoreMetricsSourceUnreadable(PlatformsError):
