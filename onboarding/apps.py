@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OnboardingConfig(AppConfig):
     name = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self) -> None:
+        from . import gate_checks  # noqa: F401  (registers the order gate's checks)

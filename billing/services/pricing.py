@@ -177,6 +177,32 @@ def _not_served(country: str) -> LaneNotServed:
     )
 
 
+def parcel_check(*, country: str, postcode: str, weight_g, dims_cm=None):
+    """Check a parcel's input before any price is looked for: a whole positive weight,
+    sensible dimensions, a known country and, where the zone depends on it, a valid
+    postcode. Returns ``(country, postcode, weight_g, sides)`` normalised; raises the
+    ``QuoteRefused`` subclass that says what is wrong."""
+    weight_g = _check_weight(weight_g)
+    sides = _check_dims(dims_cm)
+    country = (country or "").strip().upper()
+    if country not in ISO_CODES:
+        raise UnknownCountry
+    postcode = (postcode or "").strip()
+    pattern = POSTCODE_FORMATS.get(country)
+    if pattern and not pattern.fullmatch(postcode):
+        raise _invalid_postcode(country, postcode)
+    return country, postcode, weight_g, sides
+
+
+def _invalid_postcode(country: str, postcode: str) -> InvalidPostcode:
+    if country == "US":
+        return InvalidPostcode(
+            _("A US address needs a valid 5-digit ZIP code, e.g. 94105 (got “%(postcode)s”).")
+            % {"postcode": postcode}
+        )
+    return InvalidPostcode()
+
+
 def _zone(table: PricingTable, country: str, postcode: str) -> str:
     zone = table.zone_by_country.get(country)
     if zone is not None:
@@ -186,12 +212,7 @@ def _zone(table: PricingTable, country: str, postcode: str) -> str:
         raise _not_served(country)
     pattern = POSTCODE_FORMATS.get(country)
     if (pattern and not pattern.fullmatch(postcode)) or not postcode[:1].isdigit():
-        if country == "US":
-            raise InvalidPostcode(
-                _("A US address needs a valid 5-digit ZIP code, e.g. 94105 (got “%(postcode)s”).")
-                % {"postcode": postcode}
-            )
-        raise InvalidPostcode
+        raise _invalid_postcode(country, postcode)
     zone = by_digit.get(postcode[0])
     if zone is None:
         raise _not_served(country)

@@ -1,0 +1,37 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import DomainError
+
+
+class ShipmentError(DomainError):
+    """A refused shipment operation, with a message the seller can act on."""
+
+    default_message = _("The shipment operation was refused.")
+
+
+class OrderRefused(ShipmentError):
+    """The order gate refused the order: ``code`` names the check, ``evidence`` what it
+    found. Nothing was created; the refusal was recorded."""
+
+    def __init__(self, *, code: str, message, evidence: dict):
+        self.code = code
+        self.evidence = evidence
+        super().__init__(message)
+
+
+class DuplicateOrder(ShipmentError):
+    default_message = _("A shipment for this platform order number already exists.")
+
+
+class InvalidOrder(ShipmentError):
+    """Bad input in an order (a row of a file, or the form): the message says which."""
+
+    default_message = _("The order is not valid.")
+
+
+class IllegalStatusChange(ShipmentError):
+    default_message = _("This change of status is not allowed.")
+
+
+class NotCancellable(ShipmentError):
+    default_message = _("Only a shipment that has not been picked up can be cancelled.")

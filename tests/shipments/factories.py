@@ -1,0 +1,69 @@
+"""Stores ready to ship and orders for tests. The demo rate card (billing migration 0002,
+from 2024-08-01) prices every order: 华东 → US West, 500 g = ¥28.50."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from onboarding.models import ApplicationStatus
+from shipments.services import Recipient, parcel_build, shipment_create
+from tests.onboarding.factories import ApplicationFactory
+from tests.platforms.factories import StoreMetricsSnapshotFactory
+
+# A date outside the peak season (1 Nov–31 Dec), so that prices are the plain formula.
+AUGUST = datetime.datetime(2026, 8, 15, 10, 0, tzinfo=datetime.UTC)
+_orders = itertools.count(1)
+
+
+def store_ready(
+    *,
+    status=ApplicationStatus.ACTIVE,
+    score: str = "100.00",
+    bound: bool = True,
+    seller=None,
+    **fields,
+):
+    """An application in ``status`` whose store the latest metrics report as bound."""
+    if seller is not None:
+        fields["seller"] = seller
+    store = ApplicationFactory(status=status, **fields)
+    StoreMetricsSnapshotFactory(
+        platform=store.platform,
+        store_id=store.store_id,
+        fulfilment_score=Decimal(score),
+        store_bound=bound,
+    )
+    return store
+
+
+def parcel(**overrides):
+    values = {
+        "origin": "east",
+        "country": "US",
+        "postcode": "94105",
+        "weight_g": 500,
+        "dims_cm": None,
+    }
+    values.update(overrides)
+    return parcel_build(**values)
+
+
+RECIPIENT = Recipient(name="Jane Doe", address="1 Market St", city="San Francisco")
+
+
+def next_order_number() -> str:
+    return f"AE-{next(_orders):08d}"
+
+
+def create_shipment(store, *, order_number=None, at=AUGUST, user=None, **parcel_overrides):
+    return shipment_create(
+        seller=store.seller,
+        store=store,
+        order_number=order_number or next_order_number(),
+        parcel=parcel(**parcel_overrides),
+        recipient=RECIPIENT,
+        contents="T-shirts",
+        declared_value="12.50",
+        user=user,
+        at=at,
+    )
