@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import pages
 
 app_name = "shipments"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", pages.index, name="index"),
 ]
