@@ -18,6 +18,7 @@ class ShipmentStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     EXCEPTION = "exception", _("Exception")
     RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 S = ShipmentStatus
@@ -25,8 +26,8 @@ S = ShipmentStatus
 # Where a parcel may go from each status. Carrier events may skip steps forward (a scan
 # can be missed), never backwards; an exception can resolve onward or end in a return.
 SHIPMENT_TRANSITIONS: dict[str, set[str]] = {
-    S.CREATED: {S.LABEL_PRINTED, S.PICKED_UP, S.IN_TRANSIT, S.EXCEPTION},
-    S.LABEL_PRINTED: {S.PICKED_UP, S.IN_TRANSIT, S.EXCEPTION},
+    S.CREATED: {S.LABEL_PRINTED, S.PICKED_UP, S.IN_TRANSIT, S.EXCEPTION, S.CANCELLED},
+    S.LABEL_PRINTED: {S.PICKED_UP, S.IN_TRANSIT, S.EXCEPTION, S.CANCELLED},
     S.PICKED_UP: {S.IN_TRANSIT, S.CUSTOMS, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION},
     S.IN_TRANSIT: {S.CUSTOMS, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION},
     S.CUSTOMS: {S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION, S.RETURNED},
@@ -34,6 +35,7 @@ SHIPMENT_TRANSITIONS: dict[str, set[str]] = {
     S.EXCEPTION: {S.IN_TRANSIT, S.CUSTOMS, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNED},
     S.DELIVERED: set(),
     S.RETURNED: set(),
+    S.CANCELLED: set(),
 }
 # The lifecycle's order: a late event of an earlier step never moves a parcel back.
 STATUS_RANK = {
@@ -46,8 +48,9 @@ STATUS_RANK = {
     S.EXCEPTION: 5,
     S.DELIVERED: 6,
     S.RETURNED: 6,
+    S.CANCELLED: 7,
 }
-FINAL_STATUSES = frozenset({S.DELIVERED, S.RETURNED})
+FINAL_STATUSES = frozenset({S.DELIVERED, S.RETURNED, S.CANCELLED})
 # Before pickup a shipment can still be cancelled (and refunded).
 CANCELLABLE_STATUSES = frozenset({S.CREATED, S.LABEL_PRINTED})
 
