@@ -4,13 +4,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
+from onboarding.selectors import fulfilment_score_for_seller
 
 from .exceptions import QuoteRefused
 from .forms import QuoteForm
 from .rates import pricing_table
 from .services.pricing import quote, today_shanghai
 
-# Until the shipments app passes the seller's real fulfilment score, quotes use 100.
+# A seller whose store has no metrics yet is quoted at the full score.
 DEFAULT_SCORE = Decimal(100)
 
 
@@ -26,6 +27,9 @@ def quote_calculator(request):
     """The price of a parcel, from query parameters: nothing is written."""
     form = QuoteForm(request.GET or None, served_countries=pricing_table().served_countries)
     result = refusal = None
+    score = fulfilment_score_for_seller(seller=request.user.seller)
+    own_score = score is not None
+    score = score if own_score else DEFAULT_SCORE
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -35,7 +39,7 @@ def quote_calculator(request):
                 postcode=data["postcode"],
                 weight_g=data["weight_g"],
                 dims_cm=data["dims_cm"],
-                score=DEFAULT_SCORE,
+                score=score,
                 on_date=today_shanghai(),
                 green=data["green"],
             )
@@ -44,5 +48,11 @@ def quote_calculator(request):
     return render(
         request,
         "billing/quote.html",
-        {"form": form, "quote": result, "refusal": refusal, "score": DEFAULT_SCORE},
+        {
+            "form": form,
+            "quote": result,
+            "refusal": refusal,
+            "score": score,
+            "own_score": own_score,
+        },
     )

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from billing.exceptions import QuoteRefused
 from billing.services import parcel_check, shipment_charges_record
 from core.gate import OrderContext, Parcel, gate
-from onboarding.models import Application, ApplicationStatus
+from onboarding.models import Application
+from onboarding.selectors import store_for_orders  # noqa: F401  (re-exported)
 
 from ..exceptions import DuplicateOrder, InvalidOrder, OrderRefused
 from ..gate_checks import is_trial
@@ -22,8 +23,6 @@ from ..s10 import tracking_numbers
 
 MAX_ORDER_NUMBER = 64
 MAX_DECLARED_VALUE = Decimal("1000000")
-# Stores orders go to by default: the newest application in one of these states.
-_ORDERING_STATUSES = [ApplicationStatus.ACTIVE, ApplicationStatus.TRIAL]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +31,6 @@ class Recipient:
     address: str
     city: str
     phone: str = ""
-
-
-def store_for_orders(*, seller) -> Application | None:
-    """The store a seller's orders ship for: the newest active or trial store, else the
-    newest application of any state (the gate then says why it cannot ship yet)."""
-    stores = Application.objects.filter(seller=seller).order_by("-created_at", "-id")
-    return stores.filter(status__in=_ORDERING_STATUSES).first() or stores.first()
 
 
 def parcel_build(

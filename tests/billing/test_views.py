@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from billing import views
+from tests.shipments.factories import store_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,23 @@ def test_the_seller_sees_the_empty_form_and_the_score_note(en_seller):
 def test_the_seller_gets_a_quote(en_seller, django_assert_max_num_queries):
     en_seller.get(URL)  # warm the pricing cache and the session
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         response = en_seller.get(URL, ARTICLE)
 
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="quote-total">¥28.50<' in html
     assert "Chargeable weight 500 g (band up to 500 g)" in html
+
+
+def test_the_quote_uses_the_store_s_own_fulfilment_score(en_seller, seller_user):
+    store_ready(seller=seller_user.seller, score="95.00")
+
+    html = en_seller.get(URL, ARTICLE).content.decode()
+
+    # 28.50 × (1 + 5 × 0.0015) = 28.71375 → ¥28.71
+    assert "your store's current fulfilment score, 95.00" in html
+    assert 'id="quote-total">¥28.71<' in html
 
 
 def test_dimensions_and_green_discount(en_seller):
