@@ -1,26 +1,57 @@
 """The operations console for pricing: rate cards with their lanes and bands, zones, peak
-seasons and the green discount.
+seasons and the green discount; and finance's console for settlement: accounts (mode
+switch), the ledger (read-only), statements by period and state, the overdue list, payments
+and top-ups (recorded through the services, never edited or deleted).
 
 A card in force (``effective_from`` ≤ today, Asia/Shanghai) is read-only with its lanes
 and bands; the "duplicate as a new card" action makes the next version, which operations
 edit until it takes effect. Nothing is deleted here.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Subquery
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import BillingError
-from .models import GreenDiscount, Lane, PeakSeason, RateCard, WeightBand, Zone, ZoneCountry
+from .exports.admin import StatementExportsMixin  # also registers the ExportJob admin
+from .models import (
+    GreenDiscount,
+    Lane,
+    LedgerEntry,
+    OverdueStatement,
+    Payment,
+    PeakSeason,
+    RateCard,
+    SettlementAccount,
+    SettlementMode,
+    SettlementModeChange,
+    Statement,
+    StatementLine,
+    TopUp,
+    WeightBand,
+    Zone,
+    ZoneCountry,
+)
+from .selectors import StatementState, statements_filter_state, statements_with_state
 from .services import (
+    payment_check,
+    payment_record,
     rate_card_check_editable,
     rate_card_check_effective_from,
     rate_card_duplicate,
+    settlement_mode_switch,
+    settlement_mode_switch_rule,
     today_shanghai,
+    topup_check,
+    topup_record,
 )
 
 
@@ -260,3 +291,335 @@ class PeakSeasonAdmin(NoDeleteAdmin):
 class GreenDiscountAdmin(NoDeleteAdmin):
     list_display = ("effective_from", "discount_pct")
     date_hierarchy = "effective_from"
+
+
+# ---------------------------------------------------------------------------------------
+# Finance: settlement accounts, ledger, statements, payments, top-ups
+# ---------------------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Rows written only by services: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+_switch_rule = lazy(settlement_mode_switch_rule, str)  # in the language of each request
+
+
+class SettlementAccountForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for a change of mode"), required=False, widget=forms.Textarea
+    )
+
+    class Meta:
+        model = SettlementAccount
+        fields = ("mode",)
+        help_texts = {
+            "mode": format_lazy(
+                "{}<br>{}",
+                _switch_rule(to_mode=SettlementMode.INSTANT),
+                _switch_rule(to_mode=SettlementMode.MONTHLY),
+            )
+        }
+
+
+class ModeChangeInline(admin.TabularInline):
+    model = SettlementModeChange
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_mode", "to_mode", "actor", "reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SettlementAccount)
+class SettlementAccountAdmin(NoDeleteAdmin):
+    form = SettlementAccountForm
+    list_display = ("seller", "mode", "balance", "mode_changed_at", "updated_at")
+    list_select_related = ("seller",)
+    list_filter = ("mode",)
+    search_fields = ("seller__company_name",)
+    show_full_result_count = False
+    fields = ("seller", "mode", "reason", "balance", "mode_changed_at")
+    readonly_fields = ("seller", "balance", "mode_changed_at")
+    inlines = (ModeChangeInline,)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # an account opens with the seller's first charge or top-up
+
+    def save_model(self, request, obj, form, change):
+        if "mode" in form.changed_data:
+            settlement_mode_switch(
+                seller=obj.seller,
+                mode=form.cleaned_data["mode"],
+                user=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+            messages.info(request, settlement_mode_switch_rule(to_mode=obj.mode))
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "seller", "kind", "mode", "amount", "balance_after", "period", "key")
+    list_select_related = ("seller",)
+    list_filter = ("kind", "mode", "period")
+    search_fields = ("key", "reference", "seller__company_name", "shipment__tracking_number")
+    show_full_result_count = False
+    raw_id_fields = ("shipment",)
+    readonly_fields = (
+        "seller",
+        "kind",
+        "mode",
+        "amount",
+        "balance_after",
+        "period",
+        "key",
+        "shipment",
+        "reference",
+        "note",
+        "at",
+        "created_by",
+    )
+
+
+class StatementStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(StatementState.LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in StatementState.LABELS:
+            return statements_filter_state(queryset, state=self.value())
+        return queryset
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ("reference", "amount", "received_on", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "seller",
+        "period",
+        "due_date",
+        "line_count",
+        "total",
+        "paid_amount",
+        "outstanding_amount",
+        "state_label",
+    )
+    list_select_related = ("seller",)
+    search_fields = ("number", "seller__company_name")
+    show_full_result_count = False
+    fields = (
+        "number",
+        "seller",
+        "company_name",
+        "period",
+        "issued_at",
+        "due_date",
+        "line_count",
+        "charges_total",
+        "refunds_total",
+        "adjustments_total",
+        "total",
+        "lines_link",
+        "record_payment_link",
+    )
+    readonly_fields = fields
+    inlines = (PaymentInline,)
+
+    def get_queryset(self, request):
+        return statements_with_state(super().get_queryset(request))
+
+    @admin.display(description=_("paid"), ordering="paid")
+    def paid_amount(self, obj):
+        return obj.paid
+
+    @admin.display(description=_("outstanding"), ordering="outstanding")
+    def outstanding_amount(self, obj):
+        return obj.outstanding
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj) -> str:
+        return StatementState.LABELS[obj.state]
+
+    @admin.display(description=_("lines"))
+    def lines_link(self, obj) -> str:
+        url = reverse("admin:billing_statementline_changelist") + f"?statement__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>', url, gettext("View the %d lines") % obj.line_count
+        )
+
+    @admin.display(description=_("payment"))
+    def record_payment_link(self, obj) -> str:
+        if obj.state == StatementState.PAID:
+            return gettext("Paid in full")
+        url = reverse("admin:billing_payment_add") + f"?statement={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Record a payment"))
+
+
+@admin.register(Statement)
+class StatementAdmin(StatementAdminBase):
+    list_filter = ("period", StatementStateFilter)
+
+
+@admin.register(OverdueStatement)
+class OverdueStatementAdmin(StatementAdminBase):
+    list_display = (
+        "number",
+        "seller",
+        "period",
+        "due_date",
+        "days_overdue",
+        "total",
+        "paid_amount",
+        "outstanding_amount",
+    )
+    list_filter = ("period",)
+    ordering = ("due_date", "number")
+
+    def get_queryset(self, request):
+        return statements_filter_state(
+            admin.ModelAdmin.get_queryset(self, request), state=StatementState.OVERDUE
+        )
+
+    @admin.display(description=_("days overdue"))
+    def days_overdue(self, obj) -> int:
+        return (today_shanghai() - obj.due_date).days
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(ReadOnlyAdmin):
+    list_display = ("statement", "position", "at", "kind", "description", "amount")
+    list_select_related = ("statement",)
+    list_filter = ("kind",)
+    search_fields = ("statement__number", "description")
+    show_full_result_count = False
+    raw_id_fields = ("statement", "entry", "shipment")
+    readonly_fields = (
+        "statement",
+        "position",
+        "entry",
+        "kind",
+        "shipment",
+        "at",
+        "description",
+        "amount",
+    )
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ("statement", "amount", "reference", "received_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        statement = cleaned.get("statement")
+        if statement is not None and cleaned.get("amount") and cleaned.get("reference"):
+            try:
+                payment_check(
+                    statement=statement, amount=cleaned["amount"], reference=cleaned["reference"]
+                )
+            except BillingError as error:
+                raise ValidationError(error.message) from None
+        return cleaned
+
+
+class TopUpForm(forms.ModelForm):
+    class Meta:
+        model = TopUp
+        fields = ("seller", "amount", "reference", "received_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("amount") is not None and cleaned.get("reference"):
+            try:
+                topup_check(amount=cleaned["amount"], reference=cleaned["reference"])
+            except BillingError as error:
+                raise ValidationError(error.message) from None
+        return cleaned
+
+
+class MoneyReceivedAdmin(NoDeleteAdmin):
+    """Payments and top-ups: recorded once through their service, never changed."""
+
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return (*self.form._meta.fields, "entry", "recorded_by", "recorded_at")
+        return ()
+
+
+@admin.register(Payment)
+class PaymentAdmin(MoneyReceivedAdmin):
+    form = PaymentForm
+    list_display = ("reference", "statement", "seller", "amount", "received_on", "recorded_by")
+    list_select_related = ("statement", "seller", "recorded_by")
+    search_fields = ("reference", "statement__number", "seller__company_name")
+    list_filter = ("received_on",)
+    autocomplete_fields = ("statement",)
+
+    def save_model(self, request, obj, form, change):
+        payment = payment_record(
+            statement=form.cleaned_data["statement"],
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+            received_on=form.cleaned_data["received_on"],
+            user=request.user,
+        )
+        obj.pk = payment.pk
+
+
+@admin.register(TopUp)
+class TopUpAdmin(MoneyReceivedAdmin):
+    form = TopUpForm
+    list_display = ("reference", "seller", "amount", "received_on", "recorded_by", "recorded_at")
+    list_select_related = ("seller", "recorded_by")
+    search_fields = ("reference", "seller__company_name")
+    list_filter = ("received_on",)
+    autocomplete_fields = ("seller",)
+
+    def save_model(self, request, obj, form, change):
+        topup = topup_record(
+            seller=form.cleaned_data["seller"],
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+            received_on=form.cleaned_data["received_on"],
+            user=request.user,
+        )
+        obj.pk = topup.pk

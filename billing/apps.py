@@ -7,6 +7,6 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from . import signals
+        from . import gate_checks, signals  # noqa: F401 - gate_checks registers the checks
 
         signals.connect()

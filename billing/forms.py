@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .countries import COUNTRY_NAMES, country_name
-from .models import Region
+from .models import ExportFormat, Region, SettlementMode
 from .services.pricing import MAX_SIDE_CM
 
 
@@ -67,3 +67,32 @@ class QuoteForm(forms.Form):
             )
         cleaned["dims_cm"] = tuple(sides) if all(side is not None for side in sides) else None
         return cleaned
+
+
+class SettlementSwitchForm(forms.Form):
+    """The seller's switch of settlement mode (the page shows what it means first)."""
+
+    mode = forms.ChoiceField(choices=SettlementMode.choices, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("I have read when the switch takes effect and what happens to my charges."),
+    )
+
+
+class ExportStartForm(forms.Form):
+    """Finance starts a whole-month export in the admin."""
+
+    period = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        help_text=_("YYYY-MM, e.g. 2026-10: every statement issued for that month."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
+
+    def clean_period(self):
+        from .exceptions import InvalidPeriod
+        from .services.ledger import period_parse
+
+        try:
+            return period_parse(self.cleaned_data["period"])
+        except InvalidPeriod as error:
+            raise forms.ValidationError(error.message) from None

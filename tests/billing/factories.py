@@ -1,6 +1,7 @@
 """Pricing data for tests. The demo card (migration 0002, from 2024-08-01) is always there;
 ``card_with_lane`` adds a later card with one lane on a demo zone."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -33,3 +34,39 @@ def card_with_lane(
         WeightBand(lane=lane, up_to_g=bound, price=Decimal(price)) for bound, price in bands
     )
     return card
+
+
+# --- Settlement (ledger, balances, statements) ---------------------------------------
+
+_references = itertools.count(1)
+
+
+def topup(seller, amount="100.00", *, reference=None, user=None):
+    """A top-up recorded by finance, as in the admin."""
+    from billing.services import topup_record
+
+    return topup_record(
+        seller=seller,
+        amount=amount,
+        reference=reference or f"BANK-{next(_references):06d}",
+        received_on=date(2026, 8, 1),
+        user=user,
+    )
+
+
+def instant_store(*, balance="100.00", **fields):
+    """A store ready to ship whose seller settles by instant debit, with ``balance``."""
+    from billing.models import SettlementMode
+    from tests.shipments.factories import store_ready
+
+    store = store_ready(settlement_mode=SettlementMode.INSTANT, **fields)
+    if Decimal(balance) > 0:
+        topup(store.seller, balance)
+    return store
+
+
+def monthly_store(**fields):
+    from billing.models import SettlementMode
+    from tests.shipments.factories import store_ready
+
+    return store_ready(settlement_mode=SettlementMode.MONTHLY, **fields)

@@ -1,0 +1,53 @@
+"""The one place where a seller's settlement account is locked for a read-modify-write of
+its balance (``SELECT … FOR UPDATE``), and the statement counter for numbering.
+
+Every balance change goes through ``billing.services.ledger.ledger_entries_append`` under
+``account_lock``; two debits of the same seller, from two processes, queue here."""
+
+import datetime
+
+from django.db import transaction
+
+from .models import SettlementAccount, SettlementMode, StatementCounter
+
+
+def settlement_mode_initial(*, seller) -> str:
+    """The mode a new account starts with: the one chosen on the seller's newest
+    application that chose one (read-only look at onboarding), else monthly."""
+    from onboarding.models import Application
+
+    chosen = (
+        Application.objects.filter(seller=seller)
+        .exclude(settlement_mode="")
+        .order_by("-created_at", "-id")
+        .values_list("settlement_mode", flat=True)
+        .first()
+    )
+    return chosen if chosen in SettlementMode.values else SettlementMode.MONTHLY
+
+
+def account_lock(*, seller) -> SettlementAccount:
+    """The seller's settlement account, created on first use, locked until the end of the
+    current transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("account_lock must run inside transaction.atomic()")
+    locked = SettlementAccount.objects.select_for_update()
+    account = locked.filter(pk=seller.pk).first()
+    if account is None:
+        SettlementAccount.objects.bulk_create(
+            [SettlementAccount(seller_id=seller.pk, mode=settlement_mode_initial(seller=seller))],
+            ignore_conflicts=True,  # another transaction may open it at the same moment
+        )
+        account = locked.get(pk=seller.pk)
+    return account
+
+
+def statement_counter_lock(*, period: datetime.date) -> int:
+    """Lock the period's statement counter (created at 0 on first use) and return the last
+    number issued; the caller advances it in the same transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("statement_counter_lock must run inside transaction.atomic()")
+    StatementCounter.objects.bulk_create(
+        [StatementCounter(period=period, last_number=0)], ignore_conflicts=True
+    )
+    return StatementCounter.objects.select_for_update().get(period=period).last_number

@@ -1,0 +1,151 @@
+"""Closing a month: one statement per seller with monthly entries, numbered without gaps.
+
+``statements_close_month`` is one transaction: it locks the period's statement counter (a
+second closer, in another process, waits here and then finds the statements issued), then
+issues every statement and its lines in a single set-based SQL statement (one snapshot, so
+that each statement's totals are exactly the sum of its lines), and advances the counter.
+
+A statement takes the seller's monthly charges, refunds and adjustments of the period *and
+earlier* that are on no statement yet, so that an entry committed a moment after its month
+closed, or an adjustment for a closed month, lands on the next statement. Issued statements
+and their lines never change (a trigger refuses it).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.gate import SHANGHAI
+
+from ..exceptions import PeriodNotOver
+from ..locks import statement_counter_lock
+from ..models import EntryKind, LedgerEntry, SettlementMode, StatementCounter
+from .ledger import period_last_day, statement_due_date
+
+BILLED_KINDS = (EntryKind.CHARGE, EntryKind.REFUND, EntryKind.ADJUSTMENT)
+NUMBER_DIGITS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CloseResult:
+    period: datetime.date
+    statements: int
+    lines: int
+    first_number: str | None
+    last_number: str | None
+
+
+def statement_number(period: datetime.date, n: int) -> str:
+    """``JL202610-00001``: the period and the statement's rank among the period's."""
+    return f"JL{period:%Y%m}-{n:0{NUMBER_DIGITS}d}"
+
+
+# The entries to bill, the statements (numbered by row_number() after the last number
+# issued), then their lines (positions by row_number() per seller), in one statement.
+_CLOSE_SQL = """
+WITH entries AS MATERIALIZED (
+    SELECT e.id, e.seller_id, e.kind, e.amount, e.shipment_id, e.at, e.note
+    FROM billing_ledgerentry e
+    WHERE e.mode = %(mode)s
+      AND e.kind = ANY(%(kinds)s)
+      AND e.period <= %(period)s
+      AND NOT EXISTS (SELECT 1 FROM billing_statementline l WHERE l.entry_id = e.id)
+      AND NOT EXISTS (
+          SELECT 1 FROM billing_statement s
+          WHERE s.seller_id = e.seller_id AND s.period = %(period)s
+      )
+), totals AS (
+    SELECT seller_id,
+           count(*) AS line_count,
+           coalesce(sum(-amount) FILTER (WHERE kind = 'charge'), 0) AS charges_total,
+           coalesce(sum(-amount) FILTER (WHERE kind = 'refund'), 0) AS refunds_total,
+           coalesce(sum(-amount) FILTER (WHERE kind = 'adjustment'), 0) AS adjustments_total,
+           sum(-amount) AS total,
+           row_number() OVER (ORDER BY seller_id) AS rank
+    FROM entries
+    GROUP BY seller_id
+), issued AS (
+    INSERT INTO billing_statement (
+        seller_id, period, number, company_name, issued_at, due_date, line_count,
+        charges_total, refunds_total, adjustments_total, total
+    )
+    SELECT t.seller_id, %(period)s,
+           %(prefix)s || lpad((%(last)s + t.rank)::text,
+                              greatest(%(digits)s, length((%(last)s + t.rank)::text)), '0'),
+           se.company_name, %(issued_at)s, %(due_date)s, t.line_count,
+           t.charges_total, t.refunds_total, t.adjustments_total, t.total
+    FROM totals t
+    JOIN accounts_seller se ON se.id = t.seller_id
+    RETURNING id, seller_id
+), lines AS (
+    INSERT INTO billing_statementline (
+        statement_id, position, entry_id, kind, shipment_id, at, description, amount
+    )
+    SELECT i.id,
+           row_number() OVER (PARTITION BY e.seller_id ORDER BY e.at, e.id),
+           e.id, e.kind, e.shipment_id, e.at, e.note, -e.amount
+    FROM entries e
+    JOIN issued i ON i.seller_id = e.seller_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM issued), (SELECT count(*) FROM lines)
+"""
+
+
+def statements_close_month(
+    *, period: datetime.date, at: datetime.datetime | None = None
+) -> CloseResult:
+    """Issue the period's statements, once: running it again, or twice at once, issues
+    nothing more (the counter lock serialises closers; a statement exists once per seller
+    and period). The month must be over in Asia/Shanghai (``PeriodNotOver``)."""
+    at = at or timezone.now()
+    period = period.replace(day=1)
+    if at.astimezone(SHANGHAI).date() <= period_last_day(period):
+        raise PeriodNotOver
+    with transaction.atomic():
+        last = statement_counter_lock(period=period)
+        with connection.cursor() as cursor:
+            # Sort a million lines in memory rather than on disk; for this transaction only.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(
+                _CLOSE_SQL,
+                {
+                    "mode": SettlementMode.MONTHLY.value,
+                    "kinds": [kind.value for kind in BILLED_KINDS],
+                    "period": period,
+                    "prefix": f"JL{period:%Y%m}-",
+                    "last": last,
+                    "digits": NUMBER_DIGITS,
+                    "issued_at": at,
+                    "due_date": statement_due_date(period),
+                },
+            )
+            statements, lines = cursor.fetchone()
+        if statements:
+            StatementCounter.objects.filter(period=period).update(last_number=last + statements)
+    return CloseResult(
+        period=period,
+        statements=statements,
+        lines=lines,
+        first_number=statement_number(period, last + 1) if statements else None,
+        last_number=statement_number(period, last + statements) if statements else None,
+    )
+
+
+def statements_close_month_preview(*, period: datetime.date) -> int:
+    """How many statements closing ``period`` now would issue (``close_month --dry-run``)."""
+    period = period.replace(day=1)
+    return (
+        LedgerEntry.objects.filter(
+            mode=SettlementMode.MONTHLY,
+            kind__in=BILLED_KINDS,
+            period__lte=period,
+            statement_line__isnull=True,
+        )
+        .exclude(seller__statements__period=period)
+        .values("seller_id")
+        .distinct()
+        .count()
+    )
