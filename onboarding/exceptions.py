@@ -37,3 +37,7 @@ class CannotApprove(OnboardingError):
 
 class StoreAlreadyBound(OnboardingError):
     default_message = _("This store is already bound to another application.")
+
+
+class RenewalRefused(OnboardingError):
+    default_message = _("The renewed ID card cannot be taken for this store.")

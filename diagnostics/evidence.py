@@ -1,0 +1,74 @@
+"""Evidence in readable form: the gate's evidence keys with labels, values as text."""
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    "store": _("Store"),
+    "status": _("Status"),
+    "reason": _("Reason"),
+    "platform": _("Platform"),
+    "store_id": _("Store ID"),
+    "metrics_as_of": _("Platform metrics as of"),
+    "registered": _("Licence (registered) address"),
+    "tax": _("Tax-registration address"),
+    "valid_until": _("ID card valid until"),
+    "long_term": _("ID card valid long-term"),
+    "must_be_valid_until": _("Must be valid until at least"),
+    "serious_complaints_30d": _("Serious logistics complaints, last 30 days"),
+    "limit": _("Limit"),
+    "used": _("Trial shipments used"),
+    "quota": _("Trial quota"),
+    "country": _("Destination country"),
+    "postcode": _("Postcode"),
+    "weight_g": _("Weight (g)"),
+    "limit_g": _("Limit (g)"),
+    "chargeable_weight_g": _("Chargeable weight (g)"),
+    "balance": _("Balance (¥)"),
+    "charge": _("Charge (¥)"),
+    "due_date": _("Due date"),
+    "total": _("Total (¥)"),
+    "paid": _("Paid (¥)"),
+    "period": _("Period"),
+    "statement": _("Statement"),
+    "statements": _("Statements"),
+    "settlement": _("Settlement"),
+    "outstanding": _("Still unpaid (¥)"),
+    "shortfall": _("Short by (¥)"),
+    "overdue": _("Overdue statement"),
+    "fails_from": _("Orders refused from"),
+}
+# Evidence that explains a skip rather than a finding.
+SKIP_REASONS = {
+    "no_parcel": _("asked about the account: no parcel"),
+    "no_store": _("no store"),
+    "no_metrics": _("no platform metrics yet"),
+    "not_in_trial": _("not in trial"),
+    "no_lane": _("no line for the destination"),
+    "monthly": _("monthly statement: no prepaid balance needed"),
+}
+
+
+def _text(value) -> str:
+    if value is None:
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def evidence_lines(evidence: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs; unknown keys are shown by name, never dropped."""
+    lines = []
+    for key, value in (evidence or {}).items():
+        if key == "reason" and value in SKIP_REASONS:
+            lines.append((str(_("Why not applicable")), str(SKIP_REASONS[value])))
+            continue
+        label = LABELS.get(key)
+        lines.append((str(label) if label else key.replace("_", " "), _text(value)))
+    return lines

@@ -1,0 +1,256 @@
+"""The tool: from an order number (or the account, or a parcel) to every check of the order
+gate in order, the root cause and its fix. It runs the very checks shipment creation runs
+(``core.gate``, ``trace=True``), so its answer is the gate's; each run is recorded."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from core.gate import CheckStatus, GateResult, Outcome, Parcel, gate
+from onboarding.services.renewal import id_renewal_can_upload
+from shipments.models import RefusedOrder, Shipment
+from shipments.services import store_for_orders
+
+from ..evidence import evidence_lines
+from ..exceptions import OrderNotFound
+from ..models import DiagnosticRun, RunKind, RunSource
+from ..selectors import order_find
+
+
+def parcel_from_json(data: dict | None) -> Parcel | None:
+    """The parcel a refusal recorded (``Parcel.as_json``), or None when it had none."""
+    if not data:
+        return None
+    dims = data.get("dims_cm")
+    return Parcel(
+        origin=data["origin"],
+        country=data["country"],
+        postcode=data.get("postcode", ""),
+        weight_g=int(data["weight_g"]),
+        dims_cm=tuple(Decimal(side) for side in dims) if dims else None,
+        green=bool(data.get("green")),
+    )
+
+
+def parcel_of_shipment(shipment: Shipment) -> Parcel:
+    return Parcel(
+        origin=shipment.origin,
+        country=shipment.country,
+        postcode=shipment.postcode,
+        weight_g=shipment.weight_g,
+        dims_cm=shipment.dims_cm,
+        green=shipment.green_rate > 0,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One check of the trace, ready to show."""
+
+    position: int
+    code: str
+    title: str
+    status: str
+    status_label: str
+    message: str
+    evidence: list[tuple[str, str]]
+    fix: str
+    fix_url: str | None
+    share: Decimal | None
+    is_root_cause: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    kind: str
+    seller: object
+    store: object | None
+    order_number: str
+    parcel: Parcel | None
+    result: GateResult
+    at: datetime.datetime
+    refusal: RefusedOrder | None = None
+    shipment: Shipment | None = None
+    run: DiagnosticRun | None = None
+
+    @property
+    def root_cause(self) -> Outcome | None:
+        return self.result.root_cause
+
+    @property
+    def passes(self) -> bool:
+        """Would the order (or any order, for the account) pass the gate now?"""
+        return self.result.passed
+
+    @property
+    def refusal_check(self):
+        """The gate check that refused the recorded order (if it is still registered)."""
+        if self.refusal is None:
+            return None
+        try:
+            return gate.get(self.refusal.check_code)
+        except KeyError:
+            return None
+
+    def steps(self) -> list[Step]:
+        cause = self.root_cause
+        return [
+            Step(
+                position=o.check.position,
+                code=o.code,
+                title=str(o.check.title),
+                status=str(o.status),
+                status_label=str(CheckStatus(o.status).label),
+                message=o.message if o.status == CheckStatus.FAIL else "",
+                evidence=evidence_lines(o.result.evidence),
+                fix=str(o.check.fix) if o.status == CheckStatus.FAIL else "",
+                fix_url=_fix_url(o, self.store) if o.status == CheckStatus.FAIL else None,
+                share=o.check.share,
+                is_root_cause=o is cause,
+            )
+            for o in self.result.outcomes
+        ]
+
+    def as_json(self) -> dict:
+        """The command's ``--json``: exactly these four keys."""
+        cause = self.root_cause
+        return {
+            "order_number": self.order_number,
+            "seller": self.seller.pk,
+            "root_cause": cause.code if cause else None,
+            "checks": [o.as_json() for o in self.result.outcomes],
+        }
+
+
+def _fix_url(outcome: Outcome, store) -> str | None:
+    """Where the seller fixes it: the check's own page, or, for an expiring ID of a store
+    past approval, the page that takes the renewed card."""
+    renewable = store is not None and id_renewal_can_upload(application=store)
+    if outcome.code == "legal_rep_id_expiring" and renewable:
+        return reverse("onboarding:id_renewal", args=[store.pk])
+    try:
+        return outcome.check.fix_url()
+    except NoReverseMatch:
+        return None
+
+
+def _trace(*, seller, store, parcel, at, order_number) -> GateResult:
+    ctx = gate.context(seller=seller, store=store, parcel=parcel, at=at, order_number=order_number)
+    return gate.run(ctx, trace=True)
+
+
+def diagnostic_run_record(*, diagnosis: Diagnosis, user, source: str, found: str = "") -> Diagnosis:
+    """Append the run to the record operations read. Returns the diagnosis with its run."""
+    cause = diagnosis.root_cause
+    result = diagnosis.as_json()
+    result["found"] = found
+    result["parcel"] = diagnosis.parcel.as_json() if diagnosis.parcel else None
+    if diagnosis.refusal is not None:
+        result["refusal"] = {
+            "check_code": diagnosis.refusal.check_code,
+            "at": diagnosis.refusal.at.isoformat(),
+        }
+    run = _record(
+        seller=diagnosis.seller,
+        user=user,
+        kind=diagnosis.kind,
+        source=source,
+        order_number=diagnosis.order_number,
+        found=found,
+        root_cause=cause.code if cause else "",
+        result=result,
+        at=diagnosis.at,
+    )
+    return Diagnosis(**{**_fields(diagnosis), "run": run})
+
+
+def _record(**fields) -> DiagnosticRun:
+    """Insert a run without waiting for the disk: a run is a log line, not money, and the
+    seller should not wait for its flush. ``synchronous_commit`` is off for this one
+    transaction, and only when it is its own (never inside a caller's transaction, whose
+    durability it would change); at worst a crash loses the last runs, never corrupts."""
+    if connection.in_atomic_block:
+        return DiagnosticRun.objects.create(**fields)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return DiagnosticRun.objects.create(**fields)
+
+
+def _fields(diagnosis: Diagnosis) -> dict:
+    return {name: getattr(diagnosis, name) for name in Diagnosis.__dataclass_fields__}
+
+
+def order_diagnose(
+    *,
+    seller,
+    order_number: str,
+    user=None,
+    source: str = RunSource.SELLER,
+    at: datetime.datetime | None = None,
+) -> Diagnosis:
+    """Diagnose one of the seller's orders by its number alone.
+
+    A refused order is traced again now, with the parcel and the store it was refused
+    with; an existing shipment, with its parcel. Another seller's order of the same
+    number is not found (``OrderNotFound``; the run is recorded all the same).
+    """
+    order_number = (order_number or "").strip()[:64]
+    at = at or timezone.now()
+    found = order_find(seller=seller, order_number=order_number) if order_number else None
+    if found is None or not found.found:
+        _record(
+            seller=seller,
+            user=user,
+            kind=RunKind.ORDER,
+            source=source,
+            order_number=order_number or "?",
+            result={"found": ""},
+            at=at,
+        )
+        raise OrderNotFound()
+    if found.shipment is not None:
+        store, parcel = found.shipment.store, parcel_of_shipment(found.shipment)
+    else:
+        store = found.refusal.store or store_for_orders(seller=seller)
+        parcel = parcel_from_json(found.refusal.parcel)
+    diagnosis = Diagnosis(
+        kind=RunKind.ORDER,
+        seller=seller,
+        store=store,
+        order_number=order_number,
+        parcel=parcel,
+        result=_trace(seller=seller, store=store, parcel=parcel, at=at, order_number=order_number),
+        at=at,
+        refusal=found.refusal,
+        shipment=found.shipment,
+    )
+    return diagnostic_run_record(diagnosis=diagnosis, user=user, source=source, found=found.found)
+
+
+def account_diagnose(
+    *,
+    seller,
+    parcel: Parcel | None = None,
+    user=None,
+    source: str = RunSource.SELLER,
+    at: datetime.datetime | None = None,
+) -> Diagnosis:
+    """Could the seller place an order now: for the account alone (checks that need a
+    parcel are not applicable), or for a hypothetical parcel."""
+    at = at or timezone.now()
+    store = store_for_orders(seller=seller)
+    diagnosis = Diagnosis(
+        kind=RunKind.PARCEL if parcel is not None else RunKind.ACCOUNT,
+        seller=seller,
+        store=store,
+        order_number="",
+        parcel=parcel,
+        result=_trace(seller=seller, store=store, parcel=parcel, at=at, order_number=""),
+        at=at,
+    )
+    return diagnostic_run_record(diagnosis=diagnosis, user=user, source=source)
