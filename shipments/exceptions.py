@@ -35,3 +35,15 @@ class IllegalStatusChange(ShipmentError):
 
 class NotCancellable(ShipmentError):
     default_message = _("Only a shipment that has not been picked up can be cancelled.")
+
+
+class TrackingEventInvalid(ShipmentError):
+    """A carrier event that cannot be read (unknown status, a time without offset…)."""
+
+    default_message = _("The tracking event is not valid.")
+
+
+class TrackingFileUnreadable(ShipmentError):
+    """The file as a whole cannot be read (encoding, header): nothing was imported."""
+
+    default_message = _("The tracking file cannot be read.")

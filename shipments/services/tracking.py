@@ -1,0 +1,482 @@
+"""Tracking: the one door for a shipment's status changes, and the carrier's events.
+
+``shipment_transition`` moves a shipment along ``SHIPMENT_TRANSITIONS`` (portal and
+operations actions: label printed, cancelled…), refusing what the table forbids.
+``shipment_event_record`` stores a carrier scan: once per ``event_id`` (the unique
+constraint decides, never a check-then-create), applied when it moves the parcel on, kept
+with ``applied=False`` when it is late (an earlier step, or a move the table forbids).
+
+The dates the promise hangs on are fixed here: pickup sets ``promised_by`` once (pickup +
+the lane's transit days, frozen on the shipment at creation) and nothing overwrites it;
+delivery sets ``on_time = delivered_at <= promised_by``. Event times must carry a UTC
+offset: legs cross China, the US and Europe.
+"""
+
+import csv
+import datetime
+import enum
+import hashlib
+import hmac
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..exceptions import IllegalStatusChange, TrackingEventInvalid, TrackingFileUnreadable
+from ..models import (
+    SHIPMENT_TRANSITIONS,
+    STATUS_RANK,
+    EventSource,
+    Shipment,
+    ShipmentEvent,
+    ShipmentStatus,
+)
+
+S = ShipmentStatus
+
+# Statuses a carrier reports. Created, label printed and cancelled happen in the portal.
+CARRIER_STATUSES = frozenset(
+    {
+        S.PICKED_UP,
+        S.IN_TRANSIT,
+        S.CUSTOMS,
+        S.OUT_FOR_DELIVERY,
+        S.DELIVERED,
+        S.EXCEPTION,
+        S.RETURNED,
+    }
+)
+# Reaching one of these means the carrier has the parcel, even when the pickup scan itself
+# was missed: the first of them fixes the pickup time and the promise.
+_CARRIER_HAS_IT = frozenset(
+    {S.PICKED_UP, S.IN_TRANSIT, S.CUSTOMS, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNED}
+)
+MAX_EVENT_ID = 100
+
+
+class Outcome(enum.StrEnum):
+    APPLIED = "applied"  # moved the parcel on
+    DUPLICATE = "duplicate"  # this event id was already stored: ignored
+    LATE = "late"  # stored for the timeline, status unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    event: ShipmentEvent
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierEvent:
+    """One carrier event, checked, before it is matched to a shipment."""
+
+    event_id: str
+    tracking_number: str
+    status: str
+    at: datetime.datetime
+    location: str = ""
+    description: str = ""
+
+
+SIGNATURE_PREFIX = "sha256="
+
+
+def carrier_signature(*, body: bytes, secret: str) -> str:
+    """The ``X-Jingluo-Signature`` header value of ``body``: HMAC-SHA256 under ``secret``."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"{SIGNATURE_PREFIX}{digest}"
+
+
+def carrier_signature_valid(*, body: bytes, header: str) -> bool:
+    """Whether ``header`` signs ``body`` with ``CARRIER_WEBHOOK_SECRET``, in constant time.
+    Without a secret configured nothing is valid."""
+    secret = settings.CARRIER_WEBHOOK_SECRET
+    if not secret or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = carrier_signature(body=body, secret=secret)
+    return hmac.compare_digest(expected.encode(), header.strip().lower().encode())
+
+
+def aware_check(at: datetime.datetime) -> datetime.datetime:
+    if not isinstance(at, datetime.datetime) or timezone.is_naive(at):
+        raise TrackingEventInvalid(
+            _("The event time must carry a UTC offset, e.g. 2026-08-15T10:00:00+08:00.")
+        )
+    return at
+
+
+def carrier_event_parse(raw: dict) -> CarrierEvent:
+    """A ``CarrierEvent`` from the webhook's JSON object or a CSV row (strings), or
+    ``TrackingEventInvalid`` saying what is wrong."""
+    values = {key: raw.get(key) for key in ("event_id", "tracking_number", "status", "at")}
+    missing = [key for key, value in values.items() if not str(value or "").strip()]
+    if missing:
+        raise TrackingEventInvalid(_("Missing value: %(fields)s.") % {"fields": ", ".join(missing)})
+    if not all(isinstance(value, str) for value in values.values()):
+        raise TrackingEventInvalid(_("event_id, tracking_number, status and at are text."))
+    event_id = values["event_id"].strip()
+    if len(event_id) > MAX_EVENT_ID:
+        raise TrackingEventInvalid(
+            _("The event ID is longer than %(max)d characters.") % {"max": MAX_EVENT_ID}
+        )
+    status = values["status"].strip().lower()
+    if status not in CARRIER_STATUSES:
+        raise TrackingEventInvalid(
+            _("Unknown status “%(status)s”: use one of %(statuses)s.")
+            % {"status": values["status"].strip(), "statuses": ", ".join(sorted(CARRIER_STATUSES))}
+        )
+    try:
+        at = datetime.datetime.fromisoformat(values["at"].strip())
+    except ValueError:
+        raise TrackingEventInvalid(
+            _("“%(at)s” is not a date and time in ISO 8601, e.g. 2026-08-15T10:00:00+08:00.")
+            % {"at": values["at"].strip()}
+        ) from None
+    aware_check(at)
+    return CarrierEvent(
+        event_id=event_id,
+        tracking_number=values["tracking_number"].strip().upper(),
+        status=status,
+        at=at,
+        location=_text(raw.get("location"), 200),
+        description=_text(raw.get("description"), 300),
+    )
+
+
+def _text(value, limit: int) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def _lock(shipment: Shipment) -> Shipment:
+    """The one place shipments are locked for a status change."""
+    return Shipment.objects.select_for_update().get(pk=shipment.pk)
+
+
+def _applies(shipment: Shipment, to_status: str, at: datetime.datetime) -> bool:
+    """Whether an event moves the parcel: the table allows the move, and it does not go
+    back in the lifecycle, unless the table allows that step back (customs → in transit,
+    an exception resolved) and the event is newer than the current status."""
+    if to_status not in SHIPMENT_TRANSITIONS[shipment.status]:
+        return False
+    if STATUS_RANK[to_status] >= STATUS_RANK[shipment.status]:
+        return True
+    return at > shipment.status_changed_at
+
+
+def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
+    """Move the (locked) shipment and stamp the dates that belong to the new status."""
+    fields = {"status": to_status, "status_changed_at": at}
+    if to_status == S.LABEL_PRINTED and shipment.label_printed_at is None:
+        fields["label_printed_at"] = at
+    if to_status in _CARRIER_HAS_IT and shipment.picked_up_at is None:
+        fields["picked_up_at"] = at
+    if to_status in _CARRIER_HAS_IT and shipment.promised_by is None:
+        # Fixed once, at pickup; a carrier's later estimate never moves it.
+        fields["promised_by"] = (fields.get("picked_up_at") or shipment.picked_up_at) + (
+            datetime.timedelta(days=shipment.transit_days)
+        )
+    if to_status == S.CUSTOMS:
+        fields["customs_since"] = at
+        fields["customs_alerted_at"] = None  # a new hold, a new alert
+    if to_status == S.DELIVERED:
+        fields["delivered_at"] = at
+        fields["on_time"] = at <= fields.get("promised_by", shipment.promised_by)
+    if to_status == S.CANCELLED:
+        fields["cancelled_at"] = at
+    for name, value in fields.items():
+        setattr(shipment, name, value)
+    shipment.save(update_fields=list(fields))
+    if shipment.is_trial and to_status in (S.DELIVERED, S.RETURNED):
+        store_id = shipment.store_id
+        transaction.on_commit(lambda: _trial_evaluate_later(store_id))
+
+
+def _trial_evaluate_later(store_id: int) -> None:
+    from ..tasks import trial_evaluate
+
+    trial_evaluate.delay(store_id)
+
+
+def shipment_transition(
+    *,
+    shipment: Shipment,
+    to_status: str,
+    at: datetime.datetime,
+    source: str,
+    actor=None,
+    event_id: str | None = None,
+    location: str = "",
+    description: str = "",
+) -> ShipmentEvent:
+    """Move a shipment to ``to_status`` and write its audit event, in one transaction.
+
+    Raises ``IllegalStatusChange`` when the table forbids the move (nothing written) and
+    ``TrackingEventInvalid`` for a naive time. Updates ``shipment`` in place.
+    """
+    aware_check(at)
+    with transaction.atomic():
+        locked = _lock(shipment)
+        if to_status not in SHIPMENT_TRANSITIONS[locked.status]:
+            raise IllegalStatusChange(
+                _("Shipment %(tracking)s is “%(from)s”: it cannot become “%(to)s”.")
+                % {
+                    "tracking": locked.tracking_number,
+                    "from": S(locked.status).label,
+                    "to": S(to_status).label,
+                }
+            )
+        from_status = locked.status
+        _apply(locked, to_status, at)
+        event = ShipmentEvent.objects.create(
+            shipment=locked,
+            event_id=event_id,
+            status=to_status,
+            from_status=from_status,
+            at=at,
+            location=location,
+            description=description,
+            source=source,
+            applied=True,
+            actor=actor,
+        )
+    _copy_tracking_fields(locked, shipment)
+    return event
+
+
+def shipment_event_record(
+    *, shipment: Shipment, event: CarrierEvent, source: str = EventSource.WEBHOOK
+) -> Recorded:
+    """Store one carrier event for ``shipment``: applied, a duplicate (ignored, the stored
+    one returned) or late (stored with ``applied=False``, status unchanged)."""
+    aware_check(event.at)
+    with transaction.atomic():
+        locked = _lock(shipment)
+        applies = _applies(locked, event.status, event.at)
+        from_status = locked.status
+        try:
+            # The unique event_id decides: two deliveries of the same event at once both
+            # try, one wins, the other lands here.
+            with transaction.atomic():
+                stored = ShipmentEvent.objects.create(
+                    shipment=locked,
+                    event_id=event.event_id,
+                    status=event.status,
+                    from_status=from_status,
+                    at=event.at,
+                    location=event.location,
+                    description=event.description,
+                    source=source,
+                    applied=applies,
+                )
+        except IntegrityError:
+            return Recorded(ShipmentEvent.objects.get(event_id=event.event_id), Outcome.DUPLICATE)
+        if applies:
+            _apply(locked, event.status, event.at)
+    _copy_tracking_fields(locked, shipment)
+    return Recorded(stored, Outcome.APPLIED if applies else Outcome.LATE)
+
+
+@dataclass
+class EventBatchResult:
+    applied: int = 0
+    duplicates: int = 0
+    late: int = 0
+    unknown: list[str] | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "applied": self.applied,
+            "duplicates": self.duplicates,
+            "late": self.late,
+            "unknown_tracking_numbers": self.unknown or [],
+        }
+
+
+def carrier_events_record(*, events: list[CarrierEvent], source: str) -> EventBatchResult:
+    """Record checked carrier events in order, each in its own transaction (a retry of the
+    batch is harmless: duplicates are ignored). Unknown tracking numbers are reported."""
+    numbers = {event.tracking_number for event in events}
+    shipments = {s.tracking_number: s for s in Shipment.objects.filter(tracking_number__in=numbers)}
+    result = EventBatchResult(unknown=[])
+    for event in events:
+        shipment = shipments.get(event.tracking_number)
+        if shipment is None:
+            if event.tracking_number not in result.unknown:
+                result.unknown.append(event.tracking_number)
+            continue
+        outcome = shipment_event_record(shipment=shipment, event=event, source=source).outcome
+        if outcome == Outcome.APPLIED:
+            result.applied += 1
+        elif outcome == Outcome.DUPLICATE:
+            result.duplicates += 1
+        else:
+            result.late += 1
+    return result
+
+
+def shipments_mark_label_printed(
+    *, shipment_ids: list[int], at: datetime.datetime, actor=None, source: str = EventSource.PORTAL
+) -> int:
+    """Move every shipment of ``shipment_ids`` that is still ``created`` to
+    ``label_printed``, with one audit event each; others are left as they are (a reprint).
+    One lock, one update and one insert for the lot. Returns how many moved."""
+    aware_check(at)
+    with transaction.atomic():
+        ids = list(
+            Shipment.objects.select_for_update()
+            .filter(pk__in=shipment_ids, status=S.CREATED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Shipment.objects.filter(pk__in=ids).update(
+            status=S.LABEL_PRINTED, status_changed_at=at, label_printed_at=at
+        )
+        ShipmentEvent.objects.bulk_create(
+            ShipmentEvent(
+                shipment_id=pk,
+                status=S.LABEL_PRINTED,
+                from_status=S.CREATED,
+                at=at,
+                source=source,
+                applied=True,
+                actor=actor,
+            )
+            for pk in ids
+        )
+    return len(ids)
+
+
+_TRACKING_FIELDS = (
+    "status",
+    "status_changed_at",
+    "label_printed_at",
+    "picked_up_at",
+    "promised_by",
+    "customs_since",
+    "customs_alerted_at",
+    "delivered_at",
+    "on_time",
+    "cancelled_at",
+)
+
+
+def _copy_tracking_fields(source: Shipment, target: Shipment) -> None:
+    if source is not target:
+        for name in _TRACKING_FIELDS:
+            setattr(target, name, getattr(source, name))
+
+
+# ---------------------------------------------------------------------------------------
+# Tracking files: the carrier's events as CSV, imported in the admin or with
+# ``python manage.py import_tracking FILE``.
+# ---------------------------------------------------------------------------------------
+TRACKING_COLUMNS = ("event_id", "tracking_number", "status", "at", "location", "description")
+TRACKING_REQUIRED = ("event_id", "tracking_number", "status", "at")
+MAX_TRACKING_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    line: int  # in the file, the header being line 1
+    message: str
+
+
+@dataclass
+class TrackingImportResult:
+    rows: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    late: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_TRACKING_FILE_BYTES:
+        raise TrackingFileUnreadable(
+            _("The file is larger than %(mb)d MB: split it.")
+            % {"mb": MAX_TRACKING_FILE_BYTES // (1024 * 1024)}
+        )
+    if b"\x00" in data:
+        raise TrackingFileUnreadable(
+            _("This is not a CSV file in UTF-8 or GBK (it contains binary data).")
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not text.strip():
+            raise TrackingFileUnreadable(_("The file is empty."))
+        return text
+    raise TrackingFileUnreadable(
+        _("The file's encoding is neither UTF-8 nor GBK: save it as CSV UTF-8.")
+    )
+
+
+def tracking_import(*, file_bytes: bytes, source: str = EventSource.IMPORT) -> TrackingImportResult:
+    """Record the carrier events of a CSV file (UTF-8, UTF-8 with BOM or GBK).
+
+    Row by row: each good row is recorded (the same rules as the webhook: a duplicate
+    event id is ignored, a late event kept without moving the status), each bad row is
+    reported with its line and the rest go on, so the same file can be imported again
+    once fixed. A file that cannot be read at all raises ``TrackingFileUnreadable``.
+    """
+    reader = csv.reader(io.StringIO(_decode(file_bytes), newline=""))
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except (StopIteration, csv.Error):
+        raise TrackingFileUnreadable(_("The file has no header row.")) from None
+    missing = [column for column in TRACKING_REQUIRED if column not in header]
+    if missing:
+        raise TrackingFileUnreadable(
+            _("Required columns are missing: %(columns)s. The header names %(all)s.")
+            % {"columns": ", ".join(missing), "all": ", ".join(TRACKING_COLUMNS)}
+        )
+    result = TrackingImportResult()
+    events: list[tuple[int, CarrierEvent]] = []
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            result.rows += 1
+            line = reader.line_num
+            if len(cells) > len(header):
+                result.problems.append(
+                    RowProblem(line, _("The row has more cells than the header."))
+                )
+                continue
+            try:
+                events.append((line, carrier_event_parse(dict(zip(header, cells, strict=False)))))
+            except TrackingEventInvalid as error:
+                result.problems.append(RowProblem(line, str(error.message)))
+    except csv.Error as error:
+        raise TrackingFileUnreadable(
+            _("Line %(line)d is not valid CSV: %(error)s")
+            % {"line": reader.line_num, "error": error}
+        ) from None
+    numbers = {event.tracking_number for _line, event in events}
+    shipments = {s.tracking_number: s for s in Shipment.objects.filter(tracking_number__in=numbers)}
+    for line, event in events:
+        shipment = shipments.get(event.tracking_number)
+        if shipment is None:
+            result.problems.append(
+                RowProblem(
+                    line,
+                    _("Unknown tracking number %(number)s.") % {"number": event.tracking_number},
+                )
+            )
+            continue
+        outcome = shipment_event_record(shipment=shipment, event=event, source=source).outcome
+        if outcome == Outcome.APPLIED:
+            result.applied += 1
+        elif outcome == Outcome.DUPLICATE:
+            result.duplicates += 1
+        else:
+            result.late += 1
+    result.problems.sort(key=lambda problem: problem.line)
+    return result

@@ -1,0 +1,118 @@
+"""The trial's evaluation (DOMAIN.md §1): once the store's three free trial shipments are
+settled, on-time rate ≥ 99.2 % makes the store active; anything less sends it to manual
+review with the figures in the audit row for operations.
+
+A trial shipment is settled when it is delivered (on time or not), returned or cancelled
+(neither counts as on time), or overdue: its promise has passed without a delivery. The
+rate is on-time / 3, as the trial has three shipments.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding.models import TRIAL_SHIPMENTS, Application, ApplicationStatus
+from onboarding.services import application_transition
+
+from ..models import Shipment, ShipmentStatus
+
+S = ShipmentStatus
+ON_TIME_THRESHOLD = Decimal("0.992")
+
+
+@dataclass(frozen=True, slots=True)
+class TrialVerdict:
+    store_id: int
+    to_status: str
+    on_time: int
+    total: int
+
+    @property
+    def rate_pct(self) -> Decimal:
+        return (Decimal(100) * self.on_time / self.total).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+def _settled(shipment: Shipment, now: datetime.datetime) -> bool:
+    if shipment.status in (S.DELIVERED, S.RETURNED, S.CANCELLED):
+        return True
+    return shipment.promised_by is not None and shipment.promised_by < now
+
+
+def _evidence(shipment: Shipment, now: datetime.datetime) -> dict:
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "tracking_number": shipment.tracking_number,
+        "order_number": shipment.order_number,
+        "status": shipment.status,
+        "picked_up_at": iso(shipment.picked_up_at),
+        "promised_by": iso(shipment.promised_by),
+        "delivered_at": iso(shipment.delivered_at),
+        "on_time": bool(shipment.on_time),
+        "overdue": shipment.status != S.DELIVERED and _settled(shipment, now),
+    }
+
+
+def trial_evaluate(*, store: Application, now: datetime.datetime | None = None):
+    """Evaluate a store's trial if it is due; returns the ``TrialVerdict`` or ``None`` (not
+    in trial any more, or shipments still under way). Safe to run any number of times:
+    the store's row is locked and a store no longer in trial is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=store.pk)
+        if locked.status != ApplicationStatus.TRIAL:
+            return None
+        trials = list(
+            Shipment.objects.filter(store=locked, is_trial=True).order_by("created_at", "id")
+        )
+        if len(trials) < TRIAL_SHIPMENTS or not all(_settled(s, now) for s in trials):
+            return None
+        on_time = sum(1 for s in trials if s.status == S.DELIVERED and s.on_time)
+        passed = Decimal(on_time) / len(trials) >= ON_TIME_THRESHOLD
+        verdict = TrialVerdict(
+            store_id=locked.pk,
+            to_status=ApplicationStatus.ACTIVE if passed else ApplicationStatus.TRIAL_REVIEW,
+            on_time=on_time,
+            total=len(trials),
+        )
+        figures = {"on_time": on_time, "total": len(trials), "rate_pct": str(verdict.rate_pct)}
+        application_transition(
+            application=locked,
+            to_status=verdict.to_status,
+            reason=_(
+                "Trial on-time rate %(rate_pct)s %% (%(on_time)d of %(total)d shipments on time); "
+                "the threshold is 99.2 %%."
+            )
+            % figures,
+            data={
+                **figures,
+                "threshold_pct": "99.2",
+                "shipments": [_evidence(s, now) for s in trials],
+            },
+        )
+    store.refresh_from_db()
+    return verdict
+
+
+def trials_evaluate_due(*, now: datetime.datetime | None = None) -> list[TrialVerdict]:
+    """The daily sweep: evaluate every store in trial whose three shipments are all
+    settled (the overdue ones have no delivery event to trigger them)."""
+    now = now or timezone.now()
+    store_ids = (
+        Shipment.objects.filter(is_trial=True, store__status=ApplicationStatus.TRIAL)
+        .values_list("store_id", flat=True)
+        .distinct()
+    )
+    verdicts = []
+    for store in Application.objects.filter(pk__in=list(store_ids)):
+        verdict = trial_evaluate(store=store, now=now)
+        if verdict is not None:
+            verdicts.append(verdict)
+    return verdicts
