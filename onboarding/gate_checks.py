@@ -20,12 +20,17 @@ DSR_FROZEN_COMPLAINTS = 1
 
 
 @gate.loader(scope="account", position=10)
-def load_store_metrics(ctx: OrderContext) -> None:
+def load_store_facts(ctx: OrderContext) -> None:
+    """The store's latest metrics, and what holds for all its orders (worked out once per
+    account, not per row of a file)."""
     store = ctx.store
     ctx.facts["metrics"] = (
         store_metrics_latest(platform=store.platform, store_id=store.store_id)
         if store is not None and store.store_id
         else None
+    )
+    ctx.facts["addresses_match"] = store is not None and same_text(
+        store.registered_address, store.tax_address
     )
 
 
@@ -129,7 +134,7 @@ def licence_tax_address_mismatch(ctx: OrderContext) -> CheckResult:
     if store is None:
         return CheckResult.skipped(reason="no_store")
     evidence = {"registered": store.registered_address, "tax": store.tax_address}
-    if not same_text(store.registered_address, store.tax_address):
+    if not ctx.facts["addresses_match"]:
         return CheckResult.failed(**evidence)
     return CheckResult.passed(**evidence)
 
