@@ -28,6 +28,37 @@ PLATFORM_PERMISSIONS = {
 }
 
 
+SHIPMENTS_OPERATIONS = {
+    "shipments.view_shipment",
+    "shipments.change_shipment",
+    "shipments.view_shipmentevent",
+    "shipments.add_shipmentevent",
+    "shipments.view_refusedorder",
+    "shipments.view_shipmentimport",
+    "shipments.view_notification",
+}
+BILLING_OPERATIONS = {"billing.view_settlementaccount", "billing.view_statement"}
+DIAGNOSTICS_OPERATIONS = {
+    "diagnostics.run_diagnostics",
+    "diagnostics.view_diagnosticrun",
+    "diagnostics.view_watchwarning",
+}
+BILLING_FINANCE = {
+    "billing.add_payment",
+    "billing.add_topup",
+    "billing.change_settlementaccount",
+    "billing.export_statement",
+    "billing.view_ledgerentry",
+    "billing.view_overduestatement",
+    "billing.view_payment",
+    "billing.view_settlementaccount",
+    "billing.view_settlementmodechange",
+    "billing.view_statement",
+    "billing.view_statementline",
+    "billing.view_topup",
+}
+
+
 def _permissions(group_name: str) -> set[str]:
     group = Group.objects.get(name=group_name)
     return {
@@ -56,8 +87,13 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         | PLATFORM_PERMISSIONS
         | PRICING_VIEW
         | PRICING_EDIT
+        | SHIPMENTS_OPERATIONS
+        | BILLING_OPERATIONS
+        | DIAGNOSTICS_OPERATIONS
     )
-    assert _permissions("Finance") == {"accounts.view_seller"} | PRICING_VIEW
+    assert _permissions("Finance") == (
+        {"accounts.view_seller", "shipments.view_shipment"} | PRICING_VIEW | BILLING_FINANCE
+    )
 
 
 def test_admin_is_branded_and_accepts_an_operations_user(client, ops_user):

@@ -1,5 +1,6 @@
 import pytest
 from celery import Celery
+from django.conf import settings
 from django.test import override_settings
 
 from core import health
@@ -21,10 +22,10 @@ def test_healthz_is_ok_when_every_component_is_up(client, celery_worker):
 
 
 def test_healthz_is_503_when_no_worker_answers(client, monkeypatch):
-    # A broker database that no worker listens on.
-    monkeypatch.setattr(
-        health, "celery_app", Celery(broker="redis://127.0.0.1:6379/14", set_as_current=False)
-    )
+    # A broker database that no worker listens on: not the test run's own.
+    own_db = int(settings.REDIS_URL.rsplit("/", 1)[1])
+    idle = f"redis://127.0.0.1:6379/{(own_db + 8) % 16}"
+    monkeypatch.setattr(health, "celery_app", Celery(broker=idle, set_as_current=False))
 
     response = client.get("/healthz")
 
