@@ -13,7 +13,7 @@ WEB_PORT ?= 8000
 MAKEMESSAGES_ARGS := -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=static --ignore=tests --ignore=bench --ignore=scripts
 export WEB_PORT
 
-.PHONY: help run test lint format worker beat bench system services setup venv messages translations
+.PHONY: help run test lint format worker beat bench system services setup venv messages translations security browsers
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
@@ -55,6 +55,14 @@ test: venv services messages ## Lint, check migrations, run the whole test suite
 	@$(MAKE) --no-print-directory lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# pip-audit --strict: a package it cannot look up fails the audit instead of passing unseen.
+security: venv ## bandit over the code, pip-audit over requirements.txt (needs PyPI)
+	$(BIN)/bandit -c pyproject.toml -r . -q
+	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip --strict --progress-spinner off
+
+browsers: system ## Check the Chromium the browser journeys drive (installed by `make system`)
+	@/usr/bin/chromium --version || { echo "chromium missing: run make system" >&2; exit 1; }
 
 lint: venv ## ruff: lint and format check
 	$(BIN)/ruff check .

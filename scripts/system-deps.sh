@@ -12,6 +12,8 @@ PACKAGES=(
   poppler-utils         # pdftoppm: rasterises PDF scans for OCR
   gettext               # msgfmt: compiles the translation catalogues
   fonts-noto-cjk        # Chinese glyphs in generated PDFs and screenshots
+  chromium              # the browser the journeys in tests/browser drive (Playwright's own
+                        # download cannot work offline); /usr/bin/chromium
 )
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment through one
 ``environ.Env``; ``production.py`` only tightens what must be tight there.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # login throttling: see AXES_* below
 ]
 LOCAL_APPS = [
     "core",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,6 +121,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
+
+# Login throttling (django-axes). Its backend goes first: it refuses a locked-out attempt
+# before the password is even checked, on the portal's login page and the admin's alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures in a row lock the login. Enough for a seller who mistypes a few times, far too
+# few for guessing: at most 20 guesses an hour per address and network.
+AXES_FAILURE_LIMIT = 5
+# Counted per (e-mail address, client IP) together: an attacker elsewhere cannot lock a
+# seller out of their own account by typing wrong passwords for it (a cheap denial of
+# service with a per-address lock), and one office's NAT address does not lock every
+# colleague (a per-IP lock).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked for 15 minutes after the last failure; an attempt during the lock, even with the
+# right password, is refused and starts the 15 minutes again.
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A successful login clears that (address, IP)'s failures, and only those.
+AXES_RESET_ON_SUCCESS = True
+# The e-mail address counts as typed in any case: Seller@x.cn and seller@x.cn share a lock.
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+# The client's IP: the socket's, or X-Forwarded-For's entry set by our own proxies.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# How many reverse proxies we run in front of Django (0: none, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# The locked-out page: a clear "try again in N minutes" in the user's language, HTTP 429.
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Failures are kept in the database, visible to operations in the admin (Axes → access
+# attempts); deleting an attempt there unlocks that address at once.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Successful logins are logged too (address, IP, user agent, time): who signed in, when.
+AXES_DISABLE_ACCESS_LOG = False
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -217,8 +255,45 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "onboarding.health_check",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Daily at 07:00 Shanghai, after the metrics feed and the health check: warn stores the
+    # order gate would refuse (store unbound, ID card expiring …) before an order fails.
+    "diagnostics-watch": {
+        "task": "diagnostics.watch",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # At 00:15 on the 1st, Asia/Shanghai (CELERY_TIMEZONE): close the month just ended into
+    # one statement per monthly seller, due on the 15th of the month after (T+15).
+    "billing-close-month": {
+        "task": "billing.close_month",
+        "schedule": crontab(hour=0, minute=15, day_of_month=1),
+    },
+    # Every 15 minutes: parcels held in customs beyond the lane's expected clearance (or
+    # within 4 hours of their promise) are announced to the seller, once per hold.
+    "shipments-customs-alerts": {
+        "task": "shipments.customs_alerts",
+        "schedule": 15 * 60,
+    },
+    # Daily at 07:00 Shanghai: evaluate trials whose last shipment went overdue (a delivery
+    # evaluates its trial at once; an overdue parcel has no event to trigger it).
+    "shipments-trials-evaluate": {
+        "task": "shipments.trials_evaluate_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every 5 minutes: files of orders never picked up (the broker was down at upload) or
+    # whose worker died are sent again; a run resumes after its last committed chunk.
+    "shipments-sweep-stuck-imports": {
+        "task": "shipments.sweep_stuck_imports",
+        "schedule": 5 * 60,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Shipments: carrier events arrive at /shipments/webhooks/carrier/ signed with HMAC-SHA256
+# of the body under this shared secret; empty (the default) refuses every event.
+CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
+# Where customs alerts' text messages go: a dotted path to a class with send(to=, body=).
+# shipments.sms.LogBackend writes them to the log; a real SMS gateway replaces it.
+SMS_BACKEND = env("SMS_BACKEND", default="shipments.sms.LogBackend")
 
 # ---------------------------------------------------------------------------
 # Forms, messages, security defaults
@@ -242,5 +317,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django's own loggers go to the root handler once, not twice.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # django-axes announces its configuration on every start: warnings only.
+        "axes": {"level": "WARNING"},
+    },
 }

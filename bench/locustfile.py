@@ -1,0 +1,129 @@
+"""Load scenarios for bench/bench_load.py (locust, headless). Not a test.
+
+Each scenario is a locust user class; bench_load.py picks one by name and sets the offered
+load through the environment:
+
+    LOAD_SELLERS          how many seeded sellers there are
+    LOAD_SELLER_EMAIL     their addresses, "{n}" standing for 0 … LOAD_SELLERS - 1
+    LOAD_PASSWORD         their password
+    LOAD_SESSIONS_FILE    one signed-in session key per seller, line n for seller n; when
+                          given, users start signed in instead of logging in
+    LOAD_RATE_PER_USER    requests per second each simulated user offers (constant throughput)
+
+The portal runs with production settings behind a simulated TLS proxy: every request says
+``X-Forwarded-Proto: https`` and carries a same-origin ``Referer``, as a browser behind the
+real proxy would; cookies marked Secure travel over the loopback's plain HTTP.
+
+Round two adds ``ShipmentCreationUser`` (POST the shipment form, 50/s without an error) and
+``DiagnosticsUser`` (ask why an order was refused) as subclasses of ``SellerUser``.
+"""
+
+import itertools
+import os
+import re
+from http.cookiejar import Cookie, DefaultCookiePolicy
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from locust import constant_throughput, task
+from locust.contrib.fasthttp import FastHttpUser
+
+SELLERS = int(os.environ.get("LOAD_SELLERS", "20"))
+SELLER_EMAIL = os.environ.get("LOAD_SELLER_EMAIL", "bench-seller-{n}@load.jingluo.local")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-load-password-2026")
+RATE_PER_USER = float(os.environ.get("LOAD_RATE_PER_USER", "5"))
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_next_seller = itertools.count()
+
+
+def seller_email(n: int) -> str:
+    return SELLER_EMAIL.format(n=n)
+
+
+def _sessions() -> list[str]:
+    path = os.environ.get("LOAD_SESSIONS_FILE")
+    return Path(path).read_text().split() if path and Path(path).exists() else []
+
+
+SESSIONS = _sessions()
+
+
+def _cookie(name: str, value: str, host: str) -> Cookie:
+    domain = urlsplit(host).hostname
+    return Cookie(
+        0, name, value, None, False, domain, False, False, "/", True, True, None, False,
+        None, None, {},
+    )  # fmt: skip
+
+
+class _BehindTlsProxy(DefaultCookiePolicy):
+    """The proxy terminates TLS, so on the loopback a Secure cookie goes over plain HTTP."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class PortalUser(FastHttpUser):
+    """A signed-in browser: login once, then ``get`` pages and ``post_form`` forms."""
+
+    abstract = True
+    wait_time = constant_throughput(RATE_PER_USER)
+
+    def on_start(self):
+        self.client.cookiejar.set_policy(_BehindTlsProxy())
+        self.origin = "https://" + urlsplit(self.host).netloc
+        self.log_in()
+
+    def log_in(self):
+        raise NotImplementedError
+
+    def _headers(self, path: str) -> dict:
+        return {"X-Forwarded-Proto": "https", "Referer": self.origin + path}
+
+    def get(self, path: str, *, name: str | None = None, **kwargs):
+        return self.client.get(path, headers=self._headers(path), name=name or path, **kwargs)
+
+    def post_form(self, path: str, data: dict, *, form_path: str | None = None, name=None):
+        """GET the page holding the form (for its CSRF token), then POST it."""
+        page = self.get(form_path or path, name=f"{name or path} (form)")
+        match = CSRF_INPUT.search(page.text or "")
+        token = match.group(1) if match else ""
+        return self.client.post(
+            path,
+            data={"csrfmiddlewaretoken": token, **data},
+            headers=self._headers(form_path or path),
+            name=name or path,
+            allow_redirects=False,
+        )
+
+
+class SellerUser(PortalUser):
+    abstract = True
+
+    def log_in(self):
+        n = next(_next_seller) % SELLERS
+        self.email = seller_email(n)
+        if SESSIONS:
+            # Signed in already (bench_load.py made the session): no password hashing here.
+            self.client.cookiejar.set_cookie(_cookie("sessionid", SESSIONS[n], self.host))
+            return
+        response = self.post_form(
+            "/accounts/login/", {"username": self.email, "password": PASSWORD}, name="login"
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"login of {self.email} failed: HTTP {response.status_code}")
+
+
+class DashboardUser(SellerUser):
+    """The seller's dashboard, as sellers keep it open and reload it."""
+
+    @task
+    def dashboard(self):
+        with self.client.get(
+            "/dashboard/",
+            headers=self._headers("/dashboard/"),
+            name="dashboard",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or 'id="dashboard-shipments"' not in response.text:
+                response.failure(f"HTTP {response.status_code}, not the dashboard")

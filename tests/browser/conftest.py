@@ -1,0 +1,112 @@
+"""Browser journeys: the portal served on localhost against the test database, a real Celery
+worker, and Debian's Chromium driven by Playwright.
+
+    portal       the live server's base URL, with the session's Celery worker running and
+                 login throttling on, as in production
+    browser      one headless Chromium per module (/usr/bin/chromium, `make system`)
+    new_page     a fresh browser context (its own cookies: one user) → a page; call it once
+                 per actor (seller, operations, finance)
+    screenshot   screenshot(page, "name") → var/screenshots/name.png, the full page
+
+A journey is a test marked ``browser`` and ``django_db(transaction=True,
+serialized_rollback=True)``: the live server sees only committed rows, and the rollback
+restores what data migrations create (the staff groups, the demo rate card) after the
+flush. Reusable steps live in tests/browser/steps.py.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+FAILURES = SCREENSHOTS / "failures"
+# Playwright waits this long for an element or a navigation before a step fails.
+STEP_TIMEOUT_MS = 20_000
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell that a test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def _async_unsafe_allowed():
+    """Playwright's sync API runs an event loop in this thread; Django would then refuse
+    the test's own ORM calls as "async". The test code is plain synchronous code, so the
+    check is switched off for the browser journeys only (they run last: live_server)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed):
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make system` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def portal(live_server, celery_worker, settings) -> str:
+    """The portal's base URL (no trailing slash), served with production's middleware."""
+    settings.AXES_ENABLED = True
+    return live_server.url
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Factory: ``new_page()`` opens a page in a fresh context (its own cookies), Chinese
+    first as a seller in China sees it, on Shanghai time. A failing test leaves a screenshot
+    of every page it opened under var/screenshots/failures/."""
+    contexts = []
+
+    def open_page(*, locale: str = "zh-CN"):
+        context = browser.new_context(
+            locale=locale,
+            timezone_id="Asia/Shanghai",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    failed = getattr(request.node, "report_call", None)
+    for number, context in enumerate(contexts):
+        if failed is not None and failed.failed:
+            FAILURES.mkdir(parents=True, exist_ok=True)
+            for index, page in enumerate(context.pages):
+                page.screenshot(
+                    path=FAILURES / f"{request.node.name}-{number}-{index}.png", full_page=True
+                )
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, "name")``: the whole page into var/screenshots/name.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=path, full_page=True)
+        assert path.stat().st_size > 0
+        return path
+
+    return take

@@ -1,0 +1,255 @@
+"""Steps of the browser journeys, as a user takes them: each drives one page through its
+stable hooks (URLs, form field ids, button names, data attributes), never through the
+translated labels, so the journeys read the same in Chinese and English.
+
+Round two adds its steps here (ship a parcel, follow the tracking, export a statement, ask
+the diagnostics page) and composes them into new journeys beside test_onboarding_journey.py.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.accounts.factories import PASSWORD
+from tests.onboarding.synthetic import (
+    FONT_DIR,
+    id_back_image,
+    id_back_truth,
+    id_front_image,
+    licence_image,
+    licence_truth,
+)
+
+# Seeds of the synthetic scans whose facts agree: licence 7's legal representative is the
+# holder of ID card 1977 (林敏); ID card 1's back runs to 2035. Their clean (hard=False)
+# scans are read exactly by the OCR, so every automatic check can pass.
+LICENCE_SEED, ID_FRONT_SEED, ID_BACK_SEED = 7, 1977, 1
+OCR_TIMEOUT_MS = 240_000  # three scans through a 2-process worker on a busy 2-core machine
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str
+    name: str
+    data: bytes
+    mime: str = "image/jpeg"
+
+
+@dataclass
+class SellerCase:
+    """Everything a seller types and uploads, consistent with the scans."""
+
+    email: str
+    company_name: str
+    uscc: str
+    address: str
+    business_scope: str
+    legal_rep_name: str
+    legal_rep_id_number: str
+    legal_rep_id_expiry: str
+    store_id: str
+    uploads: list[Upload] = field(default_factory=list)
+    application_pk: int | None = None
+
+
+def seller_case(*, email: str, store_id: str) -> SellerCase:
+    licence, _read = licence_image(LICENCE_SEED, hard=False)
+    front, front_read = id_front_image(ID_FRONT_SEED, hard=False)
+    back, back_read = id_back_image(ID_BACK_SEED, hard=False)
+    truth = licence_truth(LICENCE_SEED)
+    assert front_read["name"] == truth["legal_representative"]
+    assert id_back_truth(ID_BACK_SEED)["valid_until"] == back_read["valid_until"]
+    return SellerCase(
+        email=email,
+        company_name=truth["name"],
+        uscc=truth["uscc"],
+        address=truth["address"],
+        business_scope=truth["business_scope"],
+        legal_rep_name=front_read["name"],
+        legal_rep_id_number=front_read["id_number"],
+        legal_rep_id_expiry=back_read["valid_until"],
+        store_id=store_id,
+        uploads=[
+            Upload("licence", "营业执照.jpg", licence),
+            Upload("id_front", "身份证人像面.jpg", front),
+            Upload("id_back", "身份证国徽面.jpg", back),
+            Upload("store_info", "店铺信息.png", store_page_png(store_id), "image/png"),
+            Upload("import_export", "进出口权备案表.jpg", paper_jpeg("对外贸易经营者备案登记表")),
+        ],
+    )
+
+
+def store_page_png(store_id: str) -> bytes:
+    """A stand-in screenshot of the platform's store-information page."""
+    image = Image.new("RGB", (900, 520), (245, 247, 250))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 900, 60), fill=(255, 106, 0))
+    draw.text((30, 100), f"Store ID: {store_id}", fill=(20, 20, 20))
+    draw.text((30, 140), "Certification: verified", fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def paper_jpeg(title: str) -> bytes:
+    """A stand-in scan of a one-page paper form with its title."""
+    image = Image.new("RGB", (1240, 1754), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((80, 80, 1160, 1674), outline=(40, 40, 40), width=4)
+    font = ImageFont.truetype(str(FONT_DIR / "NotoSansCJK-Regular.ttc"), 48, index=2)
+    draw.text((120, 140), title, font=font, fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ seller
+
+
+def sign_up(page, portal: str, case: SellerCase) -> None:
+    page.goto(f"{portal}/accounts/signup/")
+    page.fill("#id_company_name", case.company_name)
+    page.fill("#id_email", case.email)
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    with page.expect_navigation():
+        page.click("form:has(#id_password2) button[type=submit]")
+    assert page.url == f"{portal}/dashboard/", page.url
+
+
+def log_in(page, portal: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{portal}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form:has(#id_password) button[type=submit]")
+
+
+def start_application(page, portal: str, case: SellerCase) -> int:
+    page.goto(f"{portal}/onboarding/")
+    with page.expect_navigation():
+        page.click("form[action='/onboarding/applications/new/'] button[type=submit]")
+    match = re.search(r"/onboarding/applications/(\d+)/step/company/$", page.url)
+    assert match, page.url
+    case.application_pk = int(match.group(1))
+    return case.application_pk
+
+
+def _save_and_continue(page) -> None:
+    with page.expect_navigation():
+        page.click("button[name=next]")
+    assert page.locator(".invalid-feedback, .alert-danger").count() == 0, page.content()
+
+
+def fill_company(page, case: SellerCase) -> None:
+    page.fill("#id_company_name", case.company_name)
+    page.fill("#id_uscc", case.uscc)
+    page.fill("#id_registered_address", case.address)
+    page.fill("#id_tax_address", case.address)
+    page.fill("#id_business_scope", case.business_scope)
+    _save_and_continue(page)
+
+
+def fill_legal_rep(page, case: SellerCase) -> None:
+    page.fill("#id_legal_rep_name", case.legal_rep_name)
+    page.fill("#id_legal_rep_id_number", case.legal_rep_id_number)
+    page.fill("#id_legal_rep_id_expiry", case.legal_rep_id_expiry)
+    _save_and_continue(page)
+
+
+def fill_store(page, case: SellerCase) -> None:
+    page.select_option("#id_platform", "aliexpress")
+    page.fill("#id_store_id", case.store_id)
+    page.select_option("#id_aliexpress_tier", "ka")
+    page.fill("#id_aliexpress_store_level", "3")
+    _save_and_continue(page)
+
+
+def fill_settlement(page, case: SellerCase, *, mode: str = "monthly") -> None:
+    page.check(f"input[name=settlement_mode][value={mode}]")
+    _save_and_continue(page)
+    assert page.url.endswith(f"/onboarding/applications/{case.application_pk}/documents/")
+
+
+def upload(page, item: Upload) -> None:
+    page.select_option("#id_kind", item.kind)
+    page.set_input_files(
+        "#id_file", files=[{"name": item.name, "mimeType": item.mime, "buffer": item.data}]
+    )
+    with page.expect_navigation():
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    assert page.locator(".invalid-feedback").count() == 0, page.content()
+
+
+def upload_signed_authorisation(page, portal: str, case: SellerCase) -> None:
+    """Download the pre-filled authorisation letter, "stamp" it, upload it back."""
+    url = f"{portal}/onboarding/applications/{case.application_pk}/letter/authorisation/"
+    response = page.request.get(url)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    upload(
+        page, Upload("authorisation", "物流服务授权书-盖章.pdf", response.body(), "application/pdf")
+    )
+
+
+def mark_page(page) -> None:
+    """Set a marker that a reload would wipe: proves later updates came without one."""
+    page.evaluate("window.__journeyMarker = 'no-reload'")
+
+
+def wait_for_ocr(page) -> None:
+    """Wait, without reloading, until the page's live progress shows no document still
+    queued or being read."""
+    page.wait_for_function(
+        """() => {
+            const badges = [...document.querySelectorAll('#progress-documents .ocr-status')];
+            return badges.length > 0 && badges.every((b) => !b.classList.contains('text-bg-info'));
+        }""",
+        timeout=OCR_TIMEOUT_MS,
+        polling=500,
+    )
+    assert page.evaluate("window.__journeyMarker") == "no-reload"
+
+
+def ocr_badges(page) -> dict[int, str]:
+    """Document id → the badge class of its reading (text-bg-success = read)."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#progress-documents tr')]
+            .map((row) => [row.dataset.document,
+                           [...row.querySelector('.ocr-status').classList]
+                             .find((c) => c.startsWith('text-bg-'))]))"""
+    )
+
+
+def submit_application(page, portal: str, case: SellerCase) -> None:
+    page.goto(f"{portal}/onboarding/applications/{case.application_pk}/")
+    assert page.locator("#submit-problems").count() == 0, page.inner_text("#submit-problems")
+    with page.expect_navigation():
+        page.click(f"form[action='/onboarding/applications/{case.application_pk}/submit/'] button")
+
+
+# ------------------------------------------------------------------ operations (admin)
+
+
+def admin_log_in(page, portal: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{portal}/{settings.ADMIN_URL}login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    assert page.url == f"{portal}/{settings.ADMIN_URL}", page.url
+
+
+def admin_open_application(page, portal: str, pk: int) -> None:
+    page.goto(f"{portal}/{settings.ADMIN_URL}onboarding/application/{pk}/change/")
+    page.wait_for_selector("#decision", state="attached")
+
+
+def admin_approve(page, pk: int) -> None:
+    with page.expect_navigation():
+        page.click(f"form[action$='/{pk}/decide/approve/'] input[type=submit]")
+    assert page.locator(".messagelist .success").count() == 1, page.content()
