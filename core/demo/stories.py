@@ -1,0 +1,605 @@
+"""The demo's sellers and what happened to each of them, told through the services.
+
+Every onboarding state has its seller; every cause the order gate knows has refused at
+least one order; the main seller ships across the lanes and its parcels are at every step
+of the journey; a monthly seller's statements are paid, partly paid and overdue.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from accounts.models import User
+from billing.models import Statement
+from billing.services import payment_record, statements_close_month, topup_record
+from billing.services.ledger import period_last_day
+from core.gate import SHANGHAI
+from diagnostics.models import RunSource
+from diagnostics.services import account_diagnose, order_diagnose
+from onboarding.models import Application, ApplicationStatus
+from onboarding.services import (
+    application_approve,
+    application_reject,
+    application_request_changes,
+    applications_health_check,
+)
+from shipments.services import trial_evaluate
+
+from .base import (
+    DAY,
+    HOUR,
+    Company,
+    Demo,
+    DemoStoryBroken,
+    application_draft,
+    application_fields,
+    application_read_by_ops,
+    application_submitted,
+    metrics_import,
+    metrics_row,
+)
+from .parcels import (
+    CANCELLED,
+    CANCELLED_PRINTED,
+    CUSTOMS_HOLD,
+    DESTINATIONS,
+    EXCEPTION,
+    LATE,
+    NOT_SERVED,
+    ON_TIME,
+    RESOLVED,
+    RETURNED,
+    refuse,
+    ship,
+    track,
+)
+
+S = ApplicationStatus
+APPROVED = "资料齐全，自动检查通过，进入试运行（3 单免费试发）。"
+
+
+# ---------------------------------------------------------------------------------------
+# Steps several stories share.
+# ---------------------------------------------------------------------------------------
+def onboard(demo: Demo, company: Company, user: User, *, start: datetime.datetime) -> Application:
+    """Apply, upload, submit; operations type the scans' fields and approve the next
+    morning: the store is in trial."""
+    store = application_submitted(demo, user=user, company=company, at=start)
+    application_read_by_ops(demo, application=store, company=company, at=start + 3 * HOUR)
+    with demo.clock(start + 20 * HOUR):
+        application_approve(application=store, actor=demo.ops, reason=APPROVED)
+    return store
+
+
+def trial(
+    demo: Demo,
+    company: Company,
+    user: User,
+    store: Application,
+    *,
+    start: datetime.datetime,
+    zone: str,
+    fates=(ON_TIME, ON_TIME, ON_TIME),
+    expect: str | None = S.ACTIVE,
+):
+    """The trial shipments, tracked; once all are delivered the trial is evaluated."""
+    shipments = [
+        ship(demo, company=company, store=store, user=user, at=start + n * 2 * HOUR, zone=zone)
+        for n in range(len(fates))
+    ]
+    for shipment, fate in zip(shipments, fates, strict=True):
+        track(demo, shipment=shipment, fate=fate, user=user)
+    if expect is None:
+        return shipments
+    settled = max(s.status_changed_at for s in shipments) + 2 * HOUR
+    with demo.clock(settled):
+        verdict = trial_evaluate(store=store, now=settled)
+    if verdict is None or verdict.to_status != expect:
+        raise DemoStoryBroken(f"{company.name}: trial verdict {verdict}, expected {expect}")
+    return shipments
+
+
+def ship_and_track(demo, company, user, store, *, at, zone, fate=ON_TIME, **parcel):
+    shipment = ship(demo, company=company, store=store, user=user, at=at, zone=zone, **parcel)
+    return track(demo, shipment=shipment, fate=fate, user=user)
+
+
+def top_up(demo: Demo, user: User, *, amount: str, at: datetime.datetime):
+    with demo.clock(at):
+        topup_record(
+            seller=user.seller,
+            amount=Decimal(amount),
+            reference=demo.bank_reference(at),
+            received_on=at.astimezone(SHANGHAI).date(),
+            user=demo.finance,
+        )
+
+
+def pay(demo: Demo, statement: Statement, *, at: datetime.datetime, share: str = "1"):
+    amount = (statement.total * Decimal(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    with demo.clock(at):
+        payment_record(
+            statement=statement,
+            amount=amount,
+            reference=demo.bank_reference(at),
+            received_on=at.astimezone(SHANGHAI).date(),
+            user=demo.finance,
+        )
+
+
+def close_month(demo: Demo, period: datetime.date) -> bool:
+    """Close ``period`` shortly after midnight on the 1st, as beat does; False when that
+    moment has not come yet."""
+    at = demo.on(period_last_day(period) + DAY, hour=0, minute=10)
+    if at.astimezone(SHANGHAI).date() <= period_last_day(period):
+        return False
+    with demo.clock(at):
+        statements_close_month(period=period, at=at)
+    return True
+
+
+# ---------------------------------------------------------------------------------------
+# The stories.
+# ---------------------------------------------------------------------------------------
+# The main seller's parcels: (days ago it was created, what becomes of it, zone or None
+# for the next of the rotation). The recent ones are where the journey is now.
+MAIN_SCHEDULE = [
+    (40.2, ON_TIME, None),
+    (39.1, ON_TIME, None),
+    (38.0, LATE, "us-east"),
+    (37.3, ON_TIME, None),
+    (36.1, ON_TIME, None),
+    (35.0, RETURNED, "eu"),
+    (34.2, ON_TIME, None),
+    (33.1, ON_TIME, None),
+    (32.0, ON_TIME, None),
+    (31.2, RESOLVED, "us-central"),
+    (30.1, ON_TIME, None),
+    (29.0, ON_TIME, None),
+    (28.2, LATE, "uk"),
+    (27.1, ON_TIME, None),
+    (26.0, CANCELLED, None),
+    (25.2, ON_TIME, None),
+    (24.1, ON_TIME, None),
+    (23.0, ON_TIME, None),
+    (22.2, ON_TIME, None),
+    (21.1, LATE, "eu"),
+    (20.0, ON_TIME, None),
+    (19.2, ON_TIME, None),
+    (18.1, EXCEPTION, "us-east"),
+    (17.0, ON_TIME, None),
+    (16.2, ON_TIME, None),
+    (15.1, ON_TIME, None),
+    (14.0, ON_TIME, None),
+    (13.2, ON_TIME, None),
+    (12.1, ON_TIME, None),
+    (11.0, ON_TIME, "sea"),
+    (10.2, ON_TIME, "us-west"),
+    (8.6, ON_TIME, "sea"),
+    (8.3, CUSTOMS_HOLD, "us-west"),
+    (7.6, ON_TIME, "us-west"),
+    (6.9, ON_TIME, "uk"),
+    (6.2, ON_TIME, "us-west"),
+    (5.1, ON_TIME, "eu"),
+    (4.0, ON_TIME, "us-east"),
+    (3.2, ON_TIME, "us-central"),
+    (2.1, ON_TIME, "sea"),
+    (1.0, ON_TIME, "us-west"),
+    (0.9, ON_TIME, "uk"),
+    (0.5, ON_TIME, "us-west"),
+    (0.3, CANCELLED_PRINTED, "us-east"),
+    (0.06, ON_TIME, "us-west"),
+    (0.03, ON_TIME, "eu"),
+]
+ROTATION = ["us-west", "us-east", "uk", "eu", "us-central", "us-west", "sea", "eu", "uk"]
+
+
+def main_seller(demo: Demo, company: Company, user: User) -> None:
+    """Applied 11 weeks ago; the store was not bound at first (the 93.6 % cause), then
+    ticked 菜鸟经络速通; a clean trial; active on instant debit, topped up twice; ships
+    to every lane; tried Russia and Brazil and a 35 kg parcel once each."""
+    metrics_import(
+        demo,
+        at=demo.ago(80),
+        rows=[metrics_row(company, as_of=(demo.ago(80)).date(), score="97.90", bound=False)],
+    )
+    store = onboard(demo, company, user, start=demo.ago(78))
+    for hours in (6, 30):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(77) + hours * HOUR,
+            expect="store_not_bound",
+        )
+    metrics_import(
+        demo,
+        at=demo.ago(75),
+        rows=[metrics_row(company, as_of=demo.ago(75).date(), score="98.40")],
+    )
+    trial(demo, company, user, store, start=demo.ago(74, 20), zone="us-west")
+    top_up(demo, user, amount="2000.00", at=demo.ago(45))
+    metrics_import(
+        demo,
+        at=demo.ago(44),
+        rows=[metrics_row(company, as_of=demo.ago(44).date(), score="98.60")],
+    )
+    topped_up = False
+    for n, (days, fate, zone) in enumerate(MAIN_SCHEDULE):
+        if days < 16 and not topped_up:  # the balance runs low: a second transfer
+            top_up(demo, user, amount="1500.00", at=demo.ago(16))
+            topped_up = True
+        ship_and_track(
+            demo,
+            company,
+            user,
+            store,
+            at=demo.ago(days),
+            zone=zone or ROTATION[n % len(ROTATION)],
+            fate=fate,
+        )
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(20, 3),
+        expect="lane_not_served",
+        where=NOT_SERVED["RU"],
+    )
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(9, 5),
+        expect="lane_not_served",
+        where=NOT_SERVED["BR"],
+        weight_g=800,
+    )
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(5, 2),
+        expect="overweight",
+        weight_g=35000,
+    )
+
+
+def draft_seller(demo: Demo, company: Company, user: User) -> None:
+    """Started yesterday: the company step only. Tried an order anyway."""
+    fields = application_fields(company)
+    partial = {
+        name: fields[name]
+        for name in (
+            "company_name",
+            "uscc",
+            "registered_address",
+            "tax_address",
+            "business_scope",
+            "platform",
+            "store_id",
+            "temu_whitelisted",
+        )
+    }
+    with demo.clock(demo.ago(1, 3)):
+        store = application_draft(demo, user=user, company=company, fields=partial)
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(0, 20),
+        expect="service_not_active",
+    )
+
+
+def submitted_seller(demo: Demo, company: Company, user: User) -> None:
+    """Submitted two hours ago; the scans wait for the OCR worker (`make run` starts one)."""
+    metrics_import(demo, at=demo.ago(3), rows=[metrics_row(company, as_of=demo.ago(3).date())])
+    application_submitted(demo, user=user, company=company, at=demo.ago(0, 3))
+
+
+def in_review_seller(demo: Demo, company: Company, user: User) -> None:
+    metrics_import(demo, at=demo.ago(4), rows=[metrics_row(company, as_of=demo.ago(4).date())])
+    store = application_submitted(demo, user=user, company=company, at=demo.ago(2, 6))
+    application_read_by_ops(demo, application=store, company=company, at=demo.ago(2, 2))
+
+
+def changes_seller(demo: Demo, company: Company, user: User) -> None:
+    """Typed the company name without 市: the licence check fails; operations ask for it
+    as printed."""
+    metrics_import(demo, at=demo.ago(6), rows=[metrics_row(company, as_of=demo.ago(6).date())])
+    typed = Company(**{**company.__dict__, "name": "东莞华泰电子科技有限公司"})
+    store = application_submitted(
+        demo, user=user, company=typed, at=demo.ago(5, 4), licence_name=company.name
+    )
+    application_read_by_ops(
+        demo, application=store, company=typed, at=demo.ago(5, 1), licence_name=company.name
+    )
+    with demo.clock(demo.ago(4, 20)):
+        application_request_changes(
+            application=store,
+            actor=demo.ops,
+            reason="公司名称与营业执照不一致：请按执照填写“东莞市华泰电子科技有限公司”后重新提交。",
+        )
+
+
+def rejected_seller(demo: Demo, company: Company, user: User) -> None:
+    """An individual business (credit code 92…): only companies may apply."""
+    store = application_submitted(demo, user=user, company=company, at=demo.ago(8))
+    application_read_by_ops(demo, application=store, company=company, at=demo.ago(7, 20))
+    with demo.clock(demo.ago(7, 2)):
+        application_reject(
+            application=store,
+            actor=demo.ops,
+            reason="统一社会信用代码以 92 开头，营业执照类型为个体工商户：本服务仅面向企业。",
+        )
+
+
+def trial_seller(demo: Demo, company: Company, user: User) -> None:
+    """In trial: one parcel delivered, one on its way; a 6.5 kg parcel was refused."""
+    metrics_import(demo, at=demo.ago(13), rows=[metrics_row(company, as_of=demo.ago(13).date())])
+    store = onboard(demo, company, user, start=demo.ago(11))
+    ship_and_track(demo, company, user, store, at=demo.ago(9), zone="sea")
+    ship_and_track(demo, company, user, store, at=demo.ago(3), zone="us-west")
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(2, 4),
+        expect="trial_overweight",
+        weight_g=6500,
+    )
+
+
+def trial_review_seller(demo: Demo, company: Company, user: User) -> None:
+    """One trial parcel of three arrived late: the trial goes to operations."""
+    metrics_import(demo, at=demo.ago(26), rows=[metrics_row(company, as_of=demo.ago(26).date())])
+    store = onboard(demo, company, user, start=demo.ago(25))
+    trial(
+        demo,
+        company,
+        user,
+        store,
+        start=demo.ago(23, 20),
+        zone="uk",
+        fates=(ON_TIME, LATE, ON_TIME),
+        expect=S.TRIAL_REVIEW,
+    )
+
+
+def closed_seller(demo: Demo, company: Company, user: User) -> None:
+    """Active for a month, then its return rate went to 7.2 %: the daily health check
+    closed the service. Orders since are refused."""
+    metrics_import(demo, at=demo.ago(51), rows=[metrics_row(company, as_of=demo.ago(51).date())])
+    store = onboard(demo, company, user, start=demo.ago(50))
+    trial(demo, company, user, store, start=demo.ago(48, 20), zone="us-west")
+    top_up(demo, user, amount="800.00", at=demo.ago(39))
+    for days, zone in ((38, "us-east"), (33, "uk"), (27, "us-west"), (21, "eu"), (15, "us-west")):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone=zone)
+    metrics_import(
+        demo,
+        at=demo.ago(9, 2),
+        rows=[metrics_row(company, as_of=demo.ago(9).date(), return_rate="7.20", dsr="4.82")],
+    )
+    with demo.clock(demo.ago(9)):
+        closed = applications_health_check()
+    if closed != [store.pk]:
+        raise DemoStoryBroken(f"the health check closed {closed}, expected [{store.pk}]")
+    for days in (6, 2):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(days, 1),
+            expect="service_closed_health",
+        )
+
+
+def monthly_seller(demo: Demo, company: Company, user: User) -> None:
+    """On monthly statements for three months: the first paid in full, the second only
+    in part (overdue since the 15th), the third issued on the 1st and unpaid. Orders have
+    been refused since the second fell overdue."""
+    p3, p2, p1 = demo.month(3), demo.month(2), demo.month(1)
+    metrics_import(
+        demo,
+        at=demo.on(p3),
+        rows=[metrics_row(company, as_of=p3, score="96.80")],
+    )
+    store = onboard(demo, company, user, start=demo.on(demo.day_of(p3, 2), 9))
+    start = demo.on(demo.day_of(p3, 3), 14)
+    trial(demo, company, user, store, start=start, zone="us-east", expect=None)
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=start + 8 * HOUR,
+        expect="trial_quota_used",
+    )
+    settled = max(s.status_changed_at for s in store.shipments.all()) + 2 * HOUR
+    with demo.clock(settled):
+        trial_evaluate(store=store, now=settled)
+    plan = [
+        (p3, 18, "us-east"),
+        (p3, 22, "us-central"),
+        (p3, 26, "uk"),
+        (p3, 29, "us-west"),
+        (p2, 3, "us-east"),
+        (p2, 8, "eu"),
+        (p2, 12, "us-west"),
+        (p2, 17, "uk"),
+        (p2, 22, "us-east"),
+        (p2, 27, "sea"),
+        (p1, 2, "us-west"),
+        (p1, 6, "us-east"),
+        (p1, 10, "eu"),
+        (p1, 14, "us-central"),
+    ]
+    for n, (period, day, zone) in enumerate(plan):
+        fate = LATE if n in (4, 11) else ON_TIME
+        at = demo.on(demo.day_of(period, day), 11)
+        ship_and_track(demo, company, user, store, at=at, zone=zone, fate=fate)
+        if (period, day) == (p3, 29):
+            close_month(demo, p3)
+        if (period, day) == (p2, 8):
+            pay(demo, user.seller.statements.get(period=p3), at=demo.on(demo.day_of(p2, 10)))
+        if (period, day) == (p2, 27):
+            close_month(demo, p2)
+        if (period, day) == (p1, 10):
+            statement = user.seller.statements.get(period=p2)
+            pay(demo, statement, at=demo.on(demo.day_of(p1, 12), 15), share="0.6")
+    for at in (demo.on(demo.day_of(p1, 17), 9), demo.ago(2, 5)):
+        refuse(demo, company=company, store=store, user=user, at=at, expect="statement_overdue")
+
+
+def troubled_seller(demo: Demo, company: Company, user: User) -> None:
+    """Instant debit with a small balance: refused once for the balance, then for a DSR
+    freeze after serious complaints, and now because the store lost its binding."""
+    metrics_import(demo, at=demo.ago(61), rows=[metrics_row(company, as_of=demo.ago(61).date())])
+    store = onboard(demo, company, user, start=demo.ago(60))
+    trial(demo, company, user, store, start=demo.ago(58, 20), zone="sea")
+    top_up(demo, user, amount="300.00", at=demo.ago(50))
+    for days in (48, 44, 39, 33, 27):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone="sea", weight_g=1000)
+    refuse(
+        demo,
+        company=company,
+        store=store,
+        user=user,
+        at=demo.ago(20),
+        expect="balance_insufficient",
+        where=DESTINATIONS["sea"][0],
+        weight_g=20000,
+    )
+    top_up(demo, user, amount="1000.00", at=demo.ago(19))
+    for days in (18, 16):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone="sea")
+    metrics_import(
+        demo,
+        at=demo.ago(13),
+        rows=[metrics_row(company, as_of=demo.ago(13).date(), complaints=2, dsr="4.81")],
+    )
+    for days in (12, 11):
+        refuse(
+            demo, company=company, store=store, user=user, at=demo.ago(days), expect="dsr_frozen"
+        )
+    metrics_import(demo, at=demo.ago(7), rows=[metrics_row(company, as_of=demo.ago(7).date())])
+    for days in (6, 5):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone="sea")
+    metrics_import(
+        demo,
+        at=demo.ago(4),
+        rows=[metrics_row(company, as_of=demo.ago(4).date(), bound=False)],
+    )
+    for days, hours in ((3, 0), (2, 0), (1, 2), (0, 6), (0, 2)):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(days, hours),
+            expect="store_not_bound",
+        )
+
+
+def id_expiring_seller(demo: Demo, company: Company, user: User) -> None:
+    """Approved ten weeks ago with an ID card valid for another 130 days; it now runs
+    out in 60, so orders are refused until the renewed card is uploaded."""
+    metrics_import(demo, at=demo.ago(71), rows=[metrics_row(company, as_of=demo.ago(71).date())])
+    store = onboard(demo, company, user, start=demo.ago(70))
+    trial(demo, company, user, store, start=demo.ago(68, 20), zone="uk")
+    for days, zone in ((55, "uk"), (50, "uk"), (44, "eu"), (38, "uk"), (32, "uk")):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone=zone)
+    for days in (12, 3):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(days),
+            expect="legal_rep_id_expiring",
+        )
+
+
+def address_seller(demo: Demo, company: Company, user: User) -> None:
+    """The company moved its tax registration a week ago; its licence still shows the old
+    address, so orders are refused until both match."""
+    metrics_import(demo, at=demo.ago(46), rows=[metrics_row(company, as_of=demo.ago(46).date())])
+    store = onboard(demo, company, user, start=demo.ago(45))
+    trial(demo, company, user, store, start=demo.ago(43, 20), zone="us-east")
+    for days, zone in ((30, "us-east"), (24, "us-central"), (17, "eu"), (10, "us-west")):
+        ship_and_track(demo, company, user, store, at=demo.ago(days), zone=zone)
+    # No service changes an approved application (its fields are frozen after approval);
+    # the new tax-registration address stands for what the seller's registration now says.
+    Application.objects.filter(pk=store.pk).update(
+        tax_address="浙江省温州市瓯海区娄桥街道古岸头路55号", updated_at=demo.ago(7)
+    )
+    store.refresh_from_db()
+    for days in (6, 1):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(days),
+            expect="licence_tax_address_mismatch",
+        )
+
+
+def month_end(demo: Demo, sellers: dict[str, User]) -> None:
+    """Last month closes on the 1st; finance records the transfers of the sellers who
+    paid (the monthly seller did not)."""
+    last = demo.month(1)
+    if not close_month(demo, last):
+        return
+    paid_on = demo.on(demo.day_of(demo.month(0), 4), 16)
+    for key in ("id_expiring", "address"):
+        statement = sellers[key].seller.statements.filter(period=last).first()
+        if statement is not None:
+            pay(demo, statement, at=paid_on)
+
+
+def diagnostics_runs(demo: Demo, sellers: dict[str, User]) -> None:
+    """Sellers ask the tool about refused orders and their account; operations too."""
+    from shipments.models import RefusedOrder
+
+    def latest_refusal(key: str, code: str) -> str:
+        return (
+            RefusedOrder.objects.filter(seller=sellers[key].seller, check_code=code)
+            .order_by("-at")
+            .values_list("order_number", flat=True)
+            .first()
+        )
+
+    questions = [
+        ("troubled", "store_not_bound", RunSource.SELLER, 0.1),
+        ("troubled", "dsr_frozen", RunSource.SELLER, 10.8),
+        ("main", "lane_not_served", RunSource.SELLER, 9.1),
+        ("monthly", "statement_overdue", RunSource.ADMIN, 1.9),
+        ("id_expiring", "legal_rep_id_expiring", RunSource.SELLER, 2.9),
+        ("address", "licence_tax_address_mismatch", RunSource.ADMIN, 0.8),
+        ("closed", "service_closed_health", RunSource.SELLER, 1.8),
+    ]
+    for key, code, source, days in questions:
+        at = demo.ago(days)
+        user = demo.ops if source == RunSource.ADMIN else sellers[key]
+        with demo.clock(at):
+            order_diagnose(
+                seller=sellers[key].seller,
+                order_number=latest_refusal(key, code),
+                user=user,
+                source=source,
+                at=at,
+            )
+    for key, days in (("draft", 0.7), ("trial", 2.1)):
+        at = demo.ago(days)
+        with demo.clock(at):
+            account_diagnose(seller=sellers[key].seller, user=sellers[key], at=at)
