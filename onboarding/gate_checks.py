@@ -77,7 +77,8 @@ def service_closed_health(ctx: OrderContext) -> CheckResult:
         return CheckResult.skipped(reason="no_store")
     if store.status == S.CLOSED:
         return CheckResult.failed(
-            _("The service was closed: %(reason)s") % {"reason": store.decision_reason},
+            _("The service was closed by the health check: %(reason)s")
+            % {"reason": store.decision_reason or _("a metric below its threshold")},
             status=store.status,
             reason=store.decision_reason,
         )

@@ -61,6 +61,7 @@ def test_the_daily_check_closes_a_store_below_any_threshold(
         "closed",
         {"failed": failed},
     )
+    assert application.decision_reason == event.reason != ""  # the gate shows it
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [seller_user.email]
     assert application.store_id in mailoutbox[0].subject
