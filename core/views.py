@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
+from shipments.selectors import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE, shipment_stats
 
 from .health import health_report
 
@@ -18,7 +19,17 @@ def home(request):
 @seller_required
 @require_GET
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"seller": request.user.seller})
+    seller = request.user.seller
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "seller": seller,
+            "shipment_stats": shipment_stats(seller=seller),
+            "boost_score": SEARCH_BOOST_SCORE,
+            "boost_percent": SEARCH_BOOST_PERCENT,
+        },
+    )
 
 
 @never_cache

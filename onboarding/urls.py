@@ -19,4 +19,5 @@ urlpatterns = [
     path("applications/<int:pk>/letter/<slug:kind>/", views.application_letter, name="letter"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("health/", views.health, name="health"),
+    path("applications/<int:pk>/id-renewal/", views.id_renewal, name="id_renewal"),
 ]

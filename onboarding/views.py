@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,12 +25,18 @@ from .selectors import (
     document_list_history,
 )
 from .services import (
+    RenewalState,
+    Scan,
     application_check_can_submit,
     application_create,
     application_submit,
     application_update,
     document_read,
     document_upload,
+    id_renewal_apply,
+    id_renewal_can_upload,
+    id_renewal_pending,
+    id_renewal_upload,
 )
 
 # A fulfilment score of 98 or more earns a 5 % search-traffic boost on AliExpress.
@@ -247,3 +254,72 @@ def health(request):
             }
         )
     return render(request, "onboarding/health.html", {"stores": stores, "boost_score": BOOST_SCORE})
+
+
+class IdRenewalForm(forms.Form):
+    """The renewed ID card of the legal representative: the back (validity) and the front."""
+
+    back = forms.FileField(
+        label=_("ID card, back (validity period)"),
+        help_text=_("JPEG, PNG or PDF, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+    front = forms.FileField(
+        label=_("ID card, front (name and number)"),
+        required=False,
+        help_text=_("Upload it too if the new card has a new front."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("back", "front"):
+            upload = data.get(name)
+            if upload is not None and upload.size > MAX_DOCUMENT_BYTES:
+                self.add_error(name, _("The file is larger than 10 MB."))
+        return data
+
+
+@seller_required
+@require_http_methods(["GET", "POST"])
+def id_renewal(request, pk: int):
+    """A store past approval uploads its renewed ID card; once read, it is applied."""
+    application = application_get_for_seller(seller=request.user.seller, pk=pk)
+    if not id_renewal_can_upload(application=application):
+        messages.info(request, _("Until approval, change the ID card in the application."))
+        return redirect("onboarding:documents", pk=pk)
+    form = IdRenewalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "apply" in request.POST:
+        outcome = id_renewal_apply(application=application, actor=request.user)
+        if outcome.state == RenewalState.APPLIED:
+            messages.success(request, _("The renewed ID card is on file."))
+        elif outcome.message:
+            messages.warning(request, outcome.message)
+        return redirect("onboarding:id_renewal", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        back, front = form.cleaned_data["back"], form.cleaned_data.get("front")
+        try:
+            id_renewal_upload(
+                application=application,
+                user=request.user,
+                back=Scan(back.name, back.read()),
+                front=Scan(front.name, front.read()) if front else None,
+            )
+        except OnboardingError as error:
+            form.add_error("back", error.message)
+        else:
+            messages.success(request, _("Uploaded. We are reading the card now."))
+            return redirect("onboarding:id_renewal", pk=pk)
+    progress = application_progress(application=application)
+    id_documents = [d for d in progress["documents"] if d["kind"] in ("id_back", "id_front")]
+    return render(
+        request,
+        "onboarding/id_renewal.html",
+        {
+            "application": application,
+            "form": form,
+            "id_documents": id_documents,
+            "reading": any(d["ocr_status"] in ("queued", "reading") for d in id_documents),
+            "pending": id_renewal_pending(application=application),
+        },
+    )

@@ -174,6 +174,18 @@ class Shipment(models.Model):
                 name="shipment_in_customs",
                 condition=Q(status="customs"),
             ),
+            # Operations search every seller's shipments by order or tracking number, exact
+            # or by its beginning: pattern_ops serve both = and LIKE 'x%' in any collation.
+            models.Index(
+                fields=["order_number"],
+                name="shipment_order_number_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["tracking_number"],
+                name="shipment_tracking_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

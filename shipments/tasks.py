@@ -1,1 +1,87 @@
 """Celery entry points of shipments. Each takes an id, loads the row and calls one service."""
+
+from celery import shared_task
+
+
+# --- bulk files of orders (shipments.services.imports) ---------------------------------
+@shared_task(
+    bind=True,
+    name="shipments.import_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+    max_retries=5,
+)
+def import_run(self, import_id: int) -> str:
+    """Create the shipments of one uploaded file. Safe to run twice and to kill: each chunk
+    commits with its progress, and a new run resumes after the last committed one. A soft
+    time limit or a transient error re-queues the task, which carries on from there."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import InterfaceError, OperationalError
+    from django.utils.translation import gettext
+
+    from .services.imports import shipment_import_fail, shipment_import_run
+
+    try:
+        shipment_import = shipment_import_run(import_id=import_id)
+    except (SoftTimeLimitExceeded, OperationalError, InterfaceError, OSError) as error:
+        if self.request.retries >= self.max_retries:
+            shipment_import_fail(
+                import_id=import_id,
+                reason=gettext(
+                    "The file could not be finished: the orders created so far are kept; "
+                    "upload the remaining rows again."
+                ),
+            )
+            return "failed"
+        countdown = 0 if isinstance(error, SoftTimeLimitExceeded) else 5 * 2**self.request.retries
+        raise self.retry(exc=error, countdown=countdown) from error
+    except Exception:
+        shipment_import_fail(
+            import_id=import_id,
+            reason=gettext(
+                "The file stopped on an internal error; the orders created so far are kept. "
+                "We have been notified."
+            ),
+        )
+        raise
+    return shipment_import.status if shipment_import is not None else "skipped"
+
+
+# --- tracking: customs alerts and the trial's evaluation ---------------------------------
+@shared_task(name="shipments.customs_alerts", acks_late=True)
+def customs_alerts() -> int:
+    """Every 15 minutes: alert sellers of parcels held in customs (once per hold)."""
+    from .services.alerts import customs_alerts_send
+
+    return len(customs_alerts_send())
+
+
+@shared_task(name="shipments.trial_evaluate", acks_late=True)
+def trial_evaluate(store_id: int) -> str:
+    """After a trial shipment's delivery: evaluate the store's trial if it is due. Safe to
+    run twice: a store no longer in trial is left alone."""
+    from onboarding.models import Application
+
+    from .services.trial import trial_evaluate as evaluate
+
+    store = Application.objects.filter(pk=store_id).first()
+    verdict = evaluate(store=store) if store is not None else None
+    return verdict.to_status if verdict is not None else "not due"
+
+
+@shared_task(name="shipments.trials_evaluate_due", acks_late=True)
+def trials_evaluate_due() -> int:
+    """Daily: evaluate the trials whose shipments are all delivered or overdue."""
+    from .services.trial import trials_evaluate_due as evaluate_due
+
+    return len(evaluate_due())
+
+
+@shared_task(name="shipments.sweep_stuck_imports", acks_late=True)
+def sweep_stuck_imports() -> int:
+    """Re-send files of orders stuck queued (broker down at upload) or running (worker died)."""
+    from .services.imports import shipment_imports_requeue_stuck
+
+    return len(shipment_imports_requeue_stuck())

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import User
 from tests.accounts.factories import SellerUserFactory
 from tests.onboarding.factories import ApplicationFactory, upload_document
+from tests.shipments.factories import create_shipment, store_ready
+from tests.shipments.import_files import import_with_report
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,8 @@ PUBLIC = {
     # Any signed-in user, staff included, may change their own password.
     "accounts:password_change",
     "accounts:password_change_done",
+    # The carrier's webhook: no login, an HMAC signature instead (tests/shipments/test_webhook.py).
+    "shipments:carrier_webhook",
 }
 
 
@@ -42,6 +46,16 @@ def _member(owner):
     return {"pk": member.pk}
 
 
+def _statement(owner):
+    from tests.billing.test_exports import monthly_statement
+
+    return {"pk": monthly_statement(seller=owner.seller)[0].pk}
+
+
+def _shipment(owner):
+    return {"pk": create_shipment(store_ready(seller=owner.seller)).pk}
+
+
 OBJECT_URLS = {
     "accounts:team_member_active": _member,
     "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
@@ -52,8 +66,24 @@ OBJECT_URLS = {
     "onboarding:letter": lambda owner: {**_application(owner), "kind": "authorisation"},
     # POST-only: a GET by anyone is 405 after the seller check, so the sweep asserts on 405.
     "onboarding:submit": _application,
+    "onboarding:id_renewal": _application,  # a draft: 302 to its documents for the owner
+    "shipments:import": import_with_report,
+    "shipments:import_progress": import_with_report,
+    "shipments:import_report": import_with_report,
+    "shipments:detail": _shipment,
+    "shipments:cancel": _shipment,
+    "billing:statement": _statement,
+    "billing:statement_download": lambda owner: {**_statement(owner), "fmt": "pdf"},
 }
-POST_ONLY = {"onboarding:submit", "onboarding:application_new", "accounts:team_member_active"}
+POST_ONLY = {
+    "onboarding:submit",
+    "onboarding:application_new",
+    "accounts:team_member_active",
+    "shipments:cancel",
+    "billing:settlement_switch",
+    # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
+    "shipments:labels",
+}
 
 
 def _seller_url_names() -> list[tuple[str, list[str]]]:

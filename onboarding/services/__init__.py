@@ -18,6 +18,14 @@ from .documents import (
     document_upload,
 )
 from .health import applications_health_check
+from .renewal import (
+    RenewalState,
+    Scan,
+    id_renewal_apply,
+    id_renewal_can_upload,
+    id_renewal_pending,
+    id_renewal_upload,
+)
 from .review import (
     application_approve,
     application_check_can_approve,
@@ -28,6 +36,8 @@ from .review import (
 )
 
 __all__ = [
+    "RenewalState",
+    "Scan",
     "application_approve",
     "application_check_can_approve",
     "application_check_can_submit",
@@ -48,4 +58,8 @@ __all__ = [
     "document_ocr_start",
     "document_read",
     "document_upload",
+    "id_renewal_apply",
+    "id_renewal_can_upload",
+    "id_renewal_pending",
+    "id_renewal_upload",
 ]
