@@ -10,6 +10,7 @@ PACKAGES=(
   tesseract-ocr-chi-sim # Simplified Chinese data
   tesseract-ocr-eng     # English data (chi_sim+eng)
   poppler-utils         # pdftoppm: rasterises PDF scans for OCR
+  poppler-data          # CMaps for CJK PDF fonts: pdftotext/pdftoppm read Chinese text
   gettext               # msgfmt: compiles the translation catalogues
   fonts-noto-cjk        # Chinese glyphs in generated PDFs and screenshots
   chromium              # the browser the journeys in tests/browser drive (Playwright's own
