@@ -142,3 +142,26 @@ def celery_worker(django_db_setup, django_db_blocker):
         process = start_celery_worker(name="pytest", queues=settings.CELERY_WORKER_QUEUES)
     yield process
     stop_celery_worker(process)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test (a real worker, a live server, concurrency) rolls back by
+    reloading the database's serialized contents. Its teardown flushes every table, and
+    without the reload the rows that migrations create (groups and permissions, the demo
+    rate card, zones) would be gone for the tests that run after it."""
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
