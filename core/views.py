@@ -4,7 +4,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
-from shipments.selectors import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE, shipment_stats
+from platforms.models import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE
+from shipments.selectors import shipment_stats
 
 from .health import health_report
 

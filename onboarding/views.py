@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mixins import seller_required
+from platforms.models import SEARCH_BOOST_SCORE
 from platforms.selectors import store_metrics_latest_for_many
 
 from .exceptions import ApplicationIncomplete, OnboardingError
@@ -40,7 +41,6 @@ from .services import (
 )
 
 # A fulfilment score of 98 or more earns a 5 % search-traffic boost on AliExpress.
-BOOST_SCORE = 98
 
 
 @seller_required
@@ -250,10 +250,12 @@ def health(request):
                 "application": application,
                 "metrics": metrics,
                 "lines": health_lines(metrics),
-                "boost": metrics is not None and metrics.fulfilment_score >= BOOST_SCORE,
+                "boost": metrics is not None and metrics.fulfilment_score >= SEARCH_BOOST_SCORE,
             }
         )
-    return render(request, "onboarding/health.html", {"stores": stores, "boost_score": BOOST_SCORE})
+    return render(
+        request, "onboarding/health.html", {"stores": stores, "boost_score": SEARCH_BOOST_SCORE}
+    )
 
 
 class IdRenewalForm(forms.Form):

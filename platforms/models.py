@@ -11,6 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A fulfilment score (履约分) at or above this earns a 5 % search-traffic boost on
+# AliExpress (DOMAIN.md §2): sellers see the badge.
+SEARCH_BOOST_SCORE = Decimal(98)
+SEARCH_BOOST_PERCENT = 5
+
 
 class Platform(models.TextChoices):
     ALIEXPRESS = "aliexpress", _("AliExpress (速卖通)")

@@ -200,7 +200,8 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
     search_lookups = (("order_number__startswith", False), ("tracking_number__startswith", True))
     search_help_text = _("An order number or a tracking number, whole or its beginning.")
     autocomplete_fields = ("seller", "store")
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its year links cost a DISTINCT over the whole table on every view
+    # (0.7 s at a million rows); the created_at filter narrows by date instead.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 100
@@ -408,7 +409,7 @@ class ShipmentEventAdmin(IndexedSearchMixin, ReadOnlyAdmin):
     search_fields = ("event_id", "shipment__tracking_number")
     search_help_text = _("A carrier event ID, or a whole tracking number.")
     search_lookups = (("event_id", False), ("shipment__tracking_number", True))
-    date_hierarchy = "at"
+    # No date_hierarchy on the largest table (a DISTINCT over all events per view).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     raw_id_fields = ("shipment",)

@@ -12,7 +12,7 @@ from billing.services import quote
 from core.gate import CheckResult, OrderContext, gate
 from onboarding.models import TRIAL_MAX_WEIGHT_G, TRIAL_SHIPMENTS, ApplicationStatus
 
-from .models import Shipment
+from .models import Shipment, ShipmentStatus
 
 DEFAULT_SCORE = Decimal(100)
 
@@ -29,8 +29,13 @@ def score_of(ctx: OrderContext) -> Decimal:
 
 @gate.loader(scope="account", position=20)
 def load_trial_used(ctx: OrderContext) -> None:
+    # a trial shipment cancelled before pickup never travelled: it gives its slot back
     ctx.facts["trial_used"] = (
-        Shipment.objects.filter(store=ctx.store, is_trial=True).count() if is_trial(ctx) else 0
+        Shipment.objects.filter(store=ctx.store, is_trial=True)
+        .exclude(status=ShipmentStatus.CANCELLED)
+        .count()
+        if is_trial(ctx)
+        else 0
     )
 
 

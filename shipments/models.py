@@ -174,6 +174,12 @@ class Shipment(models.Model):
                 name="shipment_in_customs",
                 condition=Q(status="customs"),
             ),
+            # the dashboard's on-time rate: a seller's deliveries of the last 30 days
+            models.Index(
+                fields=["seller", "delivered_at"],
+                name="shipment_seller_delivered",
+                condition=Q(delivered_at__isnull=False),
+            ),
             # Operations search every seller's shipments by order or tracking number, exact
             # or by its beginning: pattern_ops serve both = and LIKE 'x%' in any collation.
             models.Index(

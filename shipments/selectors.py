@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.gate import SHANGHAI
+from platforms.models import SEARCH_BOOST_SCORE
 from platforms.selectors import store_metrics_latest
 
 from .models import Shipment, ShipmentEvent, ShipmentStatus
@@ -22,8 +23,6 @@ PAGE_SIZE = 50
 # The list says "1,000+" rather than counting a big seller's rows to the last one.
 COUNT_CAP = 1000
 # A fulfilment score of 98 or more earns a 5 % search-traffic boost on AliExpress (DOMAIN §2).
-SEARCH_BOOST_SCORE = Decimal(98)
-SEARCH_BOOST_PERCENT = 5
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 

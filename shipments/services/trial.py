@@ -2,9 +2,10 @@
 settled, on-time rate ≥ 99.2 % makes the store active; anything less sends it to manual
 review with the figures in the audit row for operations.
 
-A trial shipment is settled when it is delivered (on time or not), returned or cancelled
-(neither counts as on time), or overdue: its promise has passed without a delivery. The
-rate is on-time / 3, as the trial has three shipments.
+A trial shipment is settled when it is delivered (on time or not), returned (not on time),
+or overdue: its promise has passed without a delivery. A shipment cancelled before pickup
+never travelled: it gives its trial slot back and is not evaluated. The rate is on-time / 3,
+as the trial has three shipments.
 """
 
 import datetime
@@ -39,7 +40,7 @@ class TrialVerdict:
 
 
 def _settled(shipment: Shipment, now: datetime.datetime) -> bool:
-    if shipment.status in (S.DELIVERED, S.RETURNED, S.CANCELLED):
+    if shipment.status in (S.DELIVERED, S.RETURNED):
         return True
     return shipment.promised_by is not None and shipment.promised_by < now
 
@@ -70,7 +71,9 @@ def trial_evaluate(*, store: Application, now: datetime.datetime | None = None):
         if locked.status != ApplicationStatus.TRIAL:
             return None
         trials = list(
-            Shipment.objects.filter(store=locked, is_trial=True).order_by("created_at", "id")
+            Shipment.objects.filter(store=locked, is_trial=True)
+            .exclude(status=S.CANCELLED)
+            .order_by("created_at", "id")
         )
         if len(trials) < TRIAL_SHIPMENTS or not all(_settled(s, now) for s in trials):
             return None

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from billing.models import EntryKind, LedgerEntry
-from shipments.exceptions import NotCancellable
+from onboarding.models import ApplicationStatus
+from shipments.exceptions import NotCancellable, OrderRefused
 from shipments.models import EventSource, Shipment, ShipmentEvent, ShipmentStatus
 from shipments.services import shipment_cancel
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
@@ -166,3 +167,16 @@ def test_a_trial_shipment_is_cancelled_with_nothing_to_refund(seller_user):
 
     assert Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.CANCELLED
     assert not LedgerEntry.objects.filter(shipment=shipment).exists()
+
+
+def test_a_cancelled_trial_shipment_gives_its_slot_back(seller_user):
+    trial = store_ready(status=ApplicationStatus.TRIAL, seller=seller_user.seller)
+    first, *_ = [create_shipment(trial) for _ in range(3)]
+
+    shipment_cancel(shipment=first, user=seller_user, at=LATER)
+
+    fourth = create_shipment(trial, order_number="AE-AGAIN")
+    assert fourth.is_trial and fourth.charge == Decimal("0.00")
+    with pytest.raises(OrderRefused) as refused:
+        create_shipment(trial, order_number="AE-FIFTH")
+    assert refused.value.code == "trial_quota_used"
