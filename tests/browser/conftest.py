@@ -56,10 +56,37 @@ def browser(_async_unsafe_allowed):
 
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: `make system` installs Debian's chromium")
+    serialized = _serialized_contents()
     with sync_playwright() as playwright:
+        _serialized_contents_restore(serialized)
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         yield chromium
         chromium.close()
+
+
+def _serialized_contents() -> dict[str, str]:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _serialized_contents_restore(serialized: dict[str, str]) -> None:
+    """Playwright's sync API runs the test in a greenlet with a contextvars context of its
+    own, and Django keeps its connections in an asgiref ``Local`` (context variables): from
+    here on, ``connections["default"]`` is a new wrapper, without the serialized contents
+    that the session's database setup left on the first one. Without them, a journey's
+    teardown flush re-creates content types and permissions (post_migrate) and the next
+    journey's setup restores nothing: the staff groups and the demo rate card are gone.
+    Give the new wrappers the same contents, so that each journey rolls back as any other
+    transactional test does."""
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 stable hooks (URLs, form field ids, button names, data attributes), never through the
 translated labels, so the journeys read the same in Chinese and English.
 
-Round two adds its steps here (ship a parcel, follow the tracking, export a statement, ask
-the diagnostics page) and composes them into new journeys beside test_onboarding_journey.py.
+The journeys: test_onboarding_journey.py (sign up → trial), test_shipping_journey.py (trial
+shipments → labels → carrier webhook → active → a priced parcel and its charge),
+test_billing_journey.py (a month closed → finance's exports → the seller's statement) and
+test_diagnostics_journey.py (a refused order explained by its number).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -106,6 +109,17 @@ def paper_jpeg(title: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
+
+
+def wait_until(predicate, *, timeout: float, every: float = 0.2):
+    """Poll ``predicate`` (e.g. a database read) until it returns something true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not reached within {timeout} s")
 
 
 # ------------------------------------------------------------------ seller
@@ -253,3 +267,109 @@ def admin_approve(page, pk: int) -> None:
     with page.expect_navigation():
         page.click(f"form[action$='/{pk}/decide/approve/'] input[type=submit]")
     assert page.locator(".messagelist .success").count() == 1, page.content()
+
+
+# ------------------------------------------------------------------ shipping (seller)
+
+
+@dataclass(frozen=True)
+class Order:
+    """What a seller types into the shipment form (华东 → US West, 500 g by default)."""
+
+    order_number: str
+    country: str = "US"
+    postcode: str = "94105"
+    city: str = "San Francisco"
+    weight_g: int = 500
+    origin: str = "east"
+    recipient_name: str = "Jane Doe"
+    address: str = "1 Market St"
+    contents: str = "T-shirts"
+    declared_value: str = "12.50"
+
+
+def fill_order(page, portal: str, order: Order) -> None:
+    """Open the shipment form and type one order (the store is preselected)."""
+    page.goto(f"{portal}/shipments/new/")
+    page.select_option("#id_origin", order.origin)
+    page.fill("#id_order_number", order.order_number)
+    page.fill("#id_recipient_name", order.recipient_name)
+    page.fill("#id_address", order.address)
+    page.fill("#id_city", order.city)
+    page.fill("#id_postcode", order.postcode)
+    page.select_option("#id_country", order.country)
+    page.fill("#id_weight_g", str(order.weight_g))
+    page.fill("#id_contents", order.contents)
+    page.fill("#id_declared_value", order.declared_value)
+
+
+def submit_order(page) -> None:
+    with page.expect_navigation():
+        page.click("#shipment-create button[type=submit]")
+
+
+def create_shipment(page, portal: str, order: Order) -> int:
+    """Create one shipment through the web form; returns its id (from the detail page)."""
+    fill_order(page, portal, order)
+    submit_order(page)
+    match = re.search(r"/shipments/(\d+)/$", page.url)
+    assert match, (page.url, page.locator("#shipment-refusal, .invalid-feedback").all_inner_texts())
+    assert page.inner_text("#shipment-status")
+    return int(match.group(1))
+
+
+def print_labels(page, portal: str, shipment_ids: list[int]) -> bytes:
+    """Tick the shipments in the list and print their labels: the PDF download's bytes."""
+    page.goto(f"{portal}/shipments/")
+    for pk in shipment_ids:
+        page.check(f"#shipments-labels input[name=ids][value='{pk}']")
+    with page.expect_download() as download:
+        page.click("#shipments-labels button[type=submit]")
+    return download_bytes(download.value)
+
+
+def download_bytes(download) -> bytes:
+    assert download.failure() is None, download.failure()
+    with open(download.path(), "rb") as saved:
+        return saved.read()
+
+
+def text_of(page, selector: str) -> str:
+    return " ".join(page.inner_text(selector).split())
+
+
+# ------------------------------------------------------------------ the carrier
+
+
+def carrier_webhook(portal: str, events: list[dict]) -> dict:
+    """POST events to the carrier webhook as the carrier does: signed JSON, no session."""
+    import json
+    import urllib.request
+
+    from shipments.services.tracking import carrier_signature
+
+    body = json.dumps({"events": events}).encode()
+    request = urllib.request.Request(  # noqa: S310 - the live server on the loopback
+        f"{portal}/shipments/webhooks/carrier/",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Jingluo-Signature": carrier_signature(
+                body=body, secret=settings.CARRIER_WEBHOOK_SECRET
+            ),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        assert response.status == 200
+        return json.loads(response.read())
+
+
+# ------------------------------------------------------------------ finance (admin)
+
+
+def admin_download(page, selector: str) -> tuple[str, bytes]:
+    """Click an admin link that downloads a file: (suggested file name, bytes)."""
+    with page.expect_download() as download:
+        page.click(selector)
+    return download.value.suggested_filename, download_bytes(download.value)
