@@ -477,7 +477,9 @@ class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin):
     def lines_link(self, obj) -> str:
         url = reverse("admin:billing_statementline_changelist") + f"?statement__id__exact={obj.pk}"
         return format_html(
-            '<a href="{}">{}</a>', url, gettext("View the %d lines") % obj.line_count
+            '<a href="{}">{}</a>',
+            url,
+            ngettext("View the %d line", "View the %d lines", obj.line_count) % obj.line_count,
         )
 
     @admin.display(description=_("payment"))

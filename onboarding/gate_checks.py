@@ -5,6 +5,7 @@ hold. DOMAIN.md §4 gives the shares of the first three causes of refused orders
 import datetime
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.gate import CheckResult, OrderContext, gate
 from platforms.selectors import store_metrics_latest
@@ -190,7 +191,11 @@ def dsr_frozen(ctx: OrderContext) -> CheckResult:
     }
     if metrics.serious_complaints_30d >= DSR_FROZEN_COMPLAINTS:
         return CheckResult.failed(
-            _("%(count)s serious logistics complaints in the last 30 days.")
+            ngettext(
+                "%(count)s serious logistics complaint in the last 30 days.",
+                "%(count)s serious logistics complaints in the last 30 days.",
+                metrics.serious_complaints_30d,
+            )
             % {"count": metrics.serious_complaints_30d},
             **evidence,
         )

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.countries import COUNTRY_NAMES
@@ -325,7 +325,11 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
         )
         self.message_user(
             request,
-            gettext("%(count)d shipments marked label printed; the others were already past it.")
+            ngettext(
+                "%(count)d shipment marked label printed; the others were already past it.",
+                "%(count)d shipments marked label printed; the others were already past it.",
+                moved,
+            )
             % {"count": moved},
             messages.SUCCESS,
         )
