@@ -2,25 +2,29 @@
 production settings (DEBUG off, hashed static files, secure cookies behind a simulated TLS
 proxy), and locust headless offering a fixed rate of requests. Not a test: prints figures.
 
-    .venv/bin/python bench/bench_load.py [--scenario dashboard] [--seconds 30]
-        [--users 40] [--rate 6] [--workers 4] [--sellers 20] [--reseed]
+    .venv/bin/python bench/bench_load.py [--scenario all|dashboard|shipments|diagnostics]
+        [--seconds 30] [--users N] [--rate R] [--workers 3] [--sellers 20] [--reseed]
 
 Works in a database of its own (``BENCH_LOAD_DATABASE``, default ``jingluo_bench_load``, on
 the server of ``DATABASE_URL``), created, migrated and seeded when missing (``--reseed`` drops
-it first): ``--sellers`` sellers, each with an active store, its platform metrics and, once
-the shipments app can create them, a month of shipments. Redis database 13 (the benchmarks').
+it first): ``--sellers`` sellers, each with an active store (monthly settlement: a creation
+is never refused for want of balance), its platform metrics, 30 shipments and one order
+refused by the gate (``BENCH-RU-0001``, to Russia) for the diagnostics tool. Redis database
+13 (the benchmarks'). The shipment scenario adds the shipments it creates to this database.
 
 Offered load = users × rate requests/s, at constant throughput. The simulated users start
 signed in (one session per seller, made by the seeding step with the run's secret key), and
-the figures are taken once every user runs (locust --reset-stats). Targets, on this 2-core
-machine, generator included: dashboard 200 requests/s at p95 < 200 ms without failures.
-Round two adds the scenarios ``shipments`` (50 creations/s without an error) and
-``diagnostics`` to SCENARIOS.
+the figures are taken once every user runs (locust --reset-stats). Each scenario runs on
+its own (a fresh gunicorn) and prints its own table. Targets, on this 2-core machine,
+generator included: dashboard 200 requests/s at p95 < 200 ms; shipment creation 50/s; both
+without failures. The diagnostics tool has no target in the issue: ours is 50 requests/s
+at p95 < 500 ms (each diagnosis runs every gate check and records the run).
 """
 
 import argparse
 import csv
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -42,11 +46,14 @@ PASSWORD = "bench-load-password-2026"  # noqa: S105 - the bench's own seeded sel
 # Not imported from the locustfile: importing locust patches threads (gevent) under Django.
 SELLER_EMAIL = "bench-seller-{n}@load.jingluo.local"
 SESSIONS_FILE = ROOT / "var" / "bench-load-sessions.txt"
+GUNICORN_THREADS = 4  # per worker
+REFUSED_ORDER = "BENCH-RU-0001"  # each seller's order refused by the gate (no line to Russia)
 
 
 @dataclass(frozen=True)
 class Scenario:
     user_class: str  # in bench/locustfile.py
+    request: str  # the request measured against the target (locust's name)
     users: int  # simulated users
     rate: float  # requests/s each offers
     target_rps: float
@@ -54,7 +61,23 @@ class Scenario:
 
 
 SCENARIOS = {
-    "dashboard": Scenario("DashboardUser", users=40, rate=6, target_rps=200, target_p95_ms=200),
+    # 20 users × 12/s rather than 40 × 6: the same 240/s offered through fewer connections,
+    # so locust (on the same 2 cores) spends less and queues less.
+    "dashboard": Scenario(
+        "DashboardUser", "dashboard", users=20, rate=12, target_rps=200, target_p95_ms=200
+    ),
+    # The issue sets no latency target for creations: "without an error" at 50/s.
+    "shipments": Scenario(
+        "ShipmentCreationUser",
+        "create shipment",
+        users=20,
+        rate=3,
+        target_rps=50,
+        target_p95_ms=float("inf"),
+    ),
+    "diagnostics": Scenario(
+        "DiagnosticsUser", "diagnose order", users=20, rate=3, target_rps=50, target_p95_ms=500
+    ),
 }
 
 
@@ -107,7 +130,10 @@ def seed(*, sellers: int) -> None:
     django.setup()
     from accounts.models import User
     from accounts.services import seller_register
-    from tests.shipments.factories import create_shipment, store_ready
+    from shipments.exceptions import OrderRefused
+    from shipments.models import RefusedOrder
+    from shipments.services import shipment_create, store_for_orders
+    from tests.shipments.factories import RECIPIENT, create_shipment, parcel, store_ready
 
     shipments_error = None
     made = 0
@@ -129,6 +155,26 @@ def seed(*, sellers: int) -> None:
     if made:
         print(f"seeded {made} sellers", end="")
         print(f" (no shipments: {shipments_error!r})" if shipments_error else " with shipments")
+    refused = 0
+    for n in range(sellers):
+        owner = User.objects.select_related("seller").get(email=SELLER_EMAIL.format(n=n))
+        if RefusedOrder.objects.filter(seller=owner.seller, order_number=REFUSED_ORDER).exists():
+            continue
+        try:
+            shipment_create(
+                seller=owner.seller,
+                store=store_for_orders(seller=owner.seller),
+                order_number=REFUSED_ORDER,
+                parcel=parcel(country="RU", postcode="101000"),
+                recipient=RECIPIENT,
+                contents="T-shirts",
+                declared_value="12.50",
+                user=owner,
+            )
+        except OrderRefused:
+            refused += 1
+    if refused:
+        print(f"seeded {refused} refused orders ({REFUSED_ORDER}, to Russia)")
     signed_in_sessions(sellers=sellers)
 
 
@@ -154,6 +200,27 @@ def signed_in_sessions(*, sellers: int) -> None:
     SESSIONS_FILE.write_text("\n".join(keys) + "\n")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (gunicorn's workers)."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = 0.0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            times = each.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (locust, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -169,8 +236,13 @@ def start_gunicorn(*, env: dict, port: int, workers: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # Threads: keep-alive connections (a sync worker closes each one) and a worker
+            # busy on the database can serve another request. 3 workers × 4 threads beat 2 or
+            # 4 sync workers on 2 cores shared with locust (dashboard: ~165 vs ~105 req/s).
             "--worker-class",
-            "sync",
+            "gthread",
+            "--threads",
+            str(GUNICORN_THREADS),
             "--backlog",
             "2048",
             "--log-level",
@@ -226,6 +298,7 @@ def run_locust(*, env: dict, port: int, scenario: Scenario, users: int, rate: fl
                 "LOAD_PASSWORD": PASSWORD,
                 "LOAD_SELLER_EMAIL": SELLER_EMAIL,
                 "LOAD_SESSIONS_FILE": str(SESSIONS_FILE),
+                "LOAD_REFUSED_ORDER": REFUSED_ORDER,
             },
             check=False,  # locust exits 1 when any request failed: the figures say so
             stdout=subprocess.DEVNULL,
@@ -247,12 +320,17 @@ def report(rows: list[dict], scenario: Scenario, *, users: int, rate: float, sec
             f"{row['50%']:>9}{row['95%']:>9}{row['99%']:>9}"
             f"{float(row['Max Response Time']):>9.0f}{row['Failure Count']:>10}"
         )
-    main_row = next(row for row in rows if row["Name"] != "Aggregated" and row["Name"] != "login")
+    main_row = next(row for row in rows if row["Name"] == scenario.request)
     rps, p95 = float(main_row["Requests/s"]), float(main_row["95%"])
     failures = int(main_row["Failure Count"])
     met = rps >= scenario.target_rps and p95 < scenario.target_p95_ms and failures == 0
+    latency = (
+        ""
+        if scenario.target_p95_ms == float("inf")
+        else (f" at p95 < {scenario.target_p95_ms:g} ms")
+    )
     print(
-        f"target {scenario.target_rps:g} requests/s at p95 < {scenario.target_p95_ms:g} ms, "
+        f"target {scenario.target_rps:g} {scenario.request}/s{latency}, "
         f"no failures: {'met' if met else 'NOT met'} "
         f"({rps:.1f}/s, p95 {p95:.0f} ms, {failures} failures)"
     )
@@ -260,11 +338,11 @@ def report(rows: list[dict], scenario: Scenario, *, users: int, rate: float, sec
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="dashboard")
+    parser.add_argument("--scenario", choices=["all", *sorted(SCENARIOS)], default="all")
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--users", type=int)
     parser.add_argument("--rate", type=float)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--sellers", type=int, default=20)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
@@ -272,24 +350,46 @@ def main() -> None:
     if args.seed_only:
         seed(sellers=args.sellers)
         return
-    scenario = SCENARIOS[args.scenario]
-    users, rate = args.users or scenario.users, args.rate or scenario.rate
     env = {**bench_environment(), "LOAD_SELLERS": str(args.sellers)}
     prepare_database(env=env, sellers=args.sellers, reseed=args.reseed)
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    for name in names:
+        run_scenario(name, env=env, args=args)
+
+
+def run_scenario(name: str, *, env: dict, args) -> None:
+    """One scenario on a fresh gunicorn, printed on its own."""
+    scenario = SCENARIOS[name]
+    users, rate = args.users or scenario.users, args.rate or scenario.rate
     port = free_port()
     server = start_gunicorn(env=env, port=port, workers=args.workers)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
-        f"== {args.scenario}: gunicorn {args.workers} sync workers on 127.0.0.1:{port}, "
-        f"production settings, {os.cpu_count()} CPUs shared with the load generator"
+        f"\n== {name}: gunicorn {args.workers} workers × {GUNICORN_THREADS} threads on "
+        f"127.0.0.1:{port}, "
+        f"production settings, {os.cpu_count()} CPUs shared with the load generator "
+        f"(load average before: {load})"
     )
+    server_cpu, generator_cpu = cpu_seconds(server.pid), children_cpu_seconds()
     try:
         rows = run_locust(
             env=env, port=port, scenario=scenario, users=users, rate=rate, seconds=args.seconds
         )
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        generator_cpu = children_cpu_seconds() - generator_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
     report(rows, scenario, users=users, rate=rate, seconds=args.seconds)
+    requests = sum(int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated")
+    print(
+        f"CPU during the run: gunicorn {server_cpu:.1f} s "
+        f"({1000 * server_cpu / max(1, requests):.1f} ms per request), "
+        f"locust {generator_cpu:.1f} s ({1000 * generator_cpu / max(1, requests):.1f} ms per "
+        f"request), of {os.cpu_count()} × the wall time; the rest is the machine's other work"
+    )
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average after: {load}")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,16 @@ The portal runs with production settings behind a simulated TLS proxy: every req
 ``X-Forwarded-Proto: https`` and carries a same-origin ``Referer``, as a browser behind the
 real proxy would; cookies marked Secure travel over the loopback's plain HTTP.
 
-Round two adds ``ShipmentCreationUser`` (POST the shipment form, 50/s without an error) and
-``DiagnosticsUser`` (ask why an order was refused) as subclasses of ``SellerUser``.
+Scenarios: ``DashboardUser`` (the dashboard), ``ShipmentCreationUser`` (POST the shipment
+form with a new order number each time: 50 creations/s without an error) and
+``DiagnosticsUser`` (ask the diagnostics tool why the seller's refused order was refused,
+``LOAD_REFUSED_ORDER``, seeded once per seller by bench_load.py).
 """
 
 import itertools
 import os
 import re
+import uuid
 from http.cookiejar import Cookie, DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,7 +35,11 @@ SELLERS = int(os.environ.get("LOAD_SELLERS", "20"))
 SELLER_EMAIL = os.environ.get("LOAD_SELLER_EMAIL", "bench-seller-{n}@load.jingluo.local")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-load-password-2026")
 RATE_PER_USER = float(os.environ.get("LOAD_RATE_PER_USER", "5"))
+REFUSED_ORDER = os.environ.get("LOAD_REFUSED_ORDER", "BENCH-RU-0001")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The store the shipment form preselects (the seller's store for orders).
+SELECTED_STORE = re.compile(r'<option value="(\d+)"[^>]*\bselected\b')
+CREATED = re.compile(r"^/shipments/\d+/$")
 _next_seller = itertools.count()
 
 
@@ -127,3 +134,62 @@ class DashboardUser(SellerUser):
         ) as response:
             if response.status_code != 200 or 'id="dashboard-shipments"' not in response.text:
                 response.failure(f"HTTP {response.status_code}, not the dashboard")
+
+
+class ShipmentCreationUser(SellerUser):
+    """A seller creating shipments one after another through the web form: 华东 → US
+    West, 500 g, a new platform order number each time. The form is read once for its
+    CSRF token and the preselected store; each POST must answer 302 to the new
+    shipment's page (a refusal, a duplicate or a form error stays on the form: a failure)."""
+
+    def on_start(self):
+        super().on_start()
+        page = self.get("/shipments/new/", name="shipment form")
+        token, store = CSRF_INPUT.search(page.text or ""), SELECTED_STORE.search(page.text or "")
+        if page.status_code != 200 or token is None or store is None:
+            raise RuntimeError(f"{self.email}: no shipment form (HTTP {page.status_code})")
+        self.token, self.store = token.group(1), store.group(1)
+        self.prefix = f"LOAD-{uuid.uuid4().hex[:10]}"
+        self.orders = itertools.count(1)
+
+    @task
+    def create(self):
+        data = {
+            "csrfmiddlewaretoken": self.token,
+            "store": self.store,
+            "origin": "east",
+            "order_number": f"{self.prefix}-{next(self.orders):06d}",
+            "recipient_name": "Jane Doe",
+            "address": "1 Market St",
+            "city": "San Francisco",
+            "postcode": "94105",
+            "country": "US",
+            "weight_g": "500",
+            "contents": "T-shirts",
+            "declared_value": "12.50",
+        }
+        with self.client.post(
+            "/shipments/new/",
+            data=data,
+            headers=self._headers("/shipments/new/"),
+            name="create shipment",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            location = urlsplit(response.headers.get("Location", "")).path
+            if response.status_code != 302 or not CREATED.match(location):
+                response.failure(f"HTTP {response.status_code}, not created ({location})")
+
+
+class DiagnosticsUser(SellerUser):
+    """A seller asking the diagnostics tool why an order was refused, by its number."""
+
+    @task
+    def diagnose(self):
+        path = f"/diagnostics/?order={REFUSED_ORDER}"
+        with self.client.get(
+            path, headers=self._headers(path), name="diagnose order", catch_response=True
+        ) as response:
+            text = response.text or ""
+            if response.status_code != 200 or 'data-root-cause="lane_not_served"' not in text:
+                response.failure(f"HTTP {response.status_code}, not the diagnosis")

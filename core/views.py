@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
 from platforms.models import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE
-from shipments.selectors import shipment_stats
+from shipments.selectors import shipment_stats_cached
 
 from .health import health_report
 
@@ -26,7 +26,7 @@ def dashboard(request):
         "core/dashboard.html",
         {
             "seller": seller,
-            "shipment_stats": shipment_stats(seller=seller),
+            "shipment_stats": shipment_stats_cached(seller=seller),
             "boost_score": SEARCH_BOOST_SCORE,
             "boost_percent": SEARCH_BOOST_PERCENT,
         },

@@ -44,14 +44,14 @@ def carrier_webhook(request):
     if len(raw_events) > MAX_EVENTS:
         return JsonResponse({"error": f"at most {MAX_EVENTS} events per request"}, status=400)
     events, problems = [], []
-    for index, raw in enumerate(raw_events):
-        if not isinstance(raw, dict):
-            problems.append({"index": index, "error": "an event is a JSON object"})
-            continue
-        try:
-            events.append(carrier_event_parse(raw))
-        except TrackingEventInvalid as error:
-            with translation.override("en"):  # a machine reads it: one language
+    with translation.override("en"):  # a machine reads the errors: one language
+        for index, raw in enumerate(raw_events):
+            if not isinstance(raw, dict):
+                problems.append({"index": index, "error": "an event is a JSON object"})
+                continue
+            try:
+                events.append(carrier_event_parse(raw))
+            except TrackingEventInvalid as error:
                 problems.append({"index": index, "error": str(error.message)})
     if problems:
         return JsonResponse({"error": "invalid events", "events": problems}, status=400)

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from billing.exceptions import DuplicateReference, InvalidAmount, SameSettlementMode
 from billing.models import LedgerEntry, SettlementAccount, SettlementMode, TopUp
@@ -196,8 +197,9 @@ def test_switching_to_the_same_mode_is_refused():
 
 
 def test_the_switch_rule_is_a_sentence_for_the_ui():
-    to_instant = settlement_mode_switch_rule(to_mode=SettlementMode.INSTANT)
-    to_monthly = settlement_mode_switch_rule(to_mode=SettlementMode.MONTHLY)
+    with translation.override("en"):
+        to_instant = settlement_mode_switch_rule(to_mode=SettlementMode.INSTANT)
+        to_monthly = settlement_mode_switch_rule(to_mode=SettlementMode.MONTHLY)
     assert "immediately" in to_instant and "accrued" in to_instant
     assert "immediately" in to_monthly and "balance" in to_monthly
 

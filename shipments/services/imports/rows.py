@@ -31,6 +31,8 @@ _ORIGIN_ALIASES = {
     "华中": Region.CENTRAL,
     "西南": Region.SOUTHWEST,
 }
+# Region.values builds its list on every read: once here, not once per row.
+_REGIONS = frozenset(Region.values)
 # Chinese names sellers write instead of ISO codes; RU and BR so that they are told
 # "no line", not "unknown country".
 _COUNTRY_ALIASES = {
@@ -144,7 +146,7 @@ def _origin(text: str) -> str:
     if not text:
         return Region.EAST
     value = _ORIGIN_ALIASES.get(text, text.lower())
-    if value not in Region.values:
+    if value not in _REGIONS:
         raise _Invalid(
             "unknown_origin",
             _("Unknown origin “%(value)s”: use east, south, north, central or southwest.")
