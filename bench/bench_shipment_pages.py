@@ -13,8 +13,7 @@ the seller list (first page, a filtered page, a search, the next page by cursor)
 the CSV export and the dashboard, for a typical and for the big seller, and the admin's
 Shipment changelist (plain, filtered, searched). Prints p50 / p95 / max in ms and the
 queries of one request. Target: p95 < 150 ms, query counts that do not depend on the
-table's size. ``--proposed-indexes`` adds the indexes proposed for the pages (and
-without it they are dropped). Asserts nothing.
+table's size. Asserts nothing.
 """
 
 import argparse
@@ -78,12 +77,6 @@ PER_SELLER = 90
 BIG_SELLER_ROWS = 1_000_000 - (SELLERS - 1) * PER_SELLER  # 100,090
 TEMPLATE = "BENCH-TEMPLATE"
 TARGET_MS = 150
-# Indexes the pages would like beyond the migrations' (see the report): created with
-# --proposed-indexes, dropped otherwise, so that each run says which schema it timed.
-PROPOSED_INDEXES = {
-    "shipment_seller_delivered": "CREATE INDEX IF NOT EXISTS shipment_seller_delivered "
-    "ON shipments_shipment (seller_id, delivered_at) WHERE delivered_at IS NOT NULL",
-}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -330,15 +323,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--reload", action="store_true")
-    parser.add_argument("--proposed-indexes", action="store_true")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if args.reload or not loaded():
         load()
-    with connection.cursor() as cursor:
-        for name, sql in PROPOSED_INDEXES.items():
-            cursor.execute(sql if args.proposed_indexes else f"DROP INDEX IF EXISTS {name}")
-    print("schema: the migrations'" + (" + " + ", ".join(PROPOSED_INDEXES)) * args.proposed_indexes)
     sellers = list(
         Seller.objects.filter(company_name__startswith="BENCH seller ")
         .order_by("id")

@@ -174,6 +174,8 @@ class Shipment(models.Model):
                 name="shipment_in_customs",
                 condition=Q(status="customs"),
             ),
+            # operations' changelist filtered by status, newest first, across sellers
+            models.Index(fields=["status", "-created_at", "-id"], name="shipment_status_recent"),
             # the dashboard's on-time rate: a seller's deliveries of the last 30 days
             models.Index(
                 fields=["seller", "delivered_at"],
