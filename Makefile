@@ -26,7 +26,23 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv: system $(BIN)/.installed ## Create .venv and install requirements.txt
+# The OCR's second model for the licence's company-name line: the LSTM of tessdata 4.0.0 chi_sim
+# (Apache-2.0), from the npm package @tesseract.js-data/chi_sim, cut to its LSTM parts (2.6 MB).
+NAME_MODEL := var/tessdata/chi_sim.traineddata
+NAME_MODEL_SHA256 := c5ce3926b878e5babfc5156b594a33210f5127788ce7b598884687035ce08e61
+$(NAME_MODEL):
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent @tesseract.js-data/chi_sim@1.0.0 >/dev/null \
+	    && tar xzf tesseract.js-data-chi_sim-1.0.0.tgz package/4.0.0/chi_sim.traineddata.gz \
+	    && gunzip -c package/4.0.0/chi_sim.traineddata.gz > full.traineddata \
+	    && combine_tessdata -u full.traineddata part. >/dev/null 2>&1 \
+	    && mkdir lstm && for c in config unicharset lstm lstm-punc-dawg lstm-word-dawg \
+	      lstm-number-dawg version; do cp part.$$c lstm/chi_sim.$$c; done \
+	    && combine_tessdata lstm/chi_sim. >/dev/null 2>&1 \
+	    && echo "$(NAME_MODEL_SHA256)  lstm/chi_sim.traineddata" | sha256sum --check --quiet); \
+	  mkdir -p $(@D); cp "$$tmp/lstm/chi_sim.traineddata" $@.tmp; mv $@.tmp $@
+
+venv: system $(BIN)/.installed $(NAME_MODEL) ## Create .venv and install requirements.txt
 
 services: system ## Start PostgreSQL and Redis when they are not running
 	@scripts/services.sh

