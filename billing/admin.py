@@ -20,6 +20,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+
 from .exceptions import BillingError
 from .exports.admin import StatementExportsMixin  # also registers the ExportJob admin
 from .models import (
@@ -53,16 +55,6 @@ from .services import (
     topup_check,
     topup_record,
 )
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 def _card_frozen(card: RateCard | None) -> bool:
@@ -296,16 +288,6 @@ class GreenDiscountAdmin(NoDeleteAdmin):
 # ---------------------------------------------------------------------------------------
 # Finance: settlement accounts, ledger, statements, payments, top-ups
 # ---------------------------------------------------------------------------------------
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    """Rows written only by services: viewable, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 _switch_rule = lazy(settlement_mode_switch_rule, str)  # in the language of each request

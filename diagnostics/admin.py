@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Seller
+from core.admin import ReadOnlyAdmin
 from core.gate import SHANGHAI, gate
 
 from .exceptions import AmbiguousOrder, DiagnosticsError
@@ -26,24 +27,6 @@ RUN_PERMISSION = "diagnostics.run_diagnostics"
 VIEW_PERMISSION = "diagnostics.view_diagnosticrun"
 DEFAULT_PERIOD_DAYS = 30
 SELLERS_LINKED = 100  # sellers behind a bar passed to the seller changelist
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: no add, change or delete through the admin."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class PeriodForm(forms.Form):

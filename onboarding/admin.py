@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ReadOnlyAdmin
 from core.workdays import median_and_fastest, working_days_between
 
 from .checks import CHECKS_BY_CODE
@@ -50,17 +51,6 @@ COMPARED = {
     "id_front": [("legal_rep_name", "name"), ("legal_rep_id_number", "id_number")],
     "id_back": [("legal_rep_id_expiry", "valid_until")],
 }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CheckInline(admin.TabularInline):

@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .adapters import CsvStoreMetricsSource, read_feed_file
 from .forms import StoreMetricsImportForm
 from .models import ImportStatus, StoreMetricsImport, StoreMetricsSnapshot
@@ -21,24 +23,6 @@ from .services import store_metrics_import
 IMPORT_PERMISSION = "platforms.add_storemetricssnapshot"
 # The import page shows this many problems; the downloadable report has them all.
 ERRORS_SHOWN = 200
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: no add, change or delete through the admin."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 @admin.register(StoreMetricsSnapshot)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from billing.countries import COUNTRY_NAMES
+from core.admin import NoDeleteAdmin, ReadOnlyAdmin
 from core.gate import gate
 
 from .models import Notification, RefusedOrder, Shipment, ShipmentEvent, ShipmentImport
@@ -57,16 +58,6 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
 class IndexedSearchMixin:
     """Search by whole values or their beginning only (``search_lookups``: lookup, whether
     the term is upper-cased), never ``LIKE '%x%'``, which scans every row of a big table."""
@@ -81,16 +72,6 @@ class IndexedSearchMixin:
         for lookup, upper in self.search_lookups:
             condition |= Q(**{lookup: term.upper() if upper else term})
         return queryset.filter(condition), False
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    """Rows written only by services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CountryFilter(admin.SimpleListFilter):

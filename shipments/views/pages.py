@@ -16,6 +16,7 @@ from accounts.mixins import seller_required
 from billing.countries import country_name
 from billing.rates import pricing_table
 from core.gate import SHANGHAI, gate
+from core.spreadsheets import UTF8_BOM, spreadsheet_safe
 
 from ..exceptions import DuplicateOrder, InvalidOrder, NotCancellable, OrderRefused
 from ..forms import ShipmentCreateForm, ShipmentFilterForm
@@ -32,7 +33,6 @@ from ..selectors import (
 from ..services import shipment_cancel, shipment_create
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _STATUS_LABELS = dict(ShipmentStatus.choices)
 
 
@@ -72,12 +72,6 @@ def index(request):
     )
 
 
-def _neutralised(value) -> str:
-    """Text a seller typed, with a leading ' where a spreadsheet would run it as a formula."""
-    text = value or ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _local_time(value) -> str:
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
@@ -98,7 +92,7 @@ def _plain(value) -> str:
 # How each exported column is written; every column of text a seller typed is neutralised.
 _EXPORT_FORMAT = {
     "status": _status_label,
-    **dict.fromkeys(SELLER_TEXT_FIELDS, _neutralised),
+    **dict.fromkeys(SELLER_TEXT_FIELDS, spreadsheet_safe),
     **dict.fromkeys(
         (f for f in EXPORT_FIELDS if f.endswith("_at") or f == "promised_by"), _local_time
     ),
@@ -115,7 +109,7 @@ def _export_lines(rows):
     """The CSV text in chunks of a few hundred rows: a BOM first, for Excel."""
     writer = csv.writer(_Echo())
     formats = [_EXPORT_FORMAT.get(name, _plain) for name in EXPORT_FIELDS]
-    chunk = ["\ufeff" + writer.writerow(EXPORT_FIELDS)]
+    chunk = [UTF8_BOM + writer.writerow(EXPORT_FIELDS)]
     for row in rows:
         chunk.append(writer.writerow([fmt(cell) for fmt, cell in zip(formats, row, strict=True)]))
         if len(chunk) >= _EXPORT_ROWS_PER_CHUNK:

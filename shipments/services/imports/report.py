@@ -9,20 +9,14 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from core.spreadsheets import spreadsheet_safe
+
 from ...models import ShipmentImport
 from .columns import COLUMNS
 from .rows import RowProblem
 
 REPORT_HEADER = ("row", "order_number", "code", "message")
 STORAGE_DIR = "shipment-imports"
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value) -> str:
-    """A cell Excel will not run as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _parts_dir(shipment_import) -> str:
@@ -39,7 +33,10 @@ def report_part_write(shipment_import, offset: int, problems: list[RowProblem]) 
     writer = csv.writer(buffer)
     for problem in problems:
         writer.writerow(
-            [problem.row, *(map(_safe_cell, (problem.order_number, problem.code, problem.message)))]
+            [
+                problem.row,
+                *(map(spreadsheet_safe, (problem.order_number, problem.code, problem.message))),
+            ]
         )
     default_storage.save(name, ContentFile(buffer.getvalue().encode("utf-8")))
 
