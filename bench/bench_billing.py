@@ -22,29 +22,12 @@ keys again. Expected: 1,600 debits pass, 400 are refused, the balance ends at ex
 import argparse
 import datetime
 import multiprocessing
-import os
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ["DJANGO_DEBUG"] = "0"
-os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/13"  # the benchmarks' Redis database
-BENCH_DB = os.environ.get("BENCH_BILLING_DATABASE", "jingluo_bench_billing")
-_url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jingluo"))
-SERVER_URL = urlunsplit(_url._replace(path="/postgres"))
-os.environ["DATABASE_URL"] = urlunsplit(_url._replace(path=f"/{BENCH_DB}"))
+from _setup import bench_database
 
-import psycopg  # noqa: E402
-
-with psycopg.connect(SERVER_URL, autocommit=True) as server:
-    exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-    if not exists:
-        server.execute(f'CREATE DATABASE "{BENCH_DB}"')
+bench_database(env="BENCH_BILLING_DATABASE", default="jingluo_bench_billing")
 
 import django  # noqa: E402
 

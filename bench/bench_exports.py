@@ -35,30 +35,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ["DJANGO_DEBUG"] = "0"
-os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/13"  # the benchmarks' Redis database
-os.environ.setdefault("DJANGO_MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "bench-exports"))
-BENCH_DB = os.environ.get("BENCH_EXPORTS_DATABASE", "jingluo_bench_exports")
-_url = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jingluo"))
-SERVER_URL = urlunsplit(_url._replace(path="/postgres"))
-BENCH_URL = urlunsplit(_url._replace(path=f"/{BENCH_DB}"))
-os.environ["DATABASE_URL"] = BENCH_URL
+from _setup import bench_database
+
 CHILD = "--child" in sys.argv
-
-import psycopg  # noqa: E402
-
-if not CHILD:
-    with psycopg.connect(SERVER_URL, autocommit=True) as server:
-        exists = server.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]
-        ).fetchone()
-        if not exists:
-            server.execute(f'CREATE DATABASE "{BENCH_DB}"')
+_database = bench_database(
+    env="BENCH_EXPORTS_DATABASE",
+    default="jingluo_bench_exports",
+    create=not CHILD,
+    DJANGO_MEDIA_ROOT=os.environ.get(
+        "DJANGO_MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "bench-exports")
+    ),
+)
+BENCH_URL = _database.url
 
 import django  # noqa: E402
 
