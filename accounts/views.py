@@ -30,7 +30,7 @@ def signup(request):
         except AccountError as error:
             form.add_error("email", error.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.SellerModelBackend")
             messages.success(request, _("Welcome! Your seller account has been created."))
             return redirect("core:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
