@@ -3,7 +3,8 @@ production settings (DEBUG off, hashed static files, secure cookies behind a sim
 proxy), and locust headless offering a fixed rate of requests. Not a test: prints figures.
 
     .venv/bin/python bench/bench_load.py [--scenario all|dashboard|shipments|diagnostics]
-        [--seconds 30] [--users N] [--rate R] [--workers 3] [--sellers 20] [--reseed]
+        [--seconds 30] [--users N] [--rate R] [--workers 3] [--threads 4]
+        [--sellers 20] [--reseed]
 
 Works in a database of its own (``BENCH_LOAD_DATABASE``, default ``jingluo_bench_load``, on
 the server of ``DATABASE_URL``), created, migrated and seeded when missing (``--reseed`` drops
@@ -46,7 +47,6 @@ PASSWORD = "bench-load-password-2026"  # noqa: S105 - the bench's own seeded sel
 # Not imported from the locustfile: importing locust patches threads (gevent) under Django.
 SELLER_EMAIL = "bench-seller-{n}@load.jingluo.local"
 SESSIONS_FILE = ROOT / "var" / "bench-load-sessions.txt"
-GUNICORN_THREADS = 4  # per worker
 REFUSED_ORDER = "BENCH-RU-0001"  # each seller's order refused by the gate (no line to Russia)
 
 
@@ -193,7 +193,7 @@ def signed_in_sessions(*, sellers: int) -> None:
         user = User.objects.get(email=SELLER_EMAIL.format(n=n))
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.SellerModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)
@@ -215,6 +215,20 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL server's processes on this machine (0 when it is
+    elsewhere or they cannot be read): the queries' own cost, which gunicorn's CPU leaves
+    out. Backends that exit during the run take their CPU with them."""
+    import psutil
+
+    total = 0.0
+    for each in psutil.process_iter(["name", "cpu_times"]):
+        times = each.info["cpu_times"]
+        if each.info["name"] in ("postgres", "postmaster") and times is not None:
+            total += times.user + times.system
+    return total
+
+
 def children_cpu_seconds() -> float:
     """CPU time of this process's finished children (locust, once it has exited)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -227,7 +241,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(*, env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(*, env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - fixed argv
         [
             str(BIN / "gunicorn"),
@@ -242,7 +256,7 @@ def start_gunicorn(*, env: dict, port: int, workers: int) -> subprocess.Popen:
             "--worker-class",
             "gthread",
             "--threads",
-            str(GUNICORN_THREADS),
+            str(threads),
             "--backlog",
             "2048",
             "--log-level",
@@ -343,6 +357,7 @@ def main() -> None:
     parser.add_argument("--users", type=int)
     parser.add_argument("--rate", type=float)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="per gunicorn worker")
     parser.add_argument("--sellers", type=int, default=20)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
@@ -362,31 +377,39 @@ def run_scenario(name: str, *, env: dict, args) -> None:
     scenario = SCENARIOS[name]
     users, rate = args.users or scenario.users, args.rate or scenario.rate
     port = free_port()
-    server = start_gunicorn(env=env, port=port, workers=args.workers)
+    server = start_gunicorn(env=env, port=port, workers=args.workers, threads=args.threads)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
-        f"\n== {name}: gunicorn {args.workers} workers × {GUNICORN_THREADS} threads on "
+        f"\n== {name}: gunicorn {args.workers} workers × {args.threads} threads on "
         f"127.0.0.1:{port}, "
         f"production settings, {os.cpu_count()} CPUs shared with the load generator "
         f"(load average before: {load})"
     )
+    started = time.monotonic()
     server_cpu, generator_cpu = cpu_seconds(server.pid), children_cpu_seconds()
+    database_cpu = postgres_cpu_seconds()
     try:
         rows = run_locust(
             env=env, port=port, scenario=scenario, users=users, rate=rate, seconds=args.seconds
         )
         server_cpu = cpu_seconds(server.pid) - server_cpu
         generator_cpu = children_cpu_seconds() - generator_cpu
+        database_cpu = postgres_cpu_seconds() - database_cpu
+        wall = time.monotonic() - started
     finally:
         server.terminate()
         server.wait(timeout=30)
     report(rows, scenario, users=users, rate=rate, seconds=args.seconds)
     requests = sum(int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated")
+
+    def per_request(seconds: float) -> str:
+        return f"{seconds:.1f} s ({1000 * seconds / max(1, requests):.1f} ms per request)"
+
+    # Per request of the measured window, while the CPU counts the ramp-up too: a little high.
     print(
-        f"CPU during the run: gunicorn {server_cpu:.1f} s "
-        f"({1000 * server_cpu / max(1, requests):.1f} ms per request), "
-        f"locust {generator_cpu:.1f} s ({1000 * generator_cpu / max(1, requests):.1f} ms per "
-        f"request), of {os.cpu_count()} × the wall time; the rest is the machine's other work"
+        f"CPU during the run (wall {wall:.0f} s × {os.cpu_count()} CPUs = "
+        f"{wall * (os.cpu_count() or 1):.0f} CPU-s): gunicorn {per_request(server_cpu)}, "
+        f"PostgreSQL {per_request(database_cpu)}, locust {per_request(generator_cpu)}"
     )
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average after: {load}")

@@ -179,6 +179,15 @@ class ShipmentCreationUser(SellerUser):
             location = urlsplit(response.headers.get("Location", "")).path
             if response.status_code != 302 or not CREATED.match(location):
                 response.failure(f"HTTP {response.status_code}, not created ({location})")
+        self.message_shown()
+
+    def message_shown(self):
+        """The "shipment created" message is shown by the page the redirect leads to, which
+        this user does not load: drop it as that page would. Kept, the messages would pile
+        up in the cookie and then in the session, a write on every request that no seller
+        in a browser causes."""
+        for cookie in [each for each in self.client.cookiejar if each.name == "messages"]:
+            self.client.cookiejar.clear(cookie.domain, cookie.path, cookie.name)
 
 
 class DiagnosticsUser(SellerUser):
