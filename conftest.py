@@ -134,6 +134,18 @@ def stop_celery_worker(process) -> None:
         process.wait(timeout=10)
 
 
+def wait_for(predicate, *, timeout: float, every: float = 0.05):
+    """Poll ``predicate`` (a database read, a worker's state) until it returns something
+    true, and return that; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not reached within {timeout} s")
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real Celery worker process consuming the same queues as production, for the

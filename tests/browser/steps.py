@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -109,17 +108,6 @@ def paper_jpeg(title: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
-
-
-def wait_until(predicate, *, timeout: float, every: float = 0.2):
-    """Poll ``predicate`` (e.g. a database read) until it returns something true."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not reached within {timeout} s")
 
 
 # ------------------------------------------------------------------ seller

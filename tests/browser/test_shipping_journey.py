@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone, translation
 
 from billing.models import LedgerEntry
+from conftest import wait_for
 from onboarding.models import Application, ApplicationStatus
 from shipments.models import Shipment
 from tests.accounts.factories import SellerUserFactory
@@ -105,7 +106,7 @@ def test_a_seller_ships_the_trial_becomes_active_and_sees_the_charge(portal, new
     assert delivered.count() == 3
 
     # The worker evaluates the trial (queued on the last delivery): 3 of 3 on time → active.
-    steps.wait_until(
+    wait_for(
         lambda: Application.objects.get(pk=store.pk).status == ApplicationStatus.ACTIVE,
         timeout=TRIAL_EVALUATION_TIMEOUT,
     )

@@ -10,23 +10,11 @@ worker process group killed with SIGKILL (``conftest.kill_celery_worker``).
 
 import json
 import socket
-import time
 from contextlib import contextmanager
 
 from django.db import connection
 
 from config.celery import app
-
-
-def wait_for(predicate, *, timeout: float, every: float = 0.05):
-    """Poll ``predicate`` until it returns something true; that value."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not reached within {timeout} s")
 
 
 def redeliver_unacked(task_id: str) -> None:

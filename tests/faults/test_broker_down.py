@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import wait_for
 from onboarding import tasks as onboarding_tasks
 from onboarding.models import Document
 from onboarding.services import document_read
@@ -19,7 +20,7 @@ from onboarding.services.documents import STUCK_QUEUED_AFTER
 from tests.onboarding.factories import ApplicationFactory
 from tests.onboarding.synthetic import licence_image
 
-from .helpers import broker_down, wait_for
+from .helpers import broker_down
 
 pytestmark = [
     pytest.mark.slow,

@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 
 from billing.models import LedgerEntry, SettlementAccount
 from billing.services import topup_record
+from conftest import wait_for
 from shipments import tasks as shipment_tasks
 from shipments.models import ImportStatus, Shipment, ShipmentImport
 from shipments.services.imports import CHUNK_ROWS, shipment_import_create
@@ -23,7 +24,7 @@ from tests.accounts.factories import SellerUserFactory
 from tests.shipments.factories import store_ready
 from tests.shipments.import_files import csv_bytes, order
 
-from .helpers import other_backends, terminate_backends, wait_for
+from .helpers import other_backends, terminate_backends
 
 pytestmark = [
     pytest.mark.slow,

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from billing import tasks as billing_tasks
 from billing.models import LedgerEntry, Statement, StatementCounter, StatementLine
-from conftest import kill_celery_worker, start_celery_worker, stop_celery_worker
+from conftest import kill_celery_worker, start_celery_worker, stop_celery_worker, wait_for
 from core.gate import SHANGHAI
 from onboarding import tasks as onboarding_tasks
 from onboarding.models import Document
@@ -35,7 +35,7 @@ from onboarding.services import documents as document_services
 from tests.onboarding.factories import ApplicationFactory
 from tests.onboarding.synthetic import licence_image
 
-from .helpers import other_backends, redeliver_unacked, wait_for
+from .helpers import other_backends, redeliver_unacked
 
 pytestmark = [
     pytest.mark.slow,

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from conftest import kill_celery_worker, start_celery_worker
+from conftest import kill_celery_worker, start_celery_worker, wait_for
 from onboarding import tasks
 from onboarding.models import Document
 from onboarding.ocr import UnreadableDocument
@@ -16,16 +16,6 @@ from onboarding.services import documents as document_services
 
 from .factories import ApplicationFactory, unique_jpeg
 from .synthetic import licence_image
-
-
-def wait_for(predicate, *, timeout: float, every: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not reached within {timeout} s")
 
 
 def _status(document_id: int) -> str:
