@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.exceptions import QuoteRefused
+from billing.exceptions import InsufficientBalance, QuoteRefused
 from billing.services import parcel_check, shipment_charges_record
 from core.gate import OrderContext, Parcel, gate
 from onboarding.models import Application
@@ -165,42 +165,42 @@ def shipment_create(
     Raises ``InvalidOrder`` / ``DuplicateOrder`` for bad input (nothing recorded), or
     ``OrderRefused`` with the first failing gate check (recorded as a ``RefusedOrder``).
     The store's row is locked for the gate and the creation, so that two orders at once
-    cannot both take the last trial shipment or the last of a balance.
+    cannot both take the last trial shipment or the last of a balance. Two stores of one
+    seller share its balance: when another store's order took it between this gate's read
+    and this charge, the charge's own lock finds it short, and the order is gated again on
+    the balance as it is now and refused like any other (recorded, never half-made).
     """
     order_number = order_number_clean(order_number)
     declared_value = declared_value_clean(declared_value)
     if store is not None and store.seller_id != seller.pk:
         raise InvalidOrder(_("This store is not yours."))
     at = at or timezone.now()
-    with transaction.atomic():
-        if store is not None:
-            store = Application.objects.select_for_update().get(pk=store.pk)
-        if Shipment.objects.filter(seller=seller, order_number=order_number).exists():
-            raise DuplicateOrder(
-                _("A shipment for order %(order)s already exists.") % {"order": order_number}
+    try:
+        with transaction.atomic():
+            ctx = _gate_locked(
+                seller=seller, store=store, parcel=parcel, at=at, order_number=order_number
             )
+            cause = gate.run(ctx).root_cause
+            if cause is None:
+                shipment = shipment_build(
+                    ctx=ctx,
+                    tracking_number=tracking_numbers(1)[0],
+                    recipient=recipient,
+                    contents=contents,
+                    declared_value=declared_value,
+                    user=user,
+                )
+                _shipment_insert(shipment)
+                shipment_charges_record(ctx=ctx, shipments=[shipment])
+                return shipment
+    except InsufficientBalance:
+        # Rolled back whole. Gated again on the balance the other order left.
         ctx = gate.context(
             seller=seller, store=store, parcel=parcel, at=at, order_number=order_number
         )
         cause = gate.run(ctx).root_cause
-        if cause is None:
-            shipment = shipment_build(
-                ctx=ctx,
-                tracking_number=tracking_numbers(1)[0],
-                recipient=recipient,
-                contents=contents,
-                declared_value=declared_value,
-                user=user,
-            )
-            try:
-                with transaction.atomic():
-                    shipment.save(force_insert=True)
-            except IntegrityError:
-                raise DuplicateOrder(
-                    _("A shipment for order %(order)s already exists.") % {"order": order_number}
-                ) from None
-            shipment_charges_record(ctx=ctx, shipments=[shipment])
-            return shipment
+        if cause is None:  # a refund put it back meanwhile: the seller places it again
+            raise
     refused_order_record(
         ctx=ctx,
         code=cause.code,
@@ -210,3 +210,25 @@ def shipment_create(
         source=source,
     )
     raise OrderRefused(code=cause.code, message=cause.message, evidence=cause.result.evidence)
+
+
+def _gate_locked(*, seller, store, parcel, at, order_number) -> OrderContext:
+    """Lock the store, refuse an order number the seller has shipped, load the gate."""
+    if store is not None:
+        store = Application.objects.select_for_update().get(pk=store.pk)
+    if Shipment.objects.filter(seller=seller, order_number=order_number).exists():
+        raise DuplicateOrder(
+            _("A shipment for order %(order)s already exists.") % {"order": order_number}
+        )
+    return gate.context(seller=seller, store=store, parcel=parcel, at=at, order_number=order_number)
+
+
+def _shipment_insert(shipment: Shipment) -> None:
+    """Insert; the same order number inserted by another request meanwhile is a duplicate."""
+    try:
+        with transaction.atomic():
+            shipment.save(force_insert=True)
+    except IntegrityError:
+        raise DuplicateOrder(
+            _("A shipment for order %(order)s already exists.") % {"order": shipment.order_number}
+        ) from None

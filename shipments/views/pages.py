@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.mixins import seller_required
 from billing.countries import country_name
+from billing.exceptions import InsufficientBalance
 from billing.rates import pricing_table
 from core.gate import SHANGHAI, gate
 from core.spreadsheets import UTF8_BOM, spreadsheet_safe
@@ -208,6 +209,8 @@ def create(request):
             form.add_error(None, str(error.message))
         except OrderRefused as error:
             refusal = _refusal(error, data["order_number"])
+        except InsufficientBalance as error:  # raced by a refund and another order: rare
+            form.add_error(None, str(error.message))
         else:
             messages.success(
                 request,

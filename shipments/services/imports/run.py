@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.exceptions import QuoteRefused
+from billing.locks import account_lock
 from billing.services import shipment_charges_record
 from core import crypto
 from core.gate import OrderContext, Outcome, gate
@@ -222,6 +223,9 @@ def _chunk_process(shipment_import, order_file, chunk, offset, seen, at) -> None
         raise _Superseded
     store = Application.objects.select_for_update().get(pk=shipment_import.store_id)
     seller = shipment_import.seller
+    # The balance this chunk's gate reads stays the chunk's until it commits: an order from
+    # another of the seller's stores waits at its charge, then finds what the chunk left.
+    account_lock(seller=seller)
     account = gate.context(seller=seller, store=store, parcel=None, at=at or timezone.now())
 
     problems: list[RowProblem] = []
