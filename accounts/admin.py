@@ -20,10 +20,11 @@ class SellerUserInline(admin.TabularInline):
 
 @admin.register(Seller)
 class SellerAdmin(admin.ModelAdmin):
-    list_display = ("id", "company_name", "created_at")
+    list_display = ("id", "company_name", "alert_phone", "created_at")
     search_fields = ("company_name", "users__email")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
+    # The owner sets the alert number on the team page, where it is checked and normalised.
+    readonly_fields = ("alert_phone", "created_at")
     inlines = [SellerUserInline]
     show_full_result_count = False
 

@@ -19,3 +19,10 @@ class NotSellerOwner(AccountError):
 
 class CannotChangeOwner(AccountError):
     default_message = _("The owner cannot be deactivated.")
+
+
+class InvalidMobileNumber(AccountError):
+    default_message = _(
+        "Enter a mainland China mobile number: 11 digits starting with 1, such as "
+        "138 0013 8000 (a +86 in front is fine)."
+    )

@@ -3,7 +3,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import InvalidMobileNumber
 from .models import User
+from .phones import mobile_normalize
 from .selectors import email_is_registered
 
 
@@ -70,3 +72,21 @@ class MemberAddForm(forms.Form):
         if email_is_registered(email=email):
             raise forms.ValidationError(_("An account with this e-mail address already exists."))
         return email
+
+
+class AlertPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number for customs alerts"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "138 0013 8000"}
+        ),
+        help_text=_("A mainland China mobile number. Leave it empty to get alerts by e-mail only."),
+    )
+
+    def clean_phone(self) -> str:
+        try:
+            return mobile_normalize(self.cleaned_data["phone"])
+        except InvalidMobileNumber as error:
+            raise forms.ValidationError(error.message) from error

@@ -14,12 +14,24 @@ class Seller(models.Model):
     """An enterprise seller (卖家). Always a company, never a person."""
 
     company_name = models.CharField(_("company name"), max_length=200)
+    # Where customs alerts go by SMS (besides e-mail): a mainland mobile number as E.164,
+    # "+86" and 11 digits (accounts.phones). Blank: alerts by e-mail only.
+    alert_phone = models.CharField(
+        _("mobile number for alerts"), max_length=14, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("seller")
         verbose_name_plural = _("sellers")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(alert_phone="")
+                | models.Q(alert_phone__regex=r"^\+861[3-9][0-9]{9}$"),
+                name="accounts_seller_alert_phone_e164",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.company_name

@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from .exceptions import CannotChangeOwner, EmailAlreadyRegistered, NotSellerOwner
 from .models import Seller, User
+from .phones import mobile_normalize
 
 
 @transaction.atomic
@@ -71,3 +72,13 @@ def seller_member_set_active(*, seller, actor: User, member: User, active: bool)
     member.is_active = active
     member.save(update_fields=["is_active"])
     return member
+
+
+def seller_alert_phone_set(*, seller, actor: User, phone: str) -> Seller:
+    """The owner sets (or, with a blank, removes) the mobile number that customs alerts go
+    to by SMS. ``phone`` as typed; kept as E.164."""
+    if actor.seller_id != seller.pk or actor.seller_role != User.SellerRole.OWNER:
+        raise NotSellerOwner()
+    seller.alert_phone = mobile_normalize(phone)
+    seller.save(update_fields=["alert_phone"])
+    return seller

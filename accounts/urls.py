@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("team/", views.team, name="team"),
+    path("team/alert-phone/", views.team_alert_phone, name="team_alert_phone"),
     path("team/<int:pk>/active/", views.team_member_active, name="team_member_active"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

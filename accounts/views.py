@@ -8,11 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .exceptions import AccountError
-from .forms import EmailAuthenticationForm, MemberAddForm, SignUpForm
+from .forms import AlertPhoneForm, EmailAuthenticationForm, MemberAddForm, SignUpForm
 from .mixins import seller_required
 from .models import User
+from .phones import mobile_display
 from .selectors import seller_users
-from .services import seller_member_add, seller_member_set_active, seller_register
+from .services import (
+    seller_alert_phone_set,
+    seller_member_add,
+    seller_member_set_active,
+    seller_register,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,10 +108,50 @@ def team(request):
                     % {"email": member.email},
                 )
                 return redirect("accounts:team")
-    members = seller_users(seller=seller)
+    return _team_page(request, form=form, phone_form=AlertPhoneForm(initial=_phone_initial(seller)))
+
+
+def _phone_initial(seller) -> dict:
+    return {"phone": mobile_display(seller.alert_phone)}
+
+
+def _team_page(request, *, form, phone_form):
+    seller = request.user.seller
     return render(
-        request, "accounts/team.html", {"form": form, "members": members, "is_owner": is_owner}
+        request,
+        "accounts/team.html",
+        {
+            "form": form,
+            "phone_form": phone_form,
+            "members": seller_users(seller=seller),
+            "is_owner": request.user.seller_role == User.SellerRole.OWNER,
+            "alert_phone": mobile_display(seller.alert_phone),
+        },
     )
+
+
+@seller_required
+@require_POST
+def team_alert_phone(request):
+    """The owner sets the mobile number that customs alerts go to by SMS."""
+    seller = request.user.seller
+    if request.user.seller_role != User.SellerRole.OWNER:
+        raise PermissionDenied
+    phone_form = AlertPhoneForm(request.POST)
+    if phone_form.is_valid():
+        seller_alert_phone_set(
+            seller=seller, actor=request.user, phone=phone_form.cleaned_data["phone"]
+        )
+        if seller.alert_phone:
+            messages.success(
+                request,
+                _("Customs alerts now also go by SMS to %(phone)s.")
+                % {"phone": mobile_display(seller.alert_phone)},
+            )
+        else:
+            messages.success(request, _("Customs alerts now go by e-mail only."))
+        return redirect("accounts:team")
+    return _team_page(request, form=MemberAddForm(), phone_form=phone_form)
 
 
 @seller_required

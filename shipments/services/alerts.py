@@ -7,7 +7,7 @@ or the promise is at most ``CUSTOMS_ALERT_LEAD`` away, whichever comes first. On
 hold: ``customs_alerted_at`` is claimed by a conditional UPDATE, so two workers running the
 sweep at once cannot both send, and a new hold (entering customs again) clears it.
 
-The alert goes by SMS (``shipments.sms``) to the seller's phone when there is one, and by
+The alert goes by SMS (``shipments.sms``) to the mobile number the owner set, if any, and by
 e-mail to the seller's active users; each message is a ``Notification`` row. If every
 channel fails, the claim is rolled back and the next sweep tries again.
 """
@@ -36,10 +36,9 @@ class _NothingSent(Exception):
 
 
 def seller_sms_number(seller) -> str:
-    """The number a seller's SMS alerts go to. Neither ``accounts.User``, ``Seller`` nor the
-    application records a phone number yet, so there is none and alerts go by e-mail
-    only; when one is added, return it here."""
-    return ""
+    """The number a seller's SMS alerts go to (E.164), set by the account's owner on the
+    team page; "" when none is set, and the alert goes by e-mail only."""
+    return seller.alert_phone
 
 
 def customs_alerts_due(*, now: datetime.datetime):
