@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import logging
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -50,6 +51,67 @@ def _send(task, document_id: int) -> None:
         logger.warning("OCR of document %s not queued: the sweeper will send it", document_id)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """An uploaded file that passed the checks, not stored yet."""
+
+    name: str
+    data: bytes
+    content_type: str
+    size: int
+    sha256: str
+
+
+def document_check(
+    *, application: Application, name: str, data: bytes, also: frozenset[str] = frozenset()
+) -> CheckedFile:
+    """Refuse (``DocumentRejected``) a file of the wrong type, corrupt or too big, or one
+    already uploaded to the application or among ``also`` (the digests of the same
+    upload's other files)."""
+    sniffed = sniff_document(name=name, data=data)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in also or application.documents.filter(sha256=digest).exists():
+        raise DocumentRejected(_("This file has already been uploaded to this application."))
+    return CheckedFile(name[-255:], data, sniffed.content_type, sniffed.size, digest)
+
+
+def document_store(
+    *, application: Application, user, kind: str, file: CheckedFile, written: list[str]
+) -> Document:
+    """Inside the caller's transaction: write the file encrypted and make it the current
+    document of its kind (the previous one is kept, marked replaced); readable kinds are
+    marked queued for OCR. The stored name is appended to ``written``: if the transaction
+    fails, the caller deletes what it names (``documents_discard``)."""
+    storage_name = default_storage.save(
+        f"documents/{application.seller_id}/{uuid.uuid4().hex}.bin",
+        ContentFile(crypto.encrypt(file.data)),
+    )
+    written.append(storage_name)
+    Document.objects.select_for_update().filter(
+        application=application, kind=kind, is_current=True
+    ).update(is_current=False, replaced_at=timezone.now())
+    readable = kind in OCR_KINDS
+    return Document.objects.create(
+        seller_id=application.seller_id,
+        application=application,
+        kind=kind,
+        original_name=file.name,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
+        storage_name=storage_name,
+        uploaded_by=user,
+        ocr_status=OCR.QUEUED if readable else OCR.NOT_NEEDED,
+        ocr_queued_at=timezone.now() if readable else None,
+    )
+
+
+def documents_discard(written: list[str]) -> None:
+    """Delete the files of a transaction that failed: no row refers to them."""
+    for storage_name in written:
+        default_storage.delete(storage_name)
+
+
 def document_upload(
     *, application: Application, user, kind: str, name: str, data: bytes
 ) -> Document:
@@ -61,38 +123,18 @@ def document_upload(
     """
     if not application.is_editable:
         raise ApplicationNotEditable()
-    sniffed = sniff_document(name=name, data=data)
-    digest = hashlib.sha256(data).hexdigest()
-    if application.documents.filter(sha256=digest).exists():
-        raise DocumentRejected(_("This file has already been uploaded to this application."))
-    storage_name = default_storage.save(
-        f"documents/{application.seller_id}/{uuid.uuid4().hex}.bin",
-        ContentFile(crypto.encrypt(data)),
-    )
+    file = document_check(application=application, name=name, data=data)
+    written: list[str] = []
     try:
         with transaction.atomic():
-            Document.objects.select_for_update().filter(
-                application=application, kind=kind, is_current=True
-            ).update(is_current=False, replaced_at=timezone.now())
-            readable = kind in OCR_KINDS
-            document = Document.objects.create(
-                seller_id=application.seller_id,
-                application=application,
-                kind=kind,
-                original_name=name[-255:],
-                content_type=sniffed.content_type,
-                size=sniffed.size,
-                sha256=digest,
-                storage_name=storage_name,
-                uploaded_by=user,
-                ocr_status=OCR.QUEUED if readable else OCR.NOT_NEEDED,
-                ocr_queued_at=timezone.now() if readable else None,
+            document = document_store(
+                application=application, user=user, kind=kind, file=file, written=written
             )
-            if readable:
+            if document.ocr_status == OCR.QUEUED:
                 _enqueue_ocr(document.pk)
             return document
     except BaseException:
-        default_storage.delete(storage_name)
+        documents_discard(written)
         raise
 
 

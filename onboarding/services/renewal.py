@@ -10,22 +10,15 @@ type the fields by hand (``document_fields_enter``) and it is applied then.
 """
 
 import datetime
-import hashlib
 import logging
-import uuid
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import crypto
-
 from ..checks import ID_MIN_DAYS_VALID
-from ..exceptions import DocumentRejected, RenewalRefused
-from ..files import sniff_document
+from ..exceptions import RenewalRefused
 from ..models import (
     Application,
     ApplicationEvent,
@@ -34,6 +27,7 @@ from ..models import (
     DocumentKind,
     OcrStatus,
 )
+from .documents import CheckedFile, document_check, document_store, documents_discard
 
 S = ApplicationStatus
 logger = logging.getLogger(__name__)
@@ -77,49 +71,25 @@ def id_renewal_upload(
             _("Only a store in trial or active renews its ID card here; edit the application.")
         )
     scans = [(DocumentKind.ID_BACK, back)] + ([(DocumentKind.ID_FRONT, front)] if front else [])
-    checked = []
+    checked: list[tuple[str, CheckedFile]] = []
     for kind, scan in scans:
-        sniffed = sniff_document(name=scan.name, data=scan.data)
-        digest = hashlib.sha256(scan.data).hexdigest()
-        if application.documents.filter(sha256=digest).exists() or digest in {
-            c[3] for c in checked
-        }:
-            raise DocumentRejected(_("This file has already been uploaded to this application."))
-        checked.append((kind, scan, sniffed, digest))
-    stored: list[str] = []
+        seen = frozenset(file.sha256 for _, file in checked)
+        file = document_check(application=application, name=scan.name, data=scan.data, also=seen)
+        checked.append((kind, file))
+    written: list[str] = []
     try:
         with transaction.atomic():
-            documents = []
-            for kind, scan, sniffed, digest in checked:
-                name = default_storage.save(
-                    f"documents/{application.seller_id}/{uuid.uuid4().hex}.bin",
-                    ContentFile(crypto.encrypt(scan.data)),
+            documents = [
+                document_store(
+                    application=application, user=user, kind=kind, file=file, written=written
                 )
-                stored.append(name)
-                Document.objects.select_for_update().filter(
-                    application=application, kind=kind, is_current=True
-                ).update(is_current=False, replaced_at=timezone.now())
-                documents.append(
-                    Document.objects.create(
-                        seller_id=application.seller_id,
-                        application=application,
-                        kind=kind,
-                        original_name=scan.name[-255:],
-                        content_type=sniffed.content_type,
-                        size=sniffed.size,
-                        sha256=digest,
-                        storage_name=name,
-                        uploaded_by=user,
-                        ocr_status=OcrStatus.QUEUED,
-                        ocr_queued_at=timezone.now(),
-                    )
-                )
+                for kind, file in checked
+            ]
             for document in documents:
                 _enqueue(document.pk, application.pk)
             return documents
     except BaseException:
-        for name in stored:
-            default_storage.delete(name)
+        documents_discard(written)
         raise
 
 
