@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.exceptions import InsufficientBalance
 from billing.models import LedgerEntry, SettlementAccount
 from core.gate import gate
 from shipments.exceptions import OrderRefused
@@ -18,7 +19,7 @@ from shipments.models import RefusedOrder, Shipment
 from shipments.services import creation
 from tests.accounts.factories import SellerUserFactory
 from tests.billing.factories import instant_store, topup
-from tests.shipments.factories import create_shipment, parcel, store_ready
+from tests.shipments.factories import create_shipment, order_form, parcel, store_ready
 
 # A 500 g parcel from 华东 to US West on the demo card, at score 100, in August.
 CHARGE = Decimal("28.50")
@@ -98,29 +99,12 @@ def test_when_a_refund_puts_the_balance_back_the_seller_is_asked_to_place_it_aga
 
     monkeypatch.setattr(creation, "shipment_charges_record", short_then_back)
     client.force_login(owner)
-    form = client.get(reverse("shipments:create"))
-    assert form.status_code == 200
 
-    response = client.post(
-        reverse("shipments:create"),
-        {
-            "store": store.pk,
-            "origin": "east",
-            "order_number": "AE-RACE-3",
-            "recipient_name": "Jane Doe",
-            "address": "1 Market St",
-            "city": "San Francisco",
-            "postcode": "94105",
-            "country": "US",
-            "weight_g": "500",
-            "contents": "T-shirts",
-            "declared_value": "12.50",
-        },
-    )
+    response = client.post(reverse("shipments:create"), order_form(store, order_number="AE-RACE-3"))
 
     assert response.status_code == 200
     assert response.context["refusal"] is None, response.context["refusal"]
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].non_field_errors() == [str(InsufficientBalance().message)]
     assert not Shipment.objects.exists()
     assert not RefusedOrder.objects.exists()
     balance = SettlementAccount.objects.get(pk=store.seller_id).balance

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from onboarding.models import ApplicationStatus
 from shipments.models import RefusedOrder, Shipment, ShipmentStatus
-from tests.shipments.factories import AUGUST, create_shipment, store_ready
+from tests.shipments.factories import AUGUST, create_shipment, order_form, store_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -32,28 +32,6 @@ def in_august(monkeypatch):
 @pytest.fixture
 def store(seller_user):
     return store_ready(seller=seller_user.seller)
-
-
-def order_form(store, /, **overrides):
-    data = {
-        "store": store.pk,
-        "origin": "east",
-        "order_number": "AE-100001",
-        "recipient_name": "Jane Doe",
-        "recipient_phone": "+1 415 555 0100",
-        "address": "1 Market St",
-        "city": "San Francisco",
-        "postcode": "94105",
-        "country": "US",
-        "weight_g": "500",
-        "length_cm": "",
-        "width_cm": "",
-        "height_cm": "",
-        "contents": "T-shirts",
-        "declared_value": "12.50",
-    }
-    data.update(overrides)
-    return data
 
 
 def html_of(response) -> str:
