@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .locks import settlement_mode_initial
 from .models import (
@@ -40,7 +41,7 @@ class StatementState:
     UNPAID = "unpaid"
     OVERDUE = "overdue"
     LABELS = {
-        PAID: _("Paid"),
+        PAID: pgettext_lazy("statement state", "Paid"),
         UNPAID: _("Unpaid"),
         OVERDUE: _("Overdue"),
     }

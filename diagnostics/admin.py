@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Seller
 from core.admin import ReadOnlyAdmin
@@ -30,10 +31,13 @@ SELLERS_LINKED = 100  # sellers behind a bar passed to the seller changelist
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.ChoiceField(
-        label=_("Count"),
+        label=pgettext_lazy("what to count", "Count"),
         choices=[
             ("refusals", _("orders refused (recorded refusals)")),
             ("runs", _("root causes found by the tool (its runs)")),

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models import Region
 from shipments.exceptions import InvalidOrder
@@ -13,7 +14,9 @@ class OrderForm(forms.Form):
 class ParcelForm(forms.Form):
     """A hypothetical parcel: would an order like this pass now?"""
 
-    origin = forms.ChoiceField(label=_("From"), choices=Region.choices, initial=Region.EAST)
+    origin = forms.ChoiceField(
+        label=pgettext_lazy("parcel origin", "From"), choices=Region.choices, initial=Region.EAST
+    )
     country = forms.CharField(label=_("Destination country (ISO code, e.g. US)"), max_length=2)
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     weight_g = forms.IntegerField(label=_("Weight (g)"), min_value=1, max_value=1_000_000)
