@@ -26,7 +26,7 @@ from core.gate import gate
 
 from .models import Notification, RefusedOrder, Shipment, ShipmentEvent, ShipmentImport
 from .services import shipments_mark_label_printed, tracking_import
-from .services.tracking import (
+from .services.tracking_files import (
     MAX_TRACKING_FILE_BYTES,
     TRACKING_COLUMNS,
     TRACKING_REQUIRED,

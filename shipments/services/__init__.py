@@ -23,8 +23,8 @@ from .tracking import (
     shipment_event_record,
     shipment_transition,
     shipments_mark_label_printed,
-    tracking_import,
 )
+from .tracking_files import tracking_import
 from .trial import trial_evaluate, trials_evaluate_due
 
 __all__ = [

@@ -12,20 +12,18 @@ delivery sets ``on_time = delivered_at <= promised_by``. Event times must carry 
 offset: legs cross China, the US and Europe.
 """
 
-import csv
 import datetime
 import enum
 import hashlib
 import hmac
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import IllegalStatusChange, TrackingEventInvalid, TrackingFileUnreadable
+from ..exceptions import IllegalStatusChange, TrackingEventInvalid
 from ..models import (
     SHIPMENT_TRANSITIONS,
     STATUS_RANK,
@@ -369,114 +367,3 @@ def _copy_tracking_fields(source: Shipment, target: Shipment) -> None:
     if source is not target:
         for name in _TRACKING_FIELDS:
             setattr(target, name, getattr(source, name))
-
-
-# ---------------------------------------------------------------------------------------
-# Tracking files: the carrier's events as CSV, imported in the admin or with
-# ``python manage.py import_tracking FILE``.
-# ---------------------------------------------------------------------------------------
-TRACKING_COLUMNS = ("event_id", "tracking_number", "status", "at", "location", "description")
-TRACKING_REQUIRED = ("event_id", "tracking_number", "status", "at")
-MAX_TRACKING_FILE_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    line: int  # in the file, the header being line 1
-    message: str
-
-
-@dataclass
-class TrackingImportResult:
-    rows: int = 0
-    applied: int = 0
-    duplicates: int = 0
-    late: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_TRACKING_FILE_BYTES:
-        raise TrackingFileUnreadable(
-            _("The file is larger than %(mb)d MB: split it.")
-            % {"mb": MAX_TRACKING_FILE_BYTES // (1024 * 1024)}
-        )
-    if b"\x00" in data:
-        raise TrackingFileUnreadable(
-            _("This is not a CSV file in UTF-8 or GBK (it contains binary data).")
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not text.strip():
-            raise TrackingFileUnreadable(_("The file is empty."))
-        return text
-    raise TrackingFileUnreadable(
-        _("The file's encoding is neither UTF-8 nor GBK: save it as CSV UTF-8.")
-    )
-
-
-def tracking_import(*, file_bytes: bytes, source: str = EventSource.IMPORT) -> TrackingImportResult:
-    """Record the carrier events of a CSV file (UTF-8, UTF-8 with BOM or GBK).
-
-    Row by row: each good row is recorded (the same rules as the webhook: a duplicate
-    event id is ignored, a late event kept without moving the status), each bad row is
-    reported with its line and the rest go on, so the same file can be imported again
-    once fixed. A file that cannot be read at all raises ``TrackingFileUnreadable``.
-    """
-    reader = csv.reader(io.StringIO(_decode(file_bytes), newline=""))
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except (StopIteration, csv.Error):
-        raise TrackingFileUnreadable(_("The file has no header row.")) from None
-    missing = [column for column in TRACKING_REQUIRED if column not in header]
-    if missing:
-        raise TrackingFileUnreadable(
-            _("Required columns are missing: %(columns)s. The header names %(all)s.")
-            % {"columns": ", ".join(missing), "all": ", ".join(TRACKING_COLUMNS)}
-        )
-    result = TrackingImportResult()
-    events: list[tuple[int, CarrierEvent]] = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            result.rows += 1
-            line = reader.line_num
-            if len(cells) > len(header):
-                result.problems.append(
-                    RowProblem(line, _("The row has more cells than the header."))
-                )
-                continue
-            try:
-                events.append((line, carrier_event_parse(dict(zip(header, cells, strict=False)))))
-            except TrackingEventInvalid as error:
-                result.problems.append(RowProblem(line, str(error.message)))
-    except csv.Error as error:
-        raise TrackingFileUnreadable(
-            _("Line %(line)d is not valid CSV: %(error)s")
-            % {"line": reader.line_num, "error": error}
-        ) from None
-    numbers = {event.tracking_number for _line, event in events}
-    shipments = {s.tracking_number: s for s in Shipment.objects.filter(tracking_number__in=numbers)}
-    for line, event in events:
-        shipment = shipments.get(event.tracking_number)
-        if shipment is None:
-            result.problems.append(
-                RowProblem(
-                    line,
-                    _("Unknown tracking number %(number)s.") % {"number": event.tracking_number},
-                )
-            )
-            continue
-        outcome = shipment_event_record(shipment=shipment, event=event, source=source).outcome
-        if outcome == Outcome.APPLIED:
-            result.applied += 1
-        elif outcome == Outcome.DUPLICATE:
-            result.duplicates += 1
-        else:
-            result.late += 1
-    result.problems.sort(key=lambda problem: problem.line)
-    return result

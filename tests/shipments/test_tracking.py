@@ -9,16 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from shipments.exceptions import IllegalStatusChange
+from shipments.exceptions import IllegalStatusChange, TrackingEventInvalid, TrackingFileUnreadable
 from shipments.models import EventSource, Shipment, ShipmentEvent
 from shipments.services import shipment_event_record, shipment_transition, tracking_import
-from shipments.services.tracking import (
-    CarrierEvent,
-    Outcome,
-    TrackingEventInvalid,
-    TrackingFileUnreadable,
-    carrier_event_parse,
-)
+from shipments.services.tracking import CarrierEvent, Outcome, carrier_event_parse
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from shipments.services.tracking import (
+from shipments.services.tracking_files import (
     MAX_TRACKING_FILE_BYTES,
     TRACKING_COLUMNS,
     TrackingFileUnreadable,
