@@ -15,7 +15,7 @@ from accounts.models import User
 from diagnostics.services import stores_watch
 from shipments.services import customs_alerts_send
 
-from . import sellers, stories
+from . import applicants, sellers, stories
 from .base import Demo, DemoStoryBroken
 
 __all__ = ["DemoStoryBroken", "demo_build", "demo_emails", "demo_exists", "demo_logins"]
@@ -29,13 +29,13 @@ STORY_ORDER = [
     ("troubled", stories.troubled_seller),
     ("closed", stories.closed_seller),
     ("address", stories.address_seller),
-    ("trial", stories.trial_seller),
-    ("trial_review", stories.trial_review_seller),
-    ("in_review", stories.in_review_seller),
-    ("changes", stories.changes_seller),
-    ("rejected", stories.rejected_seller),
-    ("submitted", stories.submitted_seller),
-    ("draft", stories.draft_seller),
+    ("trial", applicants.trial_seller),
+    ("trial_review", applicants.trial_review_seller),
+    ("in_review", applicants.in_review_seller),
+    ("changes", applicants.changes_seller),
+    ("rejected", applicants.rejected_seller),
+    ("submitted", applicants.submitted_seller),
+    ("draft", applicants.draft_seller),
 ]
 
 

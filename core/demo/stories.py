@@ -1,4 +1,5 @@
-"""The demo's sellers and what happened to each of them, told through the services.
+"""The demo's shipping sellers and what happened to each of them, told through the services
+(the applicants are in ``applicants``, the shared steps in ``steps``).
 
 Every onboarding state has its seller; every cause the order gate knows has refused at
 least one order; the main seller ships across the lanes and its parcels are at every step
@@ -7,36 +8,21 @@ of the journey; a monthly seller's statements are paid, partly paid and overdue.
 
 from __future__ import annotations
 
-import datetime
-from decimal import ROUND_HALF_UP, Decimal
-
 from accounts.models import User
 from accounts.services import seller_alert_phone_set
-from billing.models import Statement
-from billing.services import payment_record, statements_close_month, topup_record
-from billing.services.ledger import period_last_day
-from core.gate import SHANGHAI
 from diagnostics.models import RunSource
 from diagnostics.services import account_diagnose, order_diagnose
-from onboarding.models import Application, ApplicationStatus
+from onboarding.models import Application
 from onboarding.services import (
-    application_approve,
-    application_reject,
-    application_request_changes,
     applications_health_check,
 )
 from shipments.services import trial_evaluate
 
 from .base import (
-    DAY,
     HOUR,
     Company,
     Demo,
     DemoStoryBroken,
-    application_draft,
-    application_fields,
-    application_read_by_ops,
-    application_submitted,
     metrics_import,
     metrics_row,
 )
@@ -52,97 +38,9 @@ from .parcels import (
     RESOLVED,
     RETURNED,
     refuse,
-    ship,
-    track,
 )
+from .steps import close_month, onboard, pay, ship_and_track, top_up, trial
 
-S = ApplicationStatus
-APPROVED = "资料齐全，自动检查通过，进入试运行（3 单免费试发）。"
-
-
-# ---------------------------------------------------------------------------------------
-# Steps several stories share.
-# ---------------------------------------------------------------------------------------
-def onboard(demo: Demo, company: Company, user: User, *, start: datetime.datetime) -> Application:
-    """Apply, upload, submit; operations type the scans' fields and approve the next
-    morning: the store is in trial."""
-    store = application_submitted(demo, user=user, company=company, at=start)
-    application_read_by_ops(demo, application=store, company=company, at=start + 3 * HOUR)
-    with demo.clock(start + 20 * HOUR):
-        application_approve(application=store, actor=demo.ops, reason=APPROVED)
-    return store
-
-
-def trial(
-    demo: Demo,
-    company: Company,
-    user: User,
-    store: Application,
-    *,
-    start: datetime.datetime,
-    zone: str,
-    fates=(ON_TIME, ON_TIME, ON_TIME),
-    expect: str | None = S.ACTIVE,
-):
-    """The trial shipments, tracked; once all are delivered the trial is evaluated."""
-    shipments = [
-        ship(demo, company=company, store=store, user=user, at=start + n * 2 * HOUR, zone=zone)
-        for n in range(len(fates))
-    ]
-    for shipment, fate in zip(shipments, fates, strict=True):
-        track(demo, shipment=shipment, fate=fate, user=user)
-    if expect is None:
-        return shipments
-    settled = max(s.status_changed_at for s in shipments) + 2 * HOUR
-    with demo.clock(settled):
-        verdict = trial_evaluate(store=store, now=settled)
-    if verdict is None or verdict.to_status != expect:
-        raise DemoStoryBroken(f"{company.name}: trial verdict {verdict}, expected {expect}")
-    return shipments
-
-
-def ship_and_track(demo, company, user, store, *, at, zone, fate=ON_TIME, **parcel):
-    shipment = ship(demo, company=company, store=store, user=user, at=at, zone=zone, **parcel)
-    return track(demo, shipment=shipment, fate=fate, user=user)
-
-
-def top_up(demo: Demo, user: User, *, amount: str, at: datetime.datetime):
-    with demo.clock(at):
-        topup_record(
-            seller=user.seller,
-            amount=Decimal(amount),
-            reference=demo.bank_reference(at),
-            received_on=at.astimezone(SHANGHAI).date(),
-            user=demo.finance,
-        )
-
-
-def pay(demo: Demo, statement: Statement, *, at: datetime.datetime, share: str = "1"):
-    amount = (statement.total * Decimal(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    with demo.clock(at):
-        payment_record(
-            statement=statement,
-            amount=amount,
-            reference=demo.bank_reference(at),
-            received_on=at.astimezone(SHANGHAI).date(),
-            user=demo.finance,
-        )
-
-
-def close_month(demo: Demo, period: datetime.date) -> bool:
-    """Close ``period`` shortly after midnight on the 1st, as beat does; False when that
-    moment has not come yet."""
-    at = demo.on(period_last_day(period) + DAY, hour=0, minute=10)
-    if at.astimezone(SHANGHAI).date() <= period_last_day(period):
-        return False
-    with demo.clock(at):
-        statements_close_month(period=period, at=at)
-    return True
-
-
-# ---------------------------------------------------------------------------------------
-# The stories.
-# ---------------------------------------------------------------------------------------
 # The main seller's parcels: (days ago it was created, what becomes of it, zone or None
 # for the next of the rotation). The recent ones are where the journey is now.
 MAIN_SCHEDULE = [
@@ -270,110 +168,6 @@ def main_seller(demo: Demo, company: Company, user: User) -> None:
         at=demo.ago(5, 2),
         expect="overweight",
         weight_g=35000,
-    )
-
-
-def draft_seller(demo: Demo, company: Company, user: User) -> None:
-    """Started yesterday: the company step only. Tried an order anyway."""
-    fields = application_fields(company)
-    partial = {
-        name: fields[name]
-        for name in (
-            "company_name",
-            "uscc",
-            "registered_address",
-            "tax_address",
-            "business_scope",
-            "platform",
-            "store_id",
-            "temu_whitelisted",
-        )
-    }
-    with demo.clock(demo.ago(1, 3)):
-        store = application_draft(demo, user=user, company=company, fields=partial)
-    refuse(
-        demo,
-        company=company,
-        store=store,
-        user=user,
-        at=demo.ago(0, 20),
-        expect="service_not_active",
-    )
-
-
-def submitted_seller(demo: Demo, company: Company, user: User) -> None:
-    """Submitted two hours ago; the scans wait for the OCR worker (`make run` starts one)."""
-    metrics_import(demo, at=demo.ago(3), rows=[metrics_row(company, as_of=demo.ago(3).date())])
-    application_submitted(demo, user=user, company=company, at=demo.ago(0, 3))
-
-
-def in_review_seller(demo: Demo, company: Company, user: User) -> None:
-    metrics_import(demo, at=demo.ago(4), rows=[metrics_row(company, as_of=demo.ago(4).date())])
-    store = application_submitted(demo, user=user, company=company, at=demo.ago(2, 6))
-    application_read_by_ops(demo, application=store, company=company, at=demo.ago(2, 2))
-
-
-def changes_seller(demo: Demo, company: Company, user: User) -> None:
-    """Typed the company name without 市: the licence check fails; operations ask for it
-    as printed."""
-    metrics_import(demo, at=demo.ago(6), rows=[metrics_row(company, as_of=demo.ago(6).date())])
-    typed = Company(**{**company.__dict__, "name": "东莞华泰电子科技有限公司"})
-    store = application_submitted(
-        demo, user=user, company=typed, at=demo.ago(5, 4), licence_name=company.name
-    )
-    application_read_by_ops(
-        demo, application=store, company=typed, at=demo.ago(5, 1), licence_name=company.name
-    )
-    with demo.clock(demo.ago(4, 20)):
-        application_request_changes(
-            application=store,
-            actor=demo.ops,
-            reason="公司名称与营业执照不一致：请按执照填写“东莞市华泰电子科技有限公司”后重新提交。",
-        )
-
-
-def rejected_seller(demo: Demo, company: Company, user: User) -> None:
-    """An individual business (credit code 92…): only companies may apply."""
-    store = application_submitted(demo, user=user, company=company, at=demo.ago(8))
-    application_read_by_ops(demo, application=store, company=company, at=demo.ago(7, 20))
-    with demo.clock(demo.ago(7, 2)):
-        application_reject(
-            application=store,
-            actor=demo.ops,
-            reason="统一社会信用代码以 92 开头，营业执照类型为个体工商户：本服务仅面向企业。",
-        )
-
-
-def trial_seller(demo: Demo, company: Company, user: User) -> None:
-    """In trial: one parcel delivered, one on its way; a 6.5 kg parcel was refused."""
-    metrics_import(demo, at=demo.ago(13), rows=[metrics_row(company, as_of=demo.ago(13).date())])
-    store = onboard(demo, company, user, start=demo.ago(11))
-    ship_and_track(demo, company, user, store, at=demo.ago(9), zone="sea")
-    ship_and_track(demo, company, user, store, at=demo.ago(3), zone="us-west")
-    refuse(
-        demo,
-        company=company,
-        store=store,
-        user=user,
-        at=demo.ago(2, 4),
-        expect="trial_overweight",
-        weight_g=6500,
-    )
-
-
-def trial_review_seller(demo: Demo, company: Company, user: User) -> None:
-    """One trial parcel of three arrived late: the trial goes to operations."""
-    metrics_import(demo, at=demo.ago(26), rows=[metrics_row(company, as_of=demo.ago(26).date())])
-    store = onboard(demo, company, user, start=demo.ago(25))
-    trial(
-        demo,
-        company,
-        user,
-        store,
-        start=demo.ago(23, 20),
-        zone="uk",
-        fates=(ON_TIME, LATE, ON_TIME),
-        expect=S.TRIAL_REVIEW,
     )
 
 
