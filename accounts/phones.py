@@ -33,7 +33,7 @@ def mobile_normalize(raw: str) -> str:
 
 
 def mobile_display(e164: str) -> str:
-    """ "+8613800138000" as people read it: "+86 138 0013 8000"."""
+    """Show a kept number as people read it: "+8613800138000" → "+86 138 0013 8000"."""
     if not e164:
         return ""
     digits = e164.removeprefix("+86")
