@@ -1,9 +1,9 @@
 """The cache backend: Django's Redis cache, keeping one client per connection pool.
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` for every cache call, and
-redis-py fills some 170 response callbacks into each new client: about a fifth of a
-millisecond of CPU per call, paid twice on every signed-in page (the session and the
-dashboard's figures). A ``redis.Redis`` is safe to share between threads (each command
+redis-py fills some 170 response callbacks into each new client: work repeated for nothing
+twice on every signed-in page (the session and the dashboard's figures), though small
+beside the page itself. A ``redis.Redis`` is safe to share between threads (each command
 borrows a connection from the pool), so one per pool serves them all.
 """
 
