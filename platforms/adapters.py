@@ -49,12 +49,12 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import CsvUnreadable, csv_text
+
 from .exceptions import StoreMetricsSourceUnreadable
 from .parsing import COLUMNS, REQUIRED_COLUMNS, MetricsRow, RowError, parse_metrics_record
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class StoreMetricsSource(ABC):
@@ -138,30 +138,10 @@ def _unreadable(message: str) -> StoreMetricsSourceUnreadable:
 
 
 def _decode(data: bytes) -> str:
-    if len(data) > MAX_FILE_BYTES:
-        raise _unreadable(
-            _("The file is larger than %(limit)d MB: split it into smaller files.")
-            % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    if data.startswith(_WORKBOOK_SIGNATURES):
-        raise _unreadable(
-            _("This is an Excel workbook, not a CSV file: in Excel use 另存为 (Save As) → CSV.")
-        )
-    if data.startswith(_UTF16_BOMS):
-        raise _unreadable(
-            _("The file is in UTF-16 (Excel's “Unicode text”): save it as CSV in UTF-8 or GBK.")
-        )
-    if b"\x00" in data:
-        raise _unreadable(_("This is not a CSV file: it contains binary data."))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not text.strip():
-            raise _unreadable(_("The file is empty."))
-        return text
-    raise _unreadable(_("The file's encoding is neither UTF-8 nor GBK: save it as CSV UTF-8."))
+    try:
+        return csv_text(data, max_bytes=MAX_FILE_BYTES)
+    except CsvUnreadable as error:
+        raise _unreadable(error.message) from None
 
 
 def _read_header(cells: list[str]) -> list[str]:

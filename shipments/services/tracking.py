@@ -278,10 +278,24 @@ def shipment_event_record(
 
 
 @dataclass
-class EventBatchResult:
+class OutcomeCounts:
+    """How many carrier events were applied, ignored as duplicates, or kept as late."""
+
     applied: int = 0
     duplicates: int = 0
     late: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome == Outcome.APPLIED:
+            self.applied += 1
+        elif outcome == Outcome.DUPLICATE:
+            self.duplicates += 1
+        else:
+            self.late += 1
+
+
+@dataclass
+class EventBatchResult(OutcomeCounts):
     unknown: list[str] | None = None
 
     def as_json(self) -> dict:
@@ -305,13 +319,7 @@ def carrier_events_record(*, events: list[CarrierEvent], source: str) -> EventBa
             if event.tracking_number not in result.unknown:
                 result.unknown.append(event.tracking_number)
             continue
-        outcome = shipment_event_record(shipment=shipment, event=event, source=source).outcome
-        if outcome == Outcome.APPLIED:
-            result.applied += 1
-        elif outcome == Outcome.DUPLICATE:
-            result.duplicates += 1
-        else:
-            result.late += 1
+        result.count(shipment_event_record(shipment=shipment, event=event, source=source).outcome)
     return result
 
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import CsvUnreadable, csv_text
+
 from ..exceptions import TrackingEventInvalid, TrackingFileUnreadable
 from ..models import EventSource, Shipment
-from .tracking import CarrierEvent, Outcome, carrier_event_parse, shipment_event_record
+from .tracking import CarrierEvent, OutcomeCounts, carrier_event_parse, shipment_event_record
 
 TRACKING_COLUMNS = ("event_id", "tracking_number", "status", "at", "location", "description")
 TRACKING_REQUIRED = ("event_id", "tracking_number", "status", "at")
@@ -24,35 +26,16 @@ class RowProblem:
 
 
 @dataclass
-class TrackingImportResult:
+class TrackingImportResult(OutcomeCounts):
     rows: int = 0
-    applied: int = 0
-    duplicates: int = 0
-    late: int = 0
     problems: list[RowProblem] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
-    if len(data) > MAX_TRACKING_FILE_BYTES:
-        raise TrackingFileUnreadable(
-            _("The file is larger than %(mb)d MB: split it.")
-            % {"mb": MAX_TRACKING_FILE_BYTES // (1024 * 1024)}
-        )
-    if b"\x00" in data:
-        raise TrackingFileUnreadable(
-            _("This is not a CSV file in UTF-8 or GBK (it contains binary data).")
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not text.strip():
-            raise TrackingFileUnreadable(_("The file is empty."))
-        return text
-    raise TrackingFileUnreadable(
-        _("The file's encoding is neither UTF-8 nor GBK: save it as CSV UTF-8.")
-    )
+    try:
+        return csv_text(data, max_bytes=MAX_TRACKING_FILE_BYTES)
+    except CsvUnreadable as error:
+        raise TrackingFileUnreadable(error.message) from None
 
 
 def tracking_import(*, file_bytes: bytes, source: str = EventSource.IMPORT) -> TrackingImportResult:
@@ -108,12 +91,6 @@ def tracking_import(*, file_bytes: bytes, source: str = EventSource.IMPORT) -> T
                 )
             )
             continue
-        outcome = shipment_event_record(shipment=shipment, event=event, source=source).outcome
-        if outcome == Outcome.APPLIED:
-            result.applied += 1
-        elif outcome == Outcome.DUPLICATE:
-            result.duplicates += 1
-        else:
-            result.late += 1
+        result.count(shipment_event_record(shipment=shipment, event=event, source=source).outcome)
     result.problems.sort(key=lambda problem: problem.line)
     return result
