@@ -306,74 +306,61 @@ class StatementLine(models.Model):
         return f"{self.statement_id}#{self.position}"
 
 
-class Payment(models.Model):
+class MoneyReceived(models.Model):
+    """Money received by bank transfer, recorded by finance with the bank's reference (unique
+    per kind) and the ledger entry it made."""
+
+    seller = models.ForeignKey(
+        "accounts.Seller", verbose_name=_("seller"), related_name="+", on_delete=models.PROTECT
+    )
+    amount = money_field(_("amount"))
+    reference = models.CharField(_("bank reference"), max_length=64, unique=True)
+    received_on = models.DateField(_("received on"))
+    entry = models.OneToOneField(
+        LedgerEntry, verbose_name=_("ledger entry"), related_name="+", on_delete=models.PROTECT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.amount})"
+
+
+class Payment(MoneyReceived):
     """Money received from a seller against a statement (full or partial), recorded by
     finance; its ledger entry carries the same reference."""
 
     statement = models.ForeignKey(
         Statement, verbose_name=_("statement"), related_name="payments", on_delete=models.PROTECT
     )
-    seller = models.ForeignKey(
-        "accounts.Seller", verbose_name=_("seller"), related_name="+", on_delete=models.PROTECT
-    )
-    amount = money_field(_("amount"))
-    reference = models.CharField(_("bank reference"), max_length=64, unique=True)
-    received_on = models.DateField(_("received on"))
-    entry = models.OneToOneField(
-        LedgerEntry, verbose_name=_("ledger entry"), related_name="+", on_delete=models.PROTECT
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        related_name="+",
-        on_delete=models.PROTECT,
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(MoneyReceived.Meta):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.reference} ({self.amount})"
 
-
-class TopUp(models.Model):
+class TopUp(MoneyReceived):
     """A bank transfer to an instant-debit seller's prepaid balance, recorded by finance."""
 
-    seller = models.ForeignKey(
-        "accounts.Seller", verbose_name=_("seller"), related_name="+", on_delete=models.PROTECT
-    )
-    amount = money_field(_("amount"))
-    reference = models.CharField(_("bank reference"), max_length=64, unique=True)
-    received_on = models.DateField(_("received on"))
-    entry = models.OneToOneField(
-        LedgerEntry, verbose_name=_("ledger entry"), related_name="+", on_delete=models.PROTECT
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        related_name="+",
-        on_delete=models.PROTECT,
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
+    class Meta(MoneyReceived.Meta):
         verbose_name = _("top-up")
         verbose_name_plural = _("top-ups")
-        ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="topup_positive"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.reference} ({self.amount})"
 
 
 class OverdueStatement(Statement):
