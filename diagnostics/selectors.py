@@ -125,14 +125,19 @@ def cause_distribution(
     return CauseDistribution(source, start, end, bars, total, passed)
 
 
+def _cause_rows(*, source: str, code: str, start: datetime.datetime, end: datetime.datetime):
+    """The refusals (``source`` "refusals") or the tool's runs ("runs") with this root cause
+    in [start, end)."""
+    if source == "runs":
+        return DiagnosticRun.objects.filter(root_cause=code, at__gte=start, at__lt=end)
+    return RefusedOrder.objects.filter(check_code=code, at__gte=start, at__lt=end)
+
+
 def cause_sellers(
     *, source: str, code: str, start: datetime.datetime, end: datetime.datetime, limit: int = 100
 ) -> list[dict]:
     """The sellers behind one bar, most affected first: id, company, count, last time."""
-    if source == "runs":
-        rows = DiagnosticRun.objects.filter(root_cause=code, at__gte=start, at__lt=end)
-    else:
-        rows = RefusedOrder.objects.filter(check_code=code, at__gte=start, at__lt=end)
+    rows = _cause_rows(source=source, code=code, start=start, end=end)
     return list(
         rows.values("seller_id", "seller__company_name")
         .annotate(n=Count("id"), last=Max("at"))
@@ -144,10 +149,7 @@ def cause_orders(
     *, source: str, code: str, start: datetime.datetime, end: datetime.datetime, limit: int = 100
 ) -> list[dict]:
     """The latest orders (or runs) behind one bar."""
-    if source == "runs":
-        rows = DiagnosticRun.objects.filter(root_cause=code, at__gte=start, at__lt=end)
-    else:
-        rows = RefusedOrder.objects.filter(check_code=code, at__gte=start, at__lt=end)
+    rows = _cause_rows(source=source, code=code, start=start, end=end)
     return list(
         rows.order_by("-at", "-id").values(
             "id", "order_number", "seller_id", "seller__company_name", "at"
