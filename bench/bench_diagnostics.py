@@ -20,7 +20,7 @@ import random
 import statistics
 import time
 
-from _setup import bench_database
+from _setup import bench_database, clone_sql, percentile, template_shipment
 
 bench_database(env="BENCH_DIAGNOSTICS_DATABASE", default="jingluo_bench_diagnostics")
 
@@ -51,19 +51,6 @@ REFUSALS_PER_SELLER = 20
 TEMPLATE = "BENCH-TEMPLATE"
 TARGET_MS = 50
 MAX_QUERIES = 20
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def _clone_sql(model, overrides: dict[str, str], source: str) -> str:
-    """INSERT … SELECT that copies a template row, every NOT NULL column included."""
-    columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
-    values = [overrides.get(column, f"t.{column}") for column in columns]
-    table = model._meta.db_table
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
 
 
 def _templates():
@@ -100,39 +87,8 @@ def _templates():
         batch=batch,
         imported_at=now,
     )
-    shipment = Shipment.objects.create(
-        seller=seller,
-        store=store,
-        order_number=TEMPLATE,
-        tracking_number="BB000000000CN",
-        created_at=now,
-        status_changed_at=now,
-        origin="east",
-        recipient_name="Jane Doe",
-        address="1 Market St",
-        city="San Francisco",
-        postcode="94105",
-        country="US",
-        weight_g=500,
-        contents="T-shirts",
-        declared_value="12.50",
-        rate_card_id=1,
-        lane="east/us-west/standard",
-        zone="us-west",
-        volumetric_weight_g=0,
-        chargeable_weight_g=500,
-        score="100.00",
-        peak_rate="0",
-        green_rate="0",
-        base="28.50",
-        fulfillment_adjustment="0.00",
-        peak_adjustment="0.00",
-        green_discount="0.00",
-        quoted_total="28.50",
-        charge="28.50",
-        transit_days=7,
-        customs_clearance_hours=48,
-        status="delivered",
+    shipment = template_shipment(
+        seller=seller, store=store, order_number=TEMPLATE, status="delivered"
     )
     refusal = RefusedOrder.objects.create(
         seller=seller,
@@ -169,7 +125,7 @@ def load() -> None:
             [SELLERS],
         )
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 Application,
                 {"seller_id": "s.id", "store_id": "'BENCH' || s.id"},
                 "FROM onboarding_application t, accounts_seller s "
@@ -185,7 +141,7 @@ def load() -> None:
         )
         cursor.execute("SELECT setseed(0.42)")
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 StoreMetricsSnapshot,
                 {
                     "store_id": "x.platform_store",
@@ -199,7 +155,7 @@ def load() -> None:
         )
         cursor.execute("CREATE TEMP SEQUENCE bench_tracking")
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 Shipment,
                 {
                     "seller_id": "s.seller_id",
@@ -217,7 +173,7 @@ def load() -> None:
         )
         codes = "(ARRAY['store_not_bound','store_not_bound','store_not_bound','lane_not_served'])"
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 RefusedOrder,
                 {
                     "seller_id": "s.seller_id",

@@ -24,15 +24,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from _setup import percentile  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from config.celery import app  # noqa: E402
 from core.tasks import ping  # noqa: E402
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def start_worker() -> subprocess.Popen:

@@ -23,7 +23,7 @@ import re
 import statistics
 import time
 
-from _setup import bench_database
+from _setup import bench_database, clone_sql, percentile, template_shipment
 
 bench_database(
     env="BENCH_PAGES_DATABASE",
@@ -65,11 +65,6 @@ TEMPLATE = "BENCH-TEMPLATE"
 TARGET_MS = 150
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def _template_rows() -> tuple[Application, Shipment]:
     """One seller, store and shipment made through the ORM, cloned by SQL below: every
     NOT NULL column gets a value without restating the models here."""
@@ -81,48 +76,8 @@ def _template_rows() -> tuple[Application, Shipment]:
         platform=Platform.ALIEXPRESS,
         store_id=TEMPLATE,
     )
-    now = timezone.now()
-    shipment = Shipment.objects.create(
-        seller=seller,
-        store=store,
-        order_number=TEMPLATE,
-        tracking_number="BB000000000CN",
-        created_at=now,
-        status_changed_at=now,
-        origin="east",
-        recipient_name="Jane Doe",
-        address="1 Market St",
-        city="San Francisco",
-        postcode="94105",
-        country="US",
-        weight_g=500,
-        contents="T-shirts",
-        declared_value="12.50",
-        rate_card_id=1,
-        lane="east/us-west/standard",
-        zone="us-west",
-        volumetric_weight_g=0,
-        chargeable_weight_g=500,
-        score="100.00",
-        peak_rate="0",
-        green_rate="0",
-        base="28.50",
-        fulfillment_adjustment="0.00",
-        peak_adjustment="0.00",
-        green_discount="0.00",
-        quoted_total="28.50",
-        charge="28.50",
-        transit_days=7,
-        customs_clearance_hours=48,
-    )
+    shipment = template_shipment(seller=seller, store=store, order_number=TEMPLATE)
     return store, shipment
-
-
-def _clone_sql(model, overrides: dict[str, str], source: str) -> str:
-    columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
-    values = [overrides.get(column, f"t.{column}") for column in columns]
-    table = model._meta.db_table
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
 
 
 def load() -> None:
@@ -141,7 +96,7 @@ def load() -> None:
             [SELLERS],
         )
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 Application,
                 {"seller_id": "s.id", "store_id": "'BENCH' || s.id"},
                 "FROM onboarding_application t, accounts_seller s "
@@ -167,7 +122,7 @@ def load() -> None:
         delivered = "x.r >= 0.30"
         picked = "x.r >= 0.10 AND NOT (x.r >= 0.28 AND x.r < 0.30)"  # with the carrier
         cursor.execute(
-            _clone_sql(
+            clone_sql(
                 Shipment,
                 {
                     "seller_id": "x.seller_id",
