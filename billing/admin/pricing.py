@@ -38,18 +38,22 @@ def _card_frozen(card: RateCard | None) -> bool:
     return card is not None and card.pk is not None and card.effective_from <= today_shanghai()
 
 
+# A lane as operations read it, in the card's inline and in the lanes' list.
+LANE_FIELDS = (
+    "origin",
+    "zone",
+    "service",
+    "max_weight_g",
+    "volumetric_divisor",
+    "transit_days",
+    "customs_clearance_hours",
+)
+
+
 class LaneInline(admin.TabularInline):
     model = Lane
     extra = 0
-    fields = (
-        "origin",
-        "zone",
-        "service",
-        "max_weight_g",
-        "volumetric_divisor",
-        "transit_days",
-        "customs_clearance_hours",
-    )
+    fields = LANE_FIELDS
     show_change_link = True
     can_delete = False
 
@@ -183,16 +187,7 @@ class WeightBandInline(admin.TabularInline):
 
 @admin.register(Lane)
 class LaneAdmin(NoDeleteAdmin):
-    list_display = (
-        "card",
-        "origin",
-        "zone",
-        "service",
-        "max_weight_g",
-        "volumetric_divisor",
-        "transit_days",
-        "customs_clearance_hours",
-    )
+    list_display = ("card", *LANE_FIELDS)
     list_select_related = ("card", "zone")
     list_filter = ("card", "origin", "zone", "service")
     search_fields = ("zone__code", "zone__name", "card__name")
