@@ -69,24 +69,30 @@ def create_shipment(store, *, order_number=None, at=AUGUST, user=None, **parcel_
     )
 
 
+# An order as a seller types it (form) or writes it (file): 华东 → US West, 500 g, no
+# dimensions: ¥28.50 at score 100 in August.
+ORDER_VALUES = {
+    "recipient_name": "Jane Doe",
+    "recipient_phone": "+1 415 555 0100",
+    "address": "1 Market St",
+    "city": "San Francisco",
+    "postcode": "94105",
+    "country": "US",
+    "weight_g": "500",
+    "length_cm": "",
+    "width_cm": "",
+    "height_cm": "",
+    "contents": "T-shirts",
+    "declared_value": "12.50",
+}
+
+
 def order_form(store, /, **overrides):
-    """The shipment form as a seller fills it in: 华东 → US West, 500 g."""
-    data = {
+    """The shipment form as a seller fills it in."""
+    return {
         "store": store.pk,
         "origin": "east",
         "order_number": "AE-100001",
-        "recipient_name": "Jane Doe",
-        "recipient_phone": "+1 415 555 0100",
-        "address": "1 Market St",
-        "city": "San Francisco",
-        "postcode": "94105",
-        "country": "US",
-        "weight_g": "500",
-        "length_cm": "",
-        "width_cm": "",
-        "height_cm": "",
-        "contents": "T-shirts",
-        "declared_value": "12.50",
+        **ORDER_VALUES,
+        **overrides,
     }
-    data.update(overrides)
-    return data

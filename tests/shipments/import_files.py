@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 
 from shipments.services.imports import shipment_import_create, shipment_import_run
-from tests.shipments.factories import AUGUST, store_ready
+from tests.shipments.factories import AUGUST, ORDER_VALUES, store_ready
 
 HEADER = [
     "order_number",
@@ -44,25 +44,8 @@ CHINESE_HEADER = [
 
 
 def order(order_number: str, **overrides) -> dict:
-    """A row for 华东 → US West, 500 g, no dimensions: ¥28.50 at score 100 in August."""
-    values = {
-        "order_number": order_number,
-        "recipient_name": "Jane Doe",
-        "recipient_phone": "+1 415 555 0100",
-        "address": "1 Market St",
-        "city": "San Francisco",
-        "postcode": "94105",
-        "country": "US",
-        "weight_g": "500",
-        "length_cm": "",
-        "width_cm": "",
-        "height_cm": "",
-        "contents": "T-shirt",
-        "declared_value": "12.50",
-        "origin": "",
-    }
-    values.update(overrides)
-    return values
+    """A row of an order file (the origin left to the store's default)."""
+    return {"order_number": order_number, **ORDER_VALUES, "origin": "", **overrides}
 
 
 def csv_bytes(rows, *, header=HEADER, encoding="utf-8", delimiter=",") -> bytes:
