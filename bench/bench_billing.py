@@ -40,7 +40,7 @@ from accounts.models import Seller  # noqa: E402
 from billing.exceptions import InsufficientBalance  # noqa: E402
 from billing.models import EntryKind, LedgerEntry, SettlementAccount, SettlementMode  # noqa: E402
 from billing.services import ledger_entries_append, statements_close_month, topup_record  # noqa: E402
-from core.gate import SHANGHAI  # noqa: E402
+from core.timezones import SHANGHAI  # noqa: E402
 
 PERIOD = datetime.date(2026, 10, 1)
 CLOSED_AT = datetime.datetime(2026, 11, 1, 0, 15, tzinfo=SHANGHAI)

@@ -55,7 +55,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from core.gate import SHANGHAI  # noqa: E402
+from core.timezones import SHANGHAI  # noqa: E402
 
 PERIOD = datetime.date(2026, 10, 1)
 CLOSED_AT = datetime.datetime(2026, 11, 1, 0, 15, tzinfo=SHANGHAI)

@@ -24,7 +24,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from billing.services.pricing import quote  # noqa: E402
+from pricing.services.quotes import quote  # noqa: E402
 
 DESTINATIONS = [
     ("US", "94105"),

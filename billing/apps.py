@@ -7,6 +7,4 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from . import gate_checks, signals  # noqa: F401 - gate_checks registers the checks
-
-        signals.connect()
+        from . import gate_checks  # noqa: F401 - registers billing's checks in the order gate

@@ -1,72 +1,9 @@
-"""The quote calculator's form: a GET form, it writes nothing."""
-
-from decimal import Decimal
+"""Billing's forms: the seller's switch of settlement mode, finance's export."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .countries import COUNTRY_NAMES, country_name
-from .models import ExportFormat, Region, SettlementMode
-from .services.pricing import MAX_SIDE_CM
-
-
-def country_choices(served: list[str]) -> list:
-    """Served countries first, then others a seller may ask about (refused, with why)."""
-    served_set = set(served)
-    by_name = sorted(served, key=country_name)
-    others = sorted((c for c in COUNTRY_NAMES if c not in served_set), key=country_name)
-    return [
-        ("", "---------"),
-        (_("Served"), [(c, f"{country_name(c)} ({c})") for c in by_name]),
-        (_("Not served"), [(c, f"{country_name(c)} ({c})") for c in others]),
-    ]
-
-
-def _side(label):
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal("0.1"),
-        max_value=MAX_SIDE_CM,
-        decimal_places=1,
-    )
-
-
-class QuoteForm(forms.Form):
-    origin = forms.ChoiceField(label=_("Origin region"), choices=Region.choices)
-    country = forms.ChoiceField(label=_("Destination country"))
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        required=False,
-        max_length=12,
-        help_text=_("Required for the United States: the 5-digit ZIP code decides the zone."),
-    )
-    weight_g = forms.IntegerField(label=_("Weight (g)"), min_value=1, max_value=1_000_000)
-    length_cm = _side(_("Length (cm)"))
-    width_cm = _side(_("Width (cm)"))
-    height_cm = _side(_("Height (cm)"))
-    green = forms.BooleanField(
-        label=_("Green discount"),
-        required=False,
-        help_text=_(
-            "Only when your carbon account (碳账户) is bound and the parcel travels by a "
-            "new-energy vehicle."
-        ),
-    )
-
-    def __init__(self, *args, served_countries: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices(served_countries)
-
-    def clean(self):
-        cleaned = super().clean()
-        sides = [cleaned.get(name) for name in ("length_cm", "width_cm", "height_cm")]
-        if any(side is not None for side in sides) and not all(side is not None for side in sides):
-            raise forms.ValidationError(
-                _("Give all three dimensions (length, width, height), or none.")
-            )
-        cleaned["dims_cm"] = tuple(sides) if all(side is not None for side in sides) else None
-        return cleaned
+from .models import ExportFormat, SettlementMode
 
 
 class SettlementSwitchForm(forms.Form):

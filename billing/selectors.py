@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.timezones import today_shanghai
+
 from .locks import settlement_mode_initial
 from .models import (
     LedgerEntry,
@@ -30,7 +32,6 @@ from .models import (
     StatementLine,
 )
 from .services.ledger import period_of
-from .services.pricing import today_shanghai
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)

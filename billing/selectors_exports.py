@@ -19,8 +19,6 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
-from shipments.models import Shipment
-
 from .models import EntryKind, LedgerEntry, Statement, StatementLine
 from .selectors import ledger_for_seller
 
@@ -44,7 +42,7 @@ def _neutral(expression: str) -> str:
 def _charge_part(field: str) -> str:
     # The price breakdown belongs to a shipment's charge; a refund or an adjustment line
     # has its amount only.
-    return f"CASE WHEN l.kind = '{EntryKind.CHARGE}' THEN sh.{field} END"
+    return f"CASE WHEN l.kind = '{EntryKind.CHARGE}' THEN l.{field} END"
 
 
 _SHANGHAI = "'Asia/Shanghai'"
@@ -65,8 +63,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "时间 Time", f"to_char(l.at AT TIME ZONE {_SHANGHAI}, 'YYYY-MM-DD HH24:MI:SS')", "plain"
     ),
-    Column("运单号 Tracking no.", "sh.tracking_number", "text"),
-    Column("订单号 Order no.", "sh.order_number", "text"),
+    Column("运单号 Tracking no.", "l.tracking_number", "text"),
+    Column("订单号 Order no.", "l.order_number", "text"),
     Column("说明 Description", "l.description", "text"),
     Column("基础运费 Base", _charge_part("base"), "money"),
     Column("履约分调整 Score adj.", _charge_part("fulfillment_adjustment"), "money"),
@@ -91,7 +89,6 @@ def statement_lines_sql(*, by: str, neutralise: bool = True) -> str:
         f"SELECT\n  {select}\n"
         f"FROM {StatementLine._meta.db_table} l\n"
         f"JOIN {Statement._meta.db_table} s ON s.id = l.statement_id\n"
-        f"LEFT JOIN {Shipment._meta.db_table} sh ON sh.id = l.shipment_id\n"
         f"WHERE {where}\n"
         "ORDER BY s.number, l.position"
     )

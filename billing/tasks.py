@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .services import period_parse, period_previous, statements_close_month, today_shanghai
+from core.timezones import today_shanghai
+
+from .services import period_parse, period_previous, statements_close_month
 
 
 @shared_task(

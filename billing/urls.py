@@ -6,7 +6,6 @@ app_name = "billing"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("quote/", views.quote_calculator, name="quote"),
     path("settlement/switch/", views.settlement_switch, name="settlement_switch"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path(

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -8,13 +6,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.mixins import seller_required
 from accounts.models import User
-from onboarding.selectors import fulfilment_score_for_seller
 
-from .exceptions import QuoteRefused, SettlementError
+from .exceptions import SettlementError
 from .exports.company import CARRIER
-from .forms import QuoteForm, SettlementSwitchForm
+from .forms import SettlementSwitchForm
 from .models import SettlementMode
-from .rates import pricing_table
 from .selectors import (
     StatementState,
     settlement_get,
@@ -24,11 +20,6 @@ from .selectors import (
 from .selectors_exports import ledger_entries_page, seller_transfer_reference
 from .services import settlement_mode_switch, settlement_mode_switch_rule
 from .services.exports import STATEMENT_FORMATS, statement_export
-from .services.pricing import quote, today_shanghai
-
-# A seller whose store has no metrics yet is quoted at the full score.
-DEFAULT_SCORE = Decimal(100)
-
 
 # The billing page lists this many statements (two years of months), newest first.
 STATEMENTS_SHOWN = 24
@@ -148,40 +139,3 @@ def statement_download(request, pk: int, fmt: str):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@seller_required
-@require_GET
-def quote_calculator(request):
-    """The price of a parcel, from query parameters: nothing is written."""
-    form = QuoteForm(request.GET or None, served_countries=pricing_table().served_countries)
-    result = refusal = None
-    score = fulfilment_score_for_seller(seller=request.user.seller)
-    own_score = score is not None
-    score = score if own_score else DEFAULT_SCORE
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = quote(
-                origin=data["origin"],
-                country=data["country"],
-                postcode=data["postcode"],
-                weight_g=data["weight_g"],
-                dims_cm=data["dims_cm"],
-                score=score,
-                on_date=today_shanghai(),
-                green=data["green"],
-            )
-        except QuoteRefused as refused:
-            refusal = refused.message
-    return render(
-        request,
-        "billing/quote.html",
-        {
-            "form": form,
-            "quote": result,
-            "refusal": refusal,
-            "score": score,
-            "own_score": own_score,
-        },
-    )

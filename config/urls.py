@@ -12,6 +12,7 @@ urlpatterns = [
     path("onboarding/", include("onboarding.urls")),
     path("shipments/", include("shipments.urls")),
     path("billing/", include("billing.urls")),
+    path("pricing/", include("pricing.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("", include("core.urls")),
 ]

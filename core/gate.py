@@ -20,13 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from core.timezones import SHANGHAI
 
 
 class CheckStatus(models.TextChoices):

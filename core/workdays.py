@@ -14,13 +14,14 @@ import logging
 import statistics
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from core.timezones import SHANGHAI
+
 logger = logging.getLogger(__name__)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 _SECONDS_PER_DAY = 24 * 60 * 60
 _HUNDREDTH = Decimal("0.01")
 _years_without_calendar: set[int] = set()

@@ -17,7 +17,8 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Seller
 from core.admin import ReadOnlyAdmin
-from core.gate import SHANGHAI, gate
+from core.gate import gate
+from core.timezones import SHANGHAI
 
 from .exceptions import AmbiguousOrder, DiagnosticsError
 from .models import DiagnosticRun, RunSource, WatchWarning

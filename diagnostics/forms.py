@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from billing.models import Region
+from pricing.models import Region
 from shipments.exceptions import InvalidOrder
 from shipments.services import parcel_build
 

@@ -20,9 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from billing.countries import COUNTRY_NAMES
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
 from core.gate import gate
+from pricing.countries import COUNTRY_NAMES
 
 from .models import Notification, RefusedOrder, Shipment, ShipmentEvent, ShipmentImport
 from .services import shipments_mark_label_printed, tracking_import

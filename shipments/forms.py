@@ -5,17 +5,17 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.exceptions import (
+from onboarding.models import Application
+from pricing.exceptions import (
     InvalidDimensions,
     InvalidPostcode,
     InvalidWeight,
     QuoteRefused,
     UnknownCountry,
 )
-from billing.forms import country_choices
-from billing.models import Region
-from billing.services import parcel_check
-from onboarding.models import Application
+from pricing.forms import country_choices
+from pricing.models import Region
+from pricing.services import parcel_check
 
 from .models import ShipmentStatus
 from .selectors import ShipmentFilters

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from billing.exceptions import LaneNotServed, NoRateCardInForce, OverMaxWeight
-from billing.services import quote
 from core.gate import CheckResult, OrderContext, gate
 from onboarding.models import TRIAL_MAX_WEIGHT_G, TRIAL_SHIPMENTS, ApplicationStatus
+from pricing.exceptions import LaneNotServed, NoRateCardInForce, OverMaxWeight
+from pricing.services import quote
 
 from .models import Shipment, ShipmentStatus
 
@@ -102,7 +102,7 @@ def trial_quota_used(ctx: OrderContext) -> CheckResult:
         "We carry to the US, the EU, the UK and South-East Asia only (no line to Russia or "
         "Brazil): ship this order with another logistics provider."
     ),
-    fix_url_name="billing:quote",
+    fix_url_name="pricing:quote",
     needs_parcel=True,
 )
 def lane_not_served(ctx: OrderContext) -> CheckResult:
@@ -118,7 +118,7 @@ def lane_not_served(ctx: OrderContext) -> CheckResult:
     position=100,
     title=_("The parcel is over the line's maximum weight"),
     fix=_("Split the order into lighter parcels, or reduce the packaging's volume."),
-    fix_url_name="billing:quote",
+    fix_url_name="pricing:quote",
     needs_parcel=True,
 )
 def overweight(ctx: OrderContext) -> CheckResult:

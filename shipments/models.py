@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import Region
+from pricing.models import Region
 
 
 class ShipmentStatus(models.TextChoices):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from platforms.models import SEARCH_BOOST_SCORE
 from platforms.selectors import store_metrics_latest
 

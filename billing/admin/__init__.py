@@ -1,3 +1,3 @@
 """Billing's admin: operations' pricing console and finance's settlement console."""
 
-from . import pricing, settlement  # noqa: F401 - registering their ModelAdmins
+from . import settlement  # noqa: F401 - registering its ModelAdmins

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
+from core.timezones import today_shanghai
 
 from ..exceptions import BillingError
 from ..exports.admin import StatementExportsMixin  # also registers the ExportJob admin
@@ -34,7 +35,6 @@ from ..services import (
     payment_record,
     settlement_mode_switch,
     settlement_mode_switch_rule,
-    today_shanghai,
     topup_check,
     topup_record,
 )

@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import today_shanghai
+
 from ..exceptions import BillingError
 from ..forms import ExportStartForm
 from ..models import ExportJob, ExportStatus, Statement
@@ -25,7 +27,6 @@ from ..services.exports import (
     statement_export,
 )
 from ..services.ledger import period_previous
-from ..services.pricing import today_shanghai
 
 POLL_SECONDS = 2
 

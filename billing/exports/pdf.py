@@ -13,7 +13,6 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -24,11 +23,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.timezones import SHANGHAI
+
 from ..selectors_exports import HEADERS
 from .company import CARRIER, Payee
 
 FONT = "STSong-Light"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 PAGE = landscape(A4)
 MARGIN = 12 * mm
 RULE = colors.Color(0.6, 0.6, 0.6)

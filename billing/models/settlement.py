@@ -128,6 +128,14 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
         on_delete=models.PROTECT,
     )
+    # What the statement and finance's exports show of the shipment charged or refunded,
+    # copied when the entry is written: billing never reads shipments back.
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=32, blank=True)
+    base = money_field(_("base freight"), null=True, blank=True)
+    fulfillment_adjustment = money_field(_("fulfilment-score adjustment"), null=True, blank=True)
+    peak_adjustment = money_field(_("peak-season surcharge"), null=True, blank=True)
+    green_discount = money_field(_("green discount"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     at = models.DateTimeField(_("at"))
@@ -289,6 +297,13 @@ class StatementLine(models.Model):
         db_constraint=False,
     )
     at = models.DateTimeField(_("at"))
+    # Copied from the ledger entry when the statement is issued: the statement never changes.
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=32, blank=True)
+    base = money_field(_("base freight"), null=True, blank=True)
+    fulfillment_adjustment = money_field(_("fulfilment-score adjustment"), null=True, blank=True)
+    peak_adjustment = money_field(_("peak-season surcharge"), null=True, blank=True)
+    green_discount = money_field(_("green discount"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
     amount = money_field(_("amount"))
 

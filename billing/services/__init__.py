@@ -1,5 +1,5 @@
-"""Billing services: pricing and rate cards; the ledger, prepaid balances, monthly
-statements and payments."""
+"""Billing services: the ledger, prepaid balances, monthly statements, payments and
+finance's exports. Pricing is the ``pricing`` app."""
 
 from .charges import shipment_charge_refund, shipment_charges_record
 from .exports import (
@@ -19,22 +19,6 @@ from .ledger import (
     statement_due_date,
 )
 from .payments import payment_check, payment_record, statement_paid
-from .pricing import (
-    FeeBreakdown,
-    Quote,
-    fee_breakdown,
-    parcel_check,
-    quote,
-    shanghai_date,
-    today_shanghai,
-)
-from .rate_cards import (
-    rate_card_check_editable,
-    rate_card_check_effective_from,
-    rate_card_duplicate,
-    rate_card_next_free_date,
-    rate_card_save,
-)
 from .statements import (
     CloseResult,
     statement_number,
@@ -50,31 +34,20 @@ from .wallet import (
 
 __all__ = [
     "CloseResult",
-    "FeeBreakdown",
-    "Quote",
     "adjustment_record",
     "export_job_fail",
     "export_job_file",
     "export_job_request",
     "export_job_run",
-    "fee_breakdown",
     "ledger_entries_append",
     "month_export_write",
-    "parcel_check",
     "payment_check",
     "payment_record",
     "period_of",
     "period_parse",
     "period_previous",
-    "quote",
-    "rate_card_check_editable",
-    "rate_card_check_effective_from",
-    "rate_card_duplicate",
-    "rate_card_next_free_date",
-    "rate_card_save",
     "settlement_mode_switch",
     "settlement_mode_switch_rule",
-    "shanghai_date",
     "shipment_charge_refund",
     "shipment_charges_record",
     "statement_due_date",
@@ -83,7 +56,6 @@ __all__ = [
     "statement_paid",
     "statements_close_month",
     "statements_close_month_preview",
-    "today_shanghai",
     "topup_check",
     "topup_record",
 ]

@@ -8,6 +8,11 @@ shipment (charge 0) records nothing. Keys: ``charge:shipment:<id>``,
 ``refund:shipment:<id>``.
 """
 
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,11 +29,26 @@ def refund_key(shipment_id: int) -> str:
     return f"refund:shipment:{shipment_id}"
 
 
-def _describe(shipment) -> str:
-    return f"{shipment.order_number} · {shipment.tracking_number}"[:255]
+class ChargedShipment(Protocol):
+    """What billing records of a shipment it charges: shipments hand their rows over,
+    billing copies these onto the ledger (and the statement copies them from there)."""
+
+    pk: Any
+    order_number: str
+    tracking_number: str
+    created_at: datetime.datetime
+    charge: Decimal | None
+    base: Decimal | None
+    fulfillment_adjustment: Decimal | None
+    peak_adjustment: Decimal | None
+    green_discount: Decimal | None
 
 
-def shipment_charges_record(*, ctx, shipments) -> list[LedgerEntry]:
+def _describe(order_number: str, tracking_number: str) -> str:
+    return f"{order_number} · {tracking_number}"[:255]
+
+
+def shipment_charges_record(*, seller, shipments: Sequence[ChargedShipment]) -> list[LedgerEntry]:
     """Record the charges of shipments just created for one account (``ctx.seller``),
     inside the creating transaction: one lock, one bulk insert, one balance update.
 
@@ -38,7 +58,6 @@ def shipment_charges_record(*, ctx, shipments) -> list[LedgerEntry]:
     charged = [s for s in shipments if s.charge and s.charge > 0]
     if not charged:
         return []
-    seller = ctx.seller
     with transaction.atomic(savepoint=False):
         account = account_lock(seller=seller)
         instant = account.mode == SettlementMode.INSTANT
@@ -46,11 +65,17 @@ def shipment_charges_record(*, ctx, shipments) -> list[LedgerEntry]:
             LedgerEntry(
                 kind=EntryKind.CHARGE,
                 mode=account.mode,
-                amount=-shipment.charge,
+                amount=-(shipment.charge or Decimal(0)),
                 period=None if instant else period_of(shipment.created_at),
                 key=charge_key(shipment.pk),
-                shipment=shipment,
-                note=_describe(shipment),
+                shipment_id=shipment.pk,
+                order_number=shipment.order_number,
+                tracking_number=shipment.tracking_number,
+                base=shipment.base,
+                fulfillment_adjustment=shipment.fulfillment_adjustment,
+                peak_adjustment=shipment.peak_adjustment,
+                green_discount=shipment.green_discount,
+                note=_describe(shipment.order_number, shipment.tracking_number),
                 at=shipment.created_at,
             )
             for shipment in charged
@@ -58,7 +83,9 @@ def shipment_charges_record(*, ctx, shipments) -> list[LedgerEntry]:
         return ledger_entries_append(seller=seller, entries=entries, account=account)
 
 
-def shipment_charge_refund(*, shipment, user=None, at=None) -> LedgerEntry | None:
+def shipment_charge_refund(
+    *, shipment: ChargedShipment, user=None, at: datetime.datetime | None = None
+) -> LedgerEntry | None:
     """Give back the charge of a shipment cancelled before pickup, in the settlement it
     was charged in: an instant charge goes back to the prepaid balance; a monthly charge
     is offset by a refund entry in the open period (on the same statement as the charge
@@ -78,9 +105,11 @@ def shipment_charge_refund(*, shipment, user=None, at=None) -> LedgerEntry | Non
         period=None if instant else period_of(at),
         key=refund_key(shipment.pk),
         shipment_id=shipment.pk,
-        note=_describe(shipment),
+        order_number=charge.order_number,
+        tracking_number=charge.tracking_number,
+        note=_describe(charge.order_number, charge.tracking_number),
         at=at,
         created_by=user,
     )
-    appended = ledger_entries_append(seller=shipment.seller, entries=[entry])
+    appended = ledger_entries_append(seller=charge.seller, entries=[entry])
     return appended[0] if appended else None

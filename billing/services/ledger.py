@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.gate import SHANGHAI
+from core.money import round_fen
+from core.timezones import SHANGHAI
 
 from ..exceptions import InsufficientBalance, InvalidPeriod
 from ..locks import account_lock
 from ..models import LedgerEntry, SettlementAccount, SettlementMode
-from ..money import round_fen
 
 STATEMENT_DUE_DAYS = 15
 

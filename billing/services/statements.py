@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 
 from ..exceptions import PeriodNotOver
 from ..locks import statement_counter_lock
@@ -46,7 +46,9 @@ def statement_number(period: datetime.date, n: int) -> str:
 # issued), then their lines (positions by row_number() per seller), in one statement.
 _CLOSE_SQL = """
 WITH entries AS MATERIALIZED (
-    SELECT e.id, e.seller_id, e.kind, e.amount, e.shipment_id, e.at, e.note
+    SELECT e.id, e.seller_id, e.kind, e.amount, e.shipment_id, e.at, e.note,
+           e.order_number, e.tracking_number, e.base, e.fulfillment_adjustment,
+           e.peak_adjustment, e.green_discount
     FROM billing_ledgerentry e
     WHERE e.mode = %(mode)s
       AND e.kind = ANY(%(kinds)s)
@@ -81,11 +83,15 @@ WITH entries AS MATERIALIZED (
     RETURNING id, seller_id
 ), lines AS (
     INSERT INTO billing_statementline (
-        statement_id, position, entry_id, kind, shipment_id, at, description, amount
+        statement_id, position, entry_id, kind, shipment_id, at, description, amount,
+        order_number, tracking_number, base, fulfillment_adjustment, peak_adjustment,
+        green_discount
     )
     SELECT i.id,
            row_number() OVER (PARTITION BY e.seller_id ORDER BY e.at, e.id),
-           e.id, e.kind, e.shipment_id, e.at, e.note, -e.amount
+           e.id, e.kind, e.shipment_id, e.at, e.note, -e.amount,
+           e.order_number, e.tracking_number, e.base, e.fulfillment_adjustment,
+           e.peak_adjustment, e.green_discount
     FROM entries e
     JOIN issued i ON i.seller_id = e.seller_id
     RETURNING 1

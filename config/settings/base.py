@@ -40,13 +40,15 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "axes",  # login throttling: see AXES_* below
 ]
+# Bottom to top: an app imports only apps listed before it (import-linter holds it).
 LOCAL_APPS = [
     "core",
     "accounts",
     "platforms",
     "onboarding",
-    "shipments",
+    "pricing",
     "billing",
+    "shipments",
     "diagnostics",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

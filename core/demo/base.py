@@ -28,7 +28,7 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import User
 from accounts.services import seller_register
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from onboarding.models import Application, DocumentKind
 from onboarding.services import (
     application_create,

@@ -10,7 +10,7 @@ from accounts.models import User
 from billing.models import Statement
 from billing.services import payment_record, statements_close_month, topup_record
 from billing.services.ledger import period_last_day
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from onboarding.models import Application, ApplicationStatus
 from onboarding.services import (
     application_approve,

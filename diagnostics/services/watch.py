@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.gate import SHANGHAI, CheckStatus, Outcome, gate
+from core.gate import CheckStatus, Outcome, gate
+from core.timezones import SHANGHAI
 from onboarding.models import Application, ApplicationStatus
 from onboarding.services.renewal import RenewalState, id_renewal_apply, id_renewal_pending
 

@@ -10,11 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.exceptions import InsufficientBalance, QuoteRefused
-from billing.services import parcel_check, shipment_charges_record
+from billing.exceptions import InsufficientBalance
+from billing.services import shipment_charges_record
 from core.gate import OrderContext, Parcel, gate
 from onboarding.models import Application
 from onboarding.selectors import store_for_orders  # noqa: F401  (re-exported)
+from pricing.exceptions import QuoteRefused
+from pricing.services import parcel_check
 
 from ..exceptions import DuplicateOrder, InvalidOrder, OrderRefused
 from ..gate_checks import is_trial
@@ -191,7 +193,7 @@ def shipment_create(
                     user=user,
                 )
                 _shipment_insert(shipment)
-                shipment_charges_record(ctx=ctx, shipments=[shipment])
+                shipment_charges_record(seller=ctx.seller, shipments=[shipment])
                 return shipment
     except InsufficientBalance:
         # Rolled back whole. Gated again on the balance the other order left.

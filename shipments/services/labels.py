@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from billing.countries import COUNTRY_NAMES
+from pricing.countries import COUNTRY_NAMES
 
 from ..exceptions import IllegalStatusChange, ShipmentError
 from ..models import EventSource, Shipment, ShipmentStatus

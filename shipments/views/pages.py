@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mixins import seller_required
-from billing.countries import country_name
 from billing.exceptions import InsufficientBalance
-from billing.rates import pricing_table
-from core.gate import SHANGHAI, gate
+from core.gate import gate
 from core.spreadsheets import UTF8_BOM, spreadsheet_safe
+from core.timezones import SHANGHAI
+from pricing.countries import country_name
+from pricing.rates import pricing_table
 
 from ..exceptions import DuplicateOrder, InvalidOrder, NotCancellable, OrderRefused
 from ..forms import ShipmentCreateForm, ShipmentFilterForm

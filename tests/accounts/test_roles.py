@@ -19,8 +19,8 @@ PRICING_MODELS = [
     "peakseason",
     "greendiscount",
 ]
-PRICING_VIEW = {f"billing.view_{model}" for model in PRICING_MODELS}
-PRICING_EDIT = {f"billing.{verb}_{m}" for m in PRICING_MODELS for verb in ("add", "change")}
+PRICING_VIEW = {f"pricing.view_{model}" for model in PRICING_MODELS}
+PRICING_EDIT = {f"pricing.{verb}_{m}" for m in PRICING_MODELS for verb in ("add", "change")}
 PLATFORM_PERMISSIONS = {
     "platforms.view_storemetricssnapshot",
     "platforms.add_storemetricssnapshot",

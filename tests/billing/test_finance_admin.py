@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from billing.models import LedgerEntry, Payment, SettlementAccount, Statement, TopUp
 from billing.services import payment_record, statements_close_month
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from tests.accounts.factories import SellerFactory
 from tests.billing.factories import instant_store, monthly_store, topup
 from tests.shipments.factories import create_shipment

@@ -10,7 +10,7 @@ from billing.exceptions import DuplicateReference, Overpayment, StatementSettled
 from billing.models import LedgerEntry, Payment, Statement
 from billing.selectors import StatementState, statements_for_seller, statements_overdue
 from billing.services import payment_record, statements_close_month
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from shipments.exceptions import OrderRefused
 from shipments.models import RefusedOrder, Shipment
 from tests.billing.factories import monthly_store

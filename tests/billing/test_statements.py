@@ -16,7 +16,7 @@ from billing.services import (
     statement_due_date,
     statements_close_month,
 )
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from tests.billing.factories import instant_store, monthly_store
 from tests.shipments.factories import create_shipment
 

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from billing.models import LedgerEntry, Statement
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from tests.accounts.factories import SellerUserFactory, StaffUserFactory
 from tests.shipments.factories import create_shipment, store_ready
 

@@ -1,6 +1,6 @@
 import pytest
 
-from billing.rates import pricing_cache_clear_local
+from pricing.rates import pricing_cache_clear_local
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from billing import tasks as billing_tasks
 from billing.models import LedgerEntry, Statement, StatementCounter, StatementLine
 from conftest import kill_celery_worker, start_celery_worker, stop_celery_worker, wait_for
-from core.gate import SHANGHAI
+from core.timezones import SHANGHAI
 from onboarding import tasks as onboarding_tasks
 from onboarding.models import Document
 from onboarding.services import document_ocr_requeue_stuck, document_upload

@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from billing.exceptions import InvalidDimensions, InvalidPostcode, InvalidWeight, UnknownCountry
-from billing.models import Region
 from core.gate import Parcel
+from pricing.exceptions import InvalidDimensions, InvalidPostcode, InvalidWeight, UnknownCountry
+from pricing.models import Region
 
 from ...exceptions import InvalidOrder
 from ..creation import Recipient, declared_value_clean, order_number_clean, parcel_build

@@ -13,12 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.exceptions import QuoteRefused
 from billing.locks import account_lock
 from billing.services import shipment_charges_record
 from core import crypto
 from core.gate import OrderContext, Outcome, gate
 from onboarding.models import Application
+from pricing.exceptions import QuoteRefused
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport
 from ...s10 import tracking_numbers
@@ -296,7 +296,7 @@ def _chunk_process(shipment_import, order_file, chunk, offset, seen, at) -> None
         ):
             shipment.tracking_number = tracking_number
         _shipments_insert(shipments)
-        shipment_charges_record(ctx=account, shipments=shipments)
+        shipment_charges_record(seller=account.seller, shipments=shipments)
     if refused:
         RefusedOrder.objects.bulk_create(refused, batch_size=CHUNK_ROWS)
     problems.sort(key=lambda problem: problem.row)

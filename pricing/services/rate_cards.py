@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from core.timezones import today_shanghai
+
 from ..exceptions import InvalidEffectiveDate, RateCardInForce
 from ..models import Lane, RateCard, WeightBand
 from ..rates import pricing_cache_invalidate
-from .pricing import today_shanghai
 
 
 def rate_card_check_editable(*, card: RateCard, today: date | None = None) -> None:

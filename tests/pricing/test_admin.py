@@ -4,15 +4,15 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from billing.models import Lane, RateCard, WeightBand
-from billing.services import today_shanghai
+from core.timezones import today_shanghai
+from pricing.models import Lane, RateCard, WeightBand
 
 from .factories import card_with_lane
 
 pytestmark = pytest.mark.django_db
 
-CARDS_URL = reverse("admin:billing_ratecard_changelist")
-ADD_URL = reverse("admin:billing_ratecard_add")
+CARDS_URL = reverse("admin:pricing_ratecard_changelist")
+ADD_URL = reverse("admin:pricing_ratecard_add")
 
 
 def _login(client, user):
@@ -67,7 +67,7 @@ def test_ops_cannot_add_a_backdated_card(ops_client):
 
 def test_a_card_in_force_is_read_only(ops_client):
     demo = _demo()
-    url = reverse("admin:billing_ratecard_change", args=[demo.pk])
+    url = reverse("admin:pricing_ratecard_change", args=[demo.pk])
 
     html = ops_client.get(url).content.decode()
     response = ops_client.post(url, {**_add_form(date(2030, 1, 1)), "name": "rewritten"})
@@ -76,7 +76,7 @@ def test_a_card_in_force_is_read_only(ops_client):
     assert response.status_code == 403
     assert _demo().name == "Standard small parcel 2024"
     lane = Lane.objects.filter(card=demo).first()
-    lane_html = ops_client.get(reverse("admin:billing_lane_change", args=[lane.pk])).content
+    lane_html = ops_client.get(reverse("admin:pricing_lane_change", args=[lane.pk])).content
     assert b'name="_save"' not in lane_html
 
 
@@ -84,8 +84,8 @@ def test_a_card_not_yet_in_force_is_editable_with_its_bands(ops_client):
     card = card_with_lane(effective_from=today_shanghai() + timedelta(days=10))
     lane = Lane.objects.get(card=card)
 
-    card_html = ops_client.get(reverse("admin:billing_ratecard_change", args=[card.pk])).content
-    lane_html = ops_client.get(reverse("admin:billing_lane_change", args=[lane.pk])).content
+    card_html = ops_client.get(reverse("admin:pricing_ratecard_change", args=[card.pk])).content
+    lane_html = ops_client.get(reverse("admin:pricing_lane_change", args=[lane.pk])).content
 
     assert b'name="_save"' in card_html
     assert b'name="_save"' in lane_html
@@ -110,7 +110,7 @@ def test_finance_can_only_view(finance_client):
     demo = _demo()
 
     changelist = finance_client.get(CARDS_URL)
-    change = finance_client.get(reverse("admin:billing_ratecard_change", args=[demo.pk]))
+    change = finance_client.get(reverse("admin:pricing_ratecard_change", args=[demo.pk]))
 
     assert changelist.status_code == 200
     assert change.status_code == 200
@@ -119,15 +119,15 @@ def test_finance_can_only_view(finance_client):
     assert finance_client.get(ADD_URL).status_code == 403
     assert finance_client.post(ADD_URL, _add_form(date(2030, 1, 1))).status_code == 403
     for name in ("lane", "zone", "peakseason", "greendiscount"):
-        assert finance_client.get(reverse(f"admin:billing_{name}_changelist")).status_code == 200
-        assert finance_client.get(reverse(f"admin:billing_{name}_add")).status_code == 403
+        assert finance_client.get(reverse(f"admin:pricing_{name}_changelist")).status_code == 200
+        assert finance_client.get(reverse(f"admin:pricing_{name}_add")).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["ratecard", "lane", "zone", "peakseason", "greendiscount"])
 def test_changelists_have_a_query_budget(ops_client, name, django_assert_max_num_queries):
     for days in (10, 20, 30):
         card_with_lane(effective_from=today_shanghai() + timedelta(days=days))
-    url = reverse(f"admin:billing_{name}_changelist")
+    url = reverse(f"admin:pricing_{name}_changelist")
 
     with django_assert_max_num_queries(12):
         response = ops_client.get(url)
@@ -144,6 +144,6 @@ def test_the_lane_change_page_has_a_query_budget(ops_client, django_assert_max_n
     lane = Lane.objects.filter(card=_demo()).first()
 
     with django_assert_max_num_queries(15):
-        response = ops_client.get(reverse("admin:billing_lane_change", args=[lane.pk]))
+        response = ops_client.get(reverse("admin:pricing_lane_change", args=[lane.pk]))
 
     assert response.status_code == 200

@@ -60,7 +60,7 @@ def test_text_output_shows_the_breakdown(capsys):
 def test_default_date_is_today_in_shanghai(capsys, monkeypatch):
     from datetime import date
 
-    from billing.management.commands import quote as command
+    from pricing.management.commands import quote as command
 
     monkeypatch.setattr(command, "today_shanghai", lambda: date(2024, 12, 1))
     call_command("quote", *ARTICLE, "--json")

@@ -4,12 +4,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from billing import views
+from pricing import views
 from tests.shipments.factories import store_ready
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("billing:quote")
+URL = reverse("pricing:quote")
 ARTICLE = {"origin": "east", "country": "US", "postcode": "94105", "weight_g": "500"}
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import NoDeleteAdmin
+from core.timezones import today_shanghai
 
-from ..exceptions import BillingError
-from ..models import (
+from .exceptions import PricingError
+from .models import (
     GreenDiscount,
     Lane,
     PeakSeason,
@@ -26,11 +27,10 @@ from ..models import (
     Zone,
     ZoneCountry,
 )
-from ..services import (
+from .services import (
     rate_card_check_editable,
     rate_card_check_effective_from,
     rate_card_duplicate,
-    today_shanghai,
 )
 
 
@@ -120,7 +120,7 @@ class RateCardAdmin(NoDeleteAdmin):
                 value = self.cleaned_data["effective_from"]
                 try:
                     rate_card_check_effective_from(effective_from=value)
-                except BillingError as error:
+                except PricingError as error:
                     raise ValidationError(error.message) from None
                 return value
 
@@ -132,7 +132,7 @@ class RateCardAdmin(NoDeleteAdmin):
         for card in queryset.order_by("effective_from"):
             try:
                 created.append(rate_card_duplicate(card=card, user=request.user))
-            except BillingError as error:
+            except PricingError as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return
         self.message_user(
@@ -181,7 +181,7 @@ class WeightBandInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Removing a band of a card not yet in force is an edit, and allowed.
         return not _card_frozen(obj and obj.card) and request.user.has_perm(
-            "billing.change_weightband"
+            "pricing.change_weightband"
         )
 
 

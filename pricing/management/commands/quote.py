@@ -7,9 +7,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.exceptions import QuoteRefused
-from billing.models import Region
-from billing.services.pricing import quote, today_shanghai
+from core.timezones import today_shanghai
+from pricing.exceptions import QuoteRefused
+from pricing.models import Region
+from pricing.services.quotes import quote
 
 DIMS = re.compile(r"^\s*([\d.]+)\s*[x×*]\s*([\d.]+)\s*[x×*]\s*([\d.]+)\s*$", re.IGNORECASE)
 

@@ -24,10 +24,11 @@ from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Context, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.money import round_fen
+from core.timezones import shanghai_date
 
 from ..countries import ISO_CODES, country_name
 from ..exceptions import (
@@ -42,10 +43,8 @@ from ..exceptions import (
     UnknownOrigin,
 )
 from ..models import Region, Service
-from ..money import round_fen
 from ..rates import PricingTable, pricing_table
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Each point of fulfilment score below 100 adds 0.15 % to the price.
 SCORE_RATE_PER_POINT = Decimal("0.0015")
 MAX_SIDE_CM = Decimal(200)
@@ -124,19 +123,6 @@ def fee_breakdown(*, base: Decimal, score: Decimal, peak: Decimal, green: Decima
         green_discount=total - r2,
         total=total,
     )
-
-
-def shanghai_date(on: date | datetime) -> date:
-    """The shipment's date in Asia/Shanghai; a datetime must be timezone-aware."""
-    if isinstance(on, datetime):
-        if timezone.is_naive(on):
-            raise ValueError("on_date: a naive datetime is ambiguous; pass an aware one")
-        return on.astimezone(SHANGHAI).date()
-    return on
-
-
-def today_shanghai() -> date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 def _check_weight(weight_g) -> int:

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from billing.exceptions import (
+from pricing.exceptions import (
     InvalidDimensions,
     InvalidPostcode,
     InvalidScore,
@@ -21,8 +21,8 @@ from billing.exceptions import (
     UnknownCountry,
     UnknownOrigin,
 )
-from billing.models import GreenDiscount
-from billing.services.pricing import fee_breakdown, quote
+from pricing.models import GreenDiscount
+from pricing.services.quotes import fee_breakdown, quote
 
 from .factories import FUTURE, card_with_lane
 

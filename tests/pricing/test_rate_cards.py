@@ -6,16 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from billing import rates
-from billing.exceptions import InvalidEffectiveDate, RateCardInForce
-from billing.models import Lane, PeakSeason, RateCard, WeightBand
-from billing.services import (
-    quote,
-    rate_card_check_editable,
-    rate_card_duplicate,
-    rate_card_save,
-    today_shanghai,
-)
+from core.timezones import today_shanghai
+from pricing import rates
+from pricing.exceptions import InvalidEffectiveDate, RateCardInForce
+from pricing.models import Lane, PeakSeason, RateCard, WeightBand
+from pricing.services import quote, rate_card_check_editable, rate_card_duplicate, rate_card_save
 
 from .factories import FUTURE, card_with_lane
 
