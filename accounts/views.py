@@ -24,7 +24,7 @@ from .services import (
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("core:dashboard")
+        return redirect("portal:dashboard")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -38,7 +38,7 @@ def signup(request):
         else:
             login(request, user, backend="accounts.backends.SellerModelBackend")
             messages.success(request, _("Welcome! Your seller account has been created."))
-            return redirect("core:dashboard")
+            return redirect("portal:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -132,7 +132,8 @@ def seed(*, sellers: int) -> None:
     from accounts.services import seller_register
     from shipments.exceptions import OrderRefused
     from shipments.models import RefusedOrder
-    from shipments.services import shipment_create, store_for_orders
+    from shipments.services import shipment_create
+    from stores.selectors import store_for_orders
     from tests.shipments.factories import RECIPIENT, create_shipment, parcel, store_ready
 
     shipments_error = None

@@ -256,7 +256,7 @@ def seller_cases(client: Client, user: User) -> list[tuple[str, str]]:
         ("list, search tracking number", f"{index}?q={sample.tracking_number}"),
         ("detail with timeline", reverse("shipments:detail", args=[sample.pk])),
         ("export CSV, customs (filtered)", reverse("shipments:export") + "?status=customs"),
-        ("dashboard (30-day figures)", reverse("core:dashboard")),
+        ("dashboard (30-day figures)", reverse("portal:dashboard")),
     ]
 
 

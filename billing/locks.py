@@ -8,18 +8,17 @@ import datetime
 
 from django.db import transaction
 
+from stores.selectors import stores_for_seller
+
 from .models import SettlementAccount, SettlementMode, StatementCounter
 
 
 def settlement_mode_initial(*, seller) -> str:
-    """The mode a new account starts with: the one chosen on the seller's newest
-    application that chose one (read-only look at onboarding), else monthly."""
-    from onboarding.models import Application
-
+    """The mode a new account starts with: the one chosen on applying for the seller's
+    newest store (copied onto the store at approval), else monthly."""
     chosen = (
-        Application.objects.filter(seller=seller)
+        stores_for_seller(seller=seller)
         .exclude(settlement_mode="")
-        .order_by("-created_at", "-id")
         .values_list("settlement_mode", flat=True)
         .first()
     )

@@ -141,9 +141,7 @@ def settlement_get(*, seller, today: datetime.date | None = None) -> Settlement:
 
 
 def ledger_for_seller(*, seller) -> QuerySet[LedgerEntry]:
-    return (
-        LedgerEntry.objects.filter(seller=seller).select_related("shipment").order_by("-at", "-id")
-    )
+    return LedgerEntry.objects.filter(seller=seller).order_by("-at", "-id")
 
 
 def open_period_entries(*, seller, at=None) -> QuerySet[LedgerEntry]:
@@ -151,17 +149,13 @@ def open_period_entries(*, seller, at=None) -> QuerySet[LedgerEntry]:
     from django.utils import timezone
 
     period = period_of(at or timezone.now())
-    return (
-        LedgerEntry.objects.filter(
-            seller=seller,
-            mode=SettlementMode.MONTHLY,
-            kind__in=["charge", "refund", "adjustment"],
-            period__lte=period,
-            statement_line__isnull=True,
-        )
-        .select_related("shipment")
-        .order_by("-at", "-id")
-    )
+    return LedgerEntry.objects.filter(
+        seller=seller,
+        mode=SettlementMode.MONTHLY,
+        kind__in=["charge", "refund", "adjustment"],
+        period__lte=period,
+        statement_line__isnull=True,
+    ).order_by("-at", "-id")
 
 
 def open_period_total(*, seller, at=None) -> Decimal:
@@ -182,7 +176,7 @@ def statement_get_for_seller(*, seller, pk: int) -> Statement:
 
 
 def statement_lines(*, statement: Statement) -> QuerySet[StatementLine]:
-    return statement.lines.select_related("shipment").order_by("position")
+    return statement.lines.order_by("position")
 
 
 def statements_for_period(*, period: datetime.date) -> QuerySet[Statement]:

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from core.tasks import JingluoTask
 from core.timezones import today_shanghai
 
 from .services import period_parse, period_previous, statements_close_month
@@ -10,14 +11,13 @@ from .services import period_parse, period_previous, statements_close_month
 
 @shared_task(
     bind=True,
+    base=JingluoTask,
     name="billing.close_month",
-    acks_late=True,
-    reject_on_worker_lost=True,
     soft_time_limit=600,
     time_limit=900,
     max_retries=5,
 )
-def close_month(self, period: str | None = None) -> int:
+def close_month(self: JingluoTask, period: str | None = None) -> int:
     """Close ``period`` (``"YYYY-MM"``; by default the month just ended in Asia/Shanghai)
     into statements. Idempotent: a second run issues nothing more. Returns the number of
     statements issued."""
@@ -25,19 +25,18 @@ def close_month(self, period: str | None = None) -> int:
     try:
         return statements_close_month(period=month).statements
     except OperationalError as error:  # the database away for a moment
-        raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 1800)) from error
+        raise self.retry(exc=error, countdown=self.backoff(base=60, cap=1800)) from error
 
 
 @shared_task(
     bind=True,
+    base=JingluoTask,
     name="billing.export_month",
-    acks_late=True,
-    reject_on_worker_lost=True,
     soft_time_limit=30 * 60,
     time_limit=35 * 60,
     max_retries=3,
 )
-def export_month(self, job_id: int) -> str:
+def export_month(self: JingluoTask, job_id: int) -> str:
     """Build the whole-month export of ``ExportJob`` ``job_id``. Safe to run twice: a job
     done is skipped, a job left running by a dead worker is built again from the start."""
     import logging
@@ -52,7 +51,7 @@ def export_month(self, job_id: int) -> str:
         if self.request.retries >= self.max_retries:
             export_job_fail(job_id=job_id, error=export_job_failure_message())
             return "failed"
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 600)) from error
+        raise self.retry(exc=error, countdown=self.backoff(base=30, cap=600)) from error
     except SoftTimeLimitExceeded:
         export_job_fail(job_id=job_id, error=export_job_failure_message())
         return "failed"

@@ -105,9 +105,7 @@ def statement_detail(request, pk: int):
     except ValueError:
         after = 0
     lines = list(
-        statement.lines.select_related("shipment")
-        .filter(position__gt=after)
-        .order_by("position")[: LINES_PER_PAGE + 1]
+        statement.lines.filter(position__gt=after).order_by("position")[: LINES_PER_PAGE + 1]
     )
     more = len(lines) > LINES_PER_PAGE
     lines = lines[:LINES_PER_PAGE]

@@ -14,5 +14,5 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("pricing/", include("pricing.urls")),
     path("diagnostics/", include("diagnostics.urls")),
-    path("", include("core.urls")),
+    path("", include("portal.urls")),
 ]

@@ -2,10 +2,17 @@
 
 Like Django's system-check framework, the registry knows nothing of the checks: each app
 registers its own from its ``gate_checks`` module (imported by its ``AppConfig.ready``).
+What it does know is the contract between them:
 
-- A **loader** reads what the checks need for one order (the store's latest metrics, the
-  trial shipments used, the balance …) into ``OrderContext.facts``, one or two queries each.
-- A **check** is a pure function of the context: no queries, so a file of 100,000 orders runs
+- ``GATE_ORDER``, the one ordered list of check codes. A check runs at its place in it; a
+  code registered but not listed is refused when it registers; a code listed but never
+  registered stops start-up (the system check ``core.E001`` in ``core.checks``).
+- ``OrderFacts``, one typed field per fact the checks read. A **loader** fills some of
+  them for one order (the store's latest metrics, the balance, the quote …), one or two
+  queries each, and declares what it ``provides`` and what it ``needs``; a **check**
+  declares the facts it ``needs``. A fact needed that no loader before it provides stops
+  start-up too.
+- A check is a pure function of the context: no queries, so a file of 100,000 orders runs
   the gate in memory, and a diagnostic trace makes a bounded number of queries.
 
 Shipment creation (``shipments.services``) runs the gate and stops at the first failure;
@@ -15,17 +22,39 @@ decided twice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.timezones import SHANGHAI
+
+# The order of the gate: the first failing check is the order's root cause, so an account
+# matter (the service, the store, the company) comes before the parcel's own.
+GATE_ORDER: tuple[str, ...] = (
+    "service_not_active",  # onboarding
+    "service_closed_health",  # onboarding
+    "store_not_bound",  # onboarding, from the platform's latest store metrics
+    "licence_tax_address_mismatch",  # onboarding
+    "legal_rep_id_expiring",  # onboarding
+    "dsr_frozen",  # onboarding, from the platform's latest store metrics
+    "statement_overdue",  # billing
+    "trial_quota_used",  # shipments, from the store's trial counter
+    "lane_not_served",  # shipments, through pricing's quote
+    "overweight",  # shipments, through pricing's quote
+    "trial_overweight",  # shipments
+    "balance_insufficient",  # billing
+)
+
+Text = str | Promise  # a message or a lazy translation
 
 
 class CheckStatus(models.TextChoices):
@@ -45,7 +74,7 @@ class Parcel:
     dims_cm: tuple[Decimal, Decimal, Decimal] | None = None
     green: bool = False
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "origin": self.origin,
             "country": self.country,
@@ -56,16 +85,134 @@ class Parcel:
         }
 
 
+# --- what crosses apps: the store, the seller, and the facts -----------------------------
+class GateSeller(Protocol):
+    @property
+    def pk(self) -> Any: ...
+
+
+class GateStore(Protocol):
+    """The store an order ships for (``stores.Store``), as far as the gate reads it."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def seller_id(self) -> Any: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def trial_used(self) -> int: ...
+    @property
+    def trial_quota(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsFacts:
+    """The platform's latest report on the store (``platforms.StoreMetricsSnapshot``)."""
+
+    as_of: datetime.date
+    store_bound: bool
+    serious_complaints_30d: int
+    fulfilment_score: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFacts:
+    """The application behind the store (or the seller's newest one, before approval)."""
+
+    pk: int
+    reference: str
+    status: str
+    status_label: str
+    decision_reason: str
+    platform: str
+    platform_store_id: str
+    registered_address: str
+    tax_address: str
+    addresses_match: bool
+    id_valid_until: datetime.date | None
+    id_long_term: bool
+
+
+class PriceQuote(Protocol):
+    """A parcel's price (``pricing.services.Quote``), as the gate and a new shipment read it."""
+
+    @property
+    def card_id(self) -> int: ...
+    @property
+    def lane(self) -> str: ...
+    @property
+    def zone(self) -> str: ...
+    @property
+    def volumetric_weight_g(self) -> int | None: ...
+    @property
+    def chargeable_weight_g(self) -> int: ...
+    @property
+    def score(self) -> Decimal: ...
+    @property
+    def peak_rate(self) -> Decimal: ...
+    @property
+    def green_rate(self) -> Decimal: ...
+    @property
+    def base(self) -> Decimal: ...
+    @property
+    def fulfillment_adjustment(self) -> Decimal: ...
+    @property
+    def peak_adjustment(self) -> Decimal: ...
+    @property
+    def green_discount(self) -> Decimal: ...
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def transit_days(self) -> int: ...
+    @property
+    def customs_clearance_hours(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRefusal:
+    """Why no line prices the parcel: no lane for the destination, or too heavy for it."""
+
+    reason: Literal["lane", "weight"]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueFacts:
+    number: str
+    due_date: datetime.date
+    outstanding: Decimal
+
+
+@dataclass(slots=True)
+class OrderFacts:
+    """Every fact a check reads, one typed field each; loaders fill them (see each loader's
+    ``provides``). A field's default is what holds before its loader ran."""
+
+    metrics: MetricsFacts | None = None
+    application: ApplicationFacts | None = None
+    trial_used: int = 0
+    quote: PriceQuote | None = None
+    quote_refusal: QuoteRefusal | None = None
+    charge: Decimal | None = None
+    settlement_mode: str = ""
+    balance: Decimal = Decimal("0.00")
+    overdue_statement: OverdueFacts | None = None
+
+
+FACTS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(OrderFacts))
+
+
 @dataclass(slots=True)
 class OrderContext:
     """One order (or the account alone, ``parcel=None``) at one moment."""
 
-    seller: Any  # accounts.Seller
-    store: Any | None  # onboarding.Application: the store the order ships for
+    seller: GateSeller | None
+    store: GateStore | None
     parcel: Parcel | None
     at: datetime.datetime
     order_number: str = ""
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: OrderFacts = field(default_factory=OrderFacts)
 
     @property
     def today(self) -> datetime.date:
@@ -73,51 +220,72 @@ class OrderContext:
         return self.at.astimezone(SHANGHAI).date()
 
 
+Evidence = dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     status: str
-    evidence: dict = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=dict)
     message: str = ""  # what exactly failed, for the seller; the check's title otherwise
 
     @classmethod
-    def passed(cls, **evidence) -> CheckResult:
+    def passed(cls, **evidence: Any) -> CheckResult:
         return cls(CheckStatus.PASS, evidence)
 
     @classmethod
-    def failed(cls, message: str = "", **evidence) -> CheckResult:
+    def failed(cls, message: Text = "", **evidence: Any) -> CheckResult:
         return cls(CheckStatus.FAIL, evidence, str(message))
 
     @classmethod
-    def skipped(cls, **evidence) -> CheckResult:
+    def skipped(cls, **evidence: Any) -> CheckResult:
         return cls(CheckStatus.SKIPPED, evidence)
 
 
 CheckFunction = Callable[[OrderContext], CheckResult]
-Loader = Callable[[OrderContext], None]
+FixUrlFunction = Callable[[OrderContext], str | None]
+LoaderFunction = Callable[[OrderContext], None]
 CreatedHook = Callable[[OrderContext, Any], None]
+Scope = Literal["account", "parcel"]
 
 
 @dataclass(frozen=True, slots=True)
 class GateCheck:
     code: str
-    position: int
-    title: str  # lazy: what is wrong, one line
-    fix: str  # lazy: what the seller does about it
+    position: int  # its place in the gate's order, from 1
+    title: Text  # lazy: what the check verifies, one line
+    fix: Text  # lazy: what the seller does when it fails
     func: CheckFunction
+    needs: frozenset[str] = frozenset()
     fix_url_name: str | None = None  # a URL name without arguments
+    fix_url_for: FixUrlFunction | None = None  # or the page for this order's store
     share: Decimal | None = None  # share of refusals in the article, in %
     needs_parcel: bool = False  # skipped when the question is about the account alone
 
-    def fix_url(self) -> str | None:
-        from django.urls import reverse
-
+    def fix_url(self, ctx: OrderContext | None = None) -> str | None:
+        """Where the seller fixes it: the page for this order's store when the check
+        knows one (``fix_url_for``), else the check's own page."""
+        if ctx is not None and self.fix_url_for is not None:
+            url = self.fix_url_for(ctx)
+            if url:
+                return url
         return reverse(self.fix_url_name) if self.fix_url_name else None
+
+
+@dataclass(frozen=True, slots=True)
+class Loader:
+    name: str
+    scope: Scope
+    func: LoaderFunction
+    provides: frozenset[str]
+    needs: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     check: GateCheck
     result: CheckResult
+    ctx: OrderContext | None = field(default=None, compare=False, repr=False)
 
     @property
     def code(self) -> str:
@@ -131,7 +299,11 @@ class Outcome:
     def message(self) -> str:
         return self.result.message or str(self.check.title)
 
-    def as_json(self) -> dict:
+    @property
+    def fix_url(self) -> str | None:
+        return self.check.fix_url(self.ctx)
+
+    def as_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "status": str(self.status),
@@ -155,37 +327,43 @@ class GateResult:
 
 
 class GateRegistry:
-    def __init__(self) -> None:
+    def __init__(self, order: Sequence[str] = GATE_ORDER) -> None:
+        self.order: tuple[str, ...] = tuple(order)
         self._checks: dict[str, GateCheck] = {}
-        self._loaders: dict[str, list[tuple[int, Loader]]] = {"account": [], "parcel": []}
+        self._loaders: list[Loader] = []
         self._created_hooks: list[CreatedHook] = []
         self._ordered: tuple[GateCheck, ...] | None = None
 
+    # --- registration ---------------------------------------------------------------
     def check(
         self,
         code: str,
         *,
-        position: int,
-        title,
-        fix,
+        title: Text,
+        fix: Text,
+        needs: Iterable[str] = (),
         fix_url_name: str | None = None,
+        fix_url_for: FixUrlFunction | None = None,
         share: str | None = None,
         needs_parcel: bool = False,
     ) -> Callable[[CheckFunction], CheckFunction]:
-        """Register the decorated function as the check ``code`` at ``position``."""
+        """Register the decorated function as the check ``code``, which reads the facts
+        ``needs``. Its place is ``code``'s place in the gate's order."""
 
         def register(func: CheckFunction) -> CheckFunction:
             if code in self._checks:
                 raise ValueError(f"gate check {code!r} is registered twice")
-            if any(c.position == position for c in self._checks.values()):
-                raise ValueError(f"gate position {position} is taken")
+            if code not in self.order:
+                raise ValueError(f"gate check {code!r} is not in the gate's order (GATE_ORDER)")
             self._checks[code] = GateCheck(
                 code=code,
-                position=position,
+                position=self.order.index(code) + 1,
                 title=title,
                 fix=fix,
                 func=func,
+                needs=_facts(needs, code),
                 fix_url_name=fix_url_name,
+                fix_url_for=fix_url_for,
                 share=Decimal(share) if share is not None else None,
                 needs_parcel=needs_parcel,
             )
@@ -194,16 +372,27 @@ class GateRegistry:
 
         return register
 
-    def loader(self, *, scope: str = "account", position: int = 50):
-        """Register a loader. ``account`` loaders read what holds for every order of the
-        store (metrics, trial used, balance) and run once per context, or once per bulk
-        file; ``parcel`` loaders work out what depends on the parcel (the quote) and run
-        for each order, without queries. Loaders run in ``position`` order: a later one
-        may use an earlier one's facts."""
+    def loader(
+        self, *, scope: Scope = "account", provides: Iterable[str], needs: Iterable[str] = ()
+    ) -> Callable[[LoaderFunction], LoaderFunction]:
+        """Register a loader that fills the facts ``provides`` from those it ``needs``.
+        ``account`` loaders read what holds for every order of the store (metrics, trial
+        used, balance) and run once per context, or once per bulk file; ``parcel`` loaders
+        work out what depends on the parcel (the quote) and run for each order, without
+        queries. Loaders run in registration order within their scope, account first; a
+        loader that needs a fact must come after the one that provides it."""
 
-        def register(func: Loader) -> Loader:
-            self._loaders[scope].append((position, func))
-            self._loaders[scope].sort(key=lambda item: item[0])
+        def register(func: LoaderFunction) -> LoaderFunction:
+            name = f"{func.__module__}.{func.__qualname__}"
+            self._loaders.append(
+                Loader(
+                    name=name,
+                    scope=scope,
+                    func=func,
+                    provides=_facts(provides, name),
+                    needs=_facts(needs, name),
+                )
+            )
             return func
 
         return register
@@ -214,6 +403,33 @@ class GateRegistry:
         next order of the same file."""
         self._created_hooks.append(func)
         return func
+
+    # --- the contract, checked at start-up (``core.checks``) --------------------------
+    def problems(self) -> list[str]:
+        """What breaks the contract: a listed code nobody registered, or a fact needed
+        before any loader provides it. Empty when the gate holds together."""
+        problems = [
+            f"gate check {code!r} is in the gate's order but no app registers it"
+            for code in self.order
+            if code not in self._checks
+        ]
+        provided: set[str] = set()
+        for loader in self.loaders("account") + self.loaders("parcel"):
+            for fact in sorted(loader.needs - provided):
+                problems.append(
+                    f"loader {loader.name} needs {fact!r}, which no loader before it provides"
+                )
+            provided |= loader.provides
+        for check in self.checks():
+            for fact in sorted(check.needs - provided):
+                problems.append(
+                    f"gate check {check.code!r} needs {fact!r}, which no loader provides"
+                )
+        return problems
+
+    # --- reading ----------------------------------------------------------------------
+    def loaders(self, scope: Scope) -> list[Loader]:
+        return [loader for loader in self._loaders if loader.scope == scope]
 
     def checks(self) -> tuple[GateCheck, ...]:
         if self._ordered is None:
@@ -226,11 +442,12 @@ class GateRegistry:
     def codes(self) -> list[str]:
         return [check.code for check in self.checks()]
 
+    # --- running ----------------------------------------------------------------------
     def context(
         self,
         *,
-        seller,
-        store,
+        seller: GateSeller | None,
+        store: GateStore | None,
         parcel: Parcel | None,
         at: datetime.datetime | None = None,
         order_number: str = "",
@@ -243,8 +460,8 @@ class GateRegistry:
             at=at or timezone.now(),
             order_number=order_number,
         )
-        for _position, load in self._loaders["account"]:
-            load(ctx)
+        for loader in self.loaders("account"):
+            loader.func(ctx)
         return self.with_parcel(ctx, parcel=parcel, order_number=order_number)
 
     def with_parcel(
@@ -258,14 +475,14 @@ class GateRegistry:
             parcel=parcel,
             at=account.at,
             order_number=order_number,
-            facts=dict(account.facts),
+            facts=dataclasses.replace(account.facts),
         )
         if parcel is not None:
-            for _position, load in self._loaders["parcel"]:
-                load(ctx)
+            for loader in self.loaders("parcel"):
+                loader.func(ctx)
         return ctx
 
-    def created(self, ctx: OrderContext, shipment) -> None:
+    def created(self, ctx: OrderContext, shipment: Any) -> None:
         for hook in self._created_hooks:
             hook(ctx, shipment)
 
@@ -279,10 +496,18 @@ class GateRegistry:
                 result = CheckResult.skipped(reason="no_parcel")
             else:
                 result = check.func(ctx)
-            outcomes.append(Outcome(check, result))
+            outcomes.append(Outcome(check, result, ctx))
             if result.status == CheckStatus.FAIL and not trace:
                 break
         return GateResult(tuple(outcomes))
+
+
+def _facts(names: Iterable[str], owner: str) -> frozenset[str]:
+    names = frozenset(names)
+    unknown = names - FACTS
+    if unknown:
+        raise ValueError(f"{owner}: {sorted(unknown)} are not fields of OrderFacts")
+    return names
 
 
 gate = GateRegistry()

@@ -81,7 +81,7 @@ class WatchWarning(models.Model):
         on_delete=models.CASCADE,
     )
     store = models.ForeignKey(
-        "onboarding.Application",
+        "stores.Store",
         verbose_name=_("store"),
         related_name="+",
         on_delete=models.CASCADE,

@@ -7,4 +7,9 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self) -> None:
+        from stores.hooks import on_transition
+
         from . import gate_checks  # noqa: F401  (registers the order gate's checks)
+        from .store_sync import application_follow_store
+
+        on_transition(application_follow_store)

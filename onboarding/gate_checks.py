@@ -1,18 +1,23 @@
 """Onboarding's checks in the order gate (``core.gate``): is the store's service open, is
 the store bound on its platform, do the licence and the legal representative's ID still
-hold. DOMAIN.md §4 gives the shares of the first three causes of refused orders."""
+hold. DOMAIN.md §4 gives the shares of the first three causes of refused orders.
+
+They read the application behind the store (or, before approval, the seller's newest
+application) and the platform's latest report on its store, loaded once per account."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.gate import CheckResult, OrderContext, gate
+from core.gate import ApplicationFacts, CheckResult, MetricsFacts, OrderContext, gate
 from platforms.selectors import store_metrics_latest
 
 from .checks import ID_MIN_DAYS_VALID
-from .models import ApplicationStatus
+from .models import Application, ApplicationStatus
 from .normalise import same_text
+from .services.renewal import RENEWABLE_STATUSES
 
 S = ApplicationStatus
 # Serious logistics complaints within 30 days at which the platform freezes the store's
@@ -20,93 +25,121 @@ S = ApplicationStatus
 DSR_FROZEN_COMPLAINTS = 1
 
 
-@gate.loader(scope="account", position=10)
+def application_facts(application: Application) -> ApplicationFacts:
+    return ApplicationFacts(
+        pk=application.pk,
+        reference=application.reference,
+        status=application.status,
+        status_label=str(application.get_status_display()),
+        decision_reason=application.decision_reason,
+        platform=application.platform,
+        platform_store_id=application.store_id,
+        registered_address=application.registered_address,
+        tax_address=application.tax_address,
+        addresses_match=same_text(application.registered_address, application.tax_address),
+        id_valid_until=application.legal_rep_id_expiry,
+        id_long_term=application.legal_rep_id_long_term,
+    )
+
+
+@gate.loader(scope="account", provides=("application", "metrics"))
 def load_store_facts(ctx: OrderContext) -> None:
-    """The store's latest metrics, and what holds for all its orders (worked out once per
-    account, not per row of a file)."""
-    store = ctx.store
-    ctx.facts["metrics"] = (
-        store_metrics_latest(platform=store.platform, store_id=store.store_id)
-        if store is not None and store.store_id
-        else None
-    )
-    ctx.facts["addresses_match"] = store is not None and same_text(
-        store.registered_address, store.tax_address
-    )
+    """The application behind the store (the seller's newest before approval) and the
+    platform's latest metrics of its store: what holds for all the account's orders."""
+    applications = Application.objects.order_by("-created_at", "-id")
+    if ctx.store is not None:
+        application = applications.filter(opened_store_id=ctx.store.pk).first()
+    elif ctx.seller is not None:
+        application = applications.filter(seller_id=ctx.seller.pk).first()
+    else:
+        application = None
+    if application is None:
+        return
+    ctx.facts.application = application_facts(application)
+    if application.store_id:
+        metrics = store_metrics_latest(platform=application.platform, store_id=application.store_id)
+        if metrics is not None:
+            ctx.facts.metrics = MetricsFacts(
+                as_of=metrics.as_of,
+                store_bound=metrics.store_bound,
+                serious_complaints_30d=metrics.serious_complaints_30d,
+                fulfilment_score=metrics.fulfilment_score,
+            )
 
 
 @gate.check(
     "service_not_active",
-    position=10,
     title=_("The logistics service is not active for this store"),
     fix=_(
         "Finish the application: submit it, answer any requested changes and wait for "
         "approval. Orders can be placed in trial and once active."
     ),
+    needs=("application",),
     fix_url_name="onboarding:index",
 )
 def service_not_active(ctx: OrderContext) -> CheckResult:
-    store = ctx.store
-    if store is None:
+    application = ctx.facts.application
+    if application is None:
         return CheckResult.failed(
             _("No store of yours is in trial or active: apply for the service first."),
             store=None,
         )
-    evidence = {"store": store.reference, "status": store.status}
-    if store.status in (S.TRIAL, S.ACTIVE, S.CLOSED):
+    evidence = {"store": application.reference, "status": application.status}
+    if application.status in (S.TRIAL, S.ACTIVE, S.CLOSED):
         return CheckResult.passed(**evidence)
     return CheckResult.failed(
         _("The store's application is “%(status)s”: the service is not active yet.")
-        % {"status": store.get_status_display()},
+        % {"status": application.status_label},
         **evidence,
     )
 
 
 @gate.check(
     "service_closed_health",
-    position=20,
     title=_("The service was closed by the fulfilment health check"),
     fix=_(
         "Bring the DSR, return rate and label-print success back within their thresholds, "
         "then ask operations to reinstate the service."
     ),
+    needs=("application",),
     fix_url_name="onboarding:health",
 )
 def service_closed_health(ctx: OrderContext) -> CheckResult:
-    store = ctx.store
-    if store is None:
+    application = ctx.facts.application
+    if application is None:
         return CheckResult.skipped(reason="no_store")
-    if store.status == S.CLOSED:
+    if application.status == S.CLOSED:
         return CheckResult.failed(
             _("The service was closed by the health check: %(reason)s")
-            % {"reason": store.decision_reason or _("a metric below its threshold")},
-            status=store.status,
-            reason=store.decision_reason,
+            % {"reason": application.decision_reason or _("a metric below its threshold")},
+            status=application.status,
+            reason=application.decision_reason,
         )
-    return CheckResult.passed(status=store.status)
+    return CheckResult.passed(status=application.status)
 
 
 @gate.check(
     "store_not_bound",
-    position=30,
     title=_("The platform store is not bound to 经络速通"),
     fix=_(
         "In the AliExpress back office open 物流设置 → 物流方案, tick 菜鸟经络速通 and save. "
         "The binding shows here after the next store-metrics update."
     ),
+    needs=("application", "metrics"),
     fix_url_name="onboarding:index",
     share="93.6",
 )
 def store_not_bound(ctx: OrderContext) -> CheckResult:
-    store = ctx.store
-    if store is None:
+    application = ctx.facts.application
+    if application is None:
         return CheckResult.skipped(reason="no_store")
-    metrics = ctx.facts.get("metrics")
-    evidence = {"platform": store.platform, "store_id": store.store_id}
+    metrics = ctx.facts.metrics
+    store_id = application.platform_store_id
+    evidence: dict[str, object] = {"platform": application.platform, "store_id": store_id}
     if metrics is None:
         return CheckResult.failed(
             _("The platform has not reported store %(store)s as bound to us yet.")
-            % {"store": store.store_id},
+            % {"store": store_id},
             **evidence,
             metrics_as_of=None,
         )
@@ -114,7 +147,7 @@ def store_not_bound(ctx: OrderContext) -> CheckResult:
     if not metrics.store_bound:
         return CheckResult.failed(
             _("The platform reports store %(store)s as not bound (as of %(date)s).")
-            % {"store": store.store_id, "date": metrics.as_of.isoformat()},
+            % {"store": store_id, "date": metrics.as_of.isoformat()},
             **evidence,
         )
     return CheckResult.passed(**evidence)
@@ -122,41 +155,51 @@ def store_not_bound(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "licence_tax_address_mismatch",
-    position=40,
     title=_("The licence address differs from the tax-registration address"),
     fix=_(
         "Update the company's registration so that both addresses match, then upload the "
         "new licence."
     ),
+    needs=("application",),
     fix_url_name="onboarding:index",
     share="4.1",
 )
 def licence_tax_address_mismatch(ctx: OrderContext) -> CheckResult:
-    store = ctx.store
-    if store is None:
+    application = ctx.facts.application
+    if application is None:
         return CheckResult.skipped(reason="no_store")
-    evidence = {"registered": store.registered_address, "tax": store.tax_address}
-    if not ctx.facts["addresses_match"]:
+    evidence = {"registered": application.registered_address, "tax": application.tax_address}
+    if not application.addresses_match:
         return CheckResult.failed(**evidence)
     return CheckResult.passed(**evidence)
 
 
+def id_renewal_url(ctx: OrderContext) -> str | None:
+    """A store past approval renews its card on its own page; before approval the fix is
+    in the application itself (the check's page)."""
+    application = ctx.facts.application
+    if application is None or application.status not in RENEWABLE_STATUSES:
+        return None
+    return reverse("onboarding:id_renewal", args=[application.pk])
+
+
 @gate.check(
     "legal_rep_id_expiring",
-    position=50,
     title=_("The legal representative's ID card is valid for less than 90 days"),
     fix=_("Renew the ID card and upload the new card (both sides)."),
+    needs=("application",),
     fix_url_name="onboarding:index",
+    fix_url_for=id_renewal_url,
     share="1.7",
 )
 def legal_rep_id_expiring(ctx: OrderContext) -> CheckResult:
-    store = ctx.store
-    if store is None:
+    application = ctx.facts.application
+    if application is None:
         return CheckResult.skipped(reason="no_store")
     limit = ctx.today + datetime.timedelta(days=ID_MIN_DAYS_VALID)
-    if store.legal_rep_id_long_term:
+    if application.id_long_term:
         return CheckResult.passed(valid_until=None, long_term=True)
-    until = store.legal_rep_id_expiry
+    until = application.id_valid_until
     evidence = {
         "valid_until": until.isoformat() if until else None,
         "must_be_valid_until": limit.isoformat(),
@@ -172,16 +215,16 @@ def legal_rep_id_expiring(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "dsr_frozen",
-    position=60,
     title=_("Logistics frozen on the platform after serious complaints (DSR frozen)"),
     fix=_(
         "Resolve the serious logistics complaints of the last 30 days on the platform; the "
         "freeze lifts in the next store-metrics update."
     ),
+    needs=("metrics",),
     fix_url_name="onboarding:health",
 )
 def dsr_frozen(ctx: OrderContext) -> CheckResult:
-    metrics = ctx.facts.get("metrics")
+    metrics = ctx.facts.metrics
     if metrics is None:
         return CheckResult.skipped(reason="no_metrics")
     evidence = {

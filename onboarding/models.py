@@ -1,7 +1,9 @@
 """Applications to the service, their documents, automatic checks and audit trail.
 
 Status fields have their transition tables beside them; ``onboarding.services`` performs
-every transition and writes an ``ApplicationEvent`` in the same transaction.
+every transition and writes an ``ApplicationEvent`` in the same transaction. Once approved,
+an application has a ``stores.Store``: the store's service status is the truth for orders,
+and the application's status follows it (trial, trial review, active, closed, rejected).
 """
 
 from django.conf import settings
@@ -11,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from platforms.models import AliExpressTier, Platform, TikTokSite
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-TRIAL_SHIPMENTS = 3
-TRIAL_MAX_WEIGHT_G = 5000
 
 
 class SettlementMode(models.TextChoices):
@@ -106,6 +106,17 @@ class Application(models.Model):
     )
     settlement_mode = models.CharField(
         _("settlement"), max_length=10, choices=SettlementMode.choices, blank=True
+    )
+    # The store in service, opened when operations approve: its status is the service's,
+    # and this application's status mirrors it from then on (``onboarding.store_sync``).
+    opened_store = models.OneToOneField(
+        "stores.Store",
+        verbose_name=_("store in service"),
+        related_name="application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
     )
     changes_requested_reason = models.TextField(_("changes requested"), blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .checks import CHECKS_BY_CODE
-from .models import Application, ApplicationStatus, Document
+from .models import Application, Document
 
 
 def application_list_for_seller(*, seller) -> QuerySet[Application]:
@@ -68,23 +68,3 @@ def application_progress(*, application: Application) -> dict:
             if c.code in CHECKS_BY_CODE
         ],
     }
-
-
-def store_for_orders(*, seller) -> Application | None:
-    """The store a seller's orders ship for: the newest active or trial store, else the
-    newest application of any state (the order gate then says why it cannot ship yet)."""
-    stores = Application.objects.filter(seller=seller).order_by("-created_at", "-id")
-    ordering = stores.filter(status__in=[ApplicationStatus.ACTIVE, ApplicationStatus.TRIAL])
-    return ordering.first() or stores.first()
-
-
-def fulfilment_score_for_seller(*, seller):
-    """The seller's current fulfilment score (履约分) from the latest metrics of the store
-    its orders ship for, or None when no metrics have arrived."""
-    from platforms.selectors import store_metrics_latest
-
-    store = store_for_orders(seller=seller)
-    if store is None or not store.store_id:
-        return None
-    metrics = store_metrics_latest(platform=store.platform, store_id=store.store_id)
-    return metrics.fulfilment_score if metrics is not None else None

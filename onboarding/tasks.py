@@ -6,6 +6,8 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 
+from core.tasks import JingluoTask
+
 from .services import (
     applications_health_check,
     document_ocr_fail,
@@ -18,16 +20,8 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    name="onboarding.document_ocr",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=120,
-    time_limit=150,
-    max_retries=3,
-)
-def document_ocr(self, document_id: int) -> str:
+@shared_task(bind=True, base=JingluoTask, name="onboarding.document_ocr", max_retries=3)
+def document_ocr(self: JingluoTask, document_id: int) -> str:
     """Read one document. Safe to run twice: the state guard skips finished work."""
     from .ocr import OcrTimeout, UnreadableDocument, read_document
 
@@ -46,7 +40,7 @@ def document_ocr(self, document_id: int) -> str:
             document_ocr_fail(document_id=document_id, reason=_timeout_reason())
             return "failed"
         logger.warning("OCR of document %s: %s; retrying", document_id, error)
-        raise self.retry(exc=error, countdown=min(60, 5 * 2**self.request.retries)) from error
+        raise self.retry(exc=error, countdown=self.backoff(base=5, cap=60)) from error
     document_ocr_finish(document_id=document_id, result=result)
     return "done"
 
@@ -57,13 +51,13 @@ def _timeout_reason() -> str:
     return gettext("The document could not be read in time: upload a smaller, clearer scan.")
 
 
-@shared_task(name="onboarding.sweep_stuck_documents", acks_late=True)
+@shared_task(base=JingluoTask, name="onboarding.sweep_stuck_documents")
 def sweep_stuck_documents() -> int:
     """Re-queue documents stuck in queued/reading (broker down at upload, worker died)."""
     return len(document_ocr_requeue_stuck())
 
 
-@shared_task(name="onboarding.health_check", acks_late=True)
+@shared_task(base=JingluoTask, name="onboarding.health_check")
 def health_check() -> int:
     """Daily: close the service of active stores below a health threshold."""
     return len(applications_health_check())

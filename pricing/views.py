@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
 from core.timezones import today_shanghai
-from onboarding.selectors import fulfilment_score_for_seller
+from stores.selectors import fulfilment_score_for_seller
 
 from .exceptions import QuoteRefused
 from .forms import QuoteForm

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Application
 from pricing.exceptions import (
     InvalidDimensions,
     InvalidPostcode,
@@ -16,10 +15,12 @@ from pricing.exceptions import (
 from pricing.forms import country_choices
 from pricing.models import Region
 from pricing.services import parcel_check
+from stores.models import Store
+from stores.selectors import store_for_orders, stores_for_seller
 
 from .models import ShipmentStatus
 from .selectors import ShipmentFilters
-from .services import Recipient, parcel_build, store_for_orders
+from .services import Recipient, parcel_build
 from .services.creation import MAX_ORDER_NUMBER
 
 # Which field a parcel's refusal belongs to (the rules are billing's; the form places them).
@@ -33,9 +34,8 @@ _SIDES = ("length_cm", "width_cm", "height_cm")
 
 
 class StoreChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Application) -> str:
-        store = f"{obj.get_platform_display()} {obj.store_id}".strip() or obj.reference
-        return f"{store} · {obj.get_status_display()}"
+    def label_from_instance(self, obj: Store) -> str:
+        return f"{obj.get_platform_display()} {obj.platform_store_id} · {obj.get_status_display()}"
 
 
 def _side(label):
@@ -44,7 +44,9 @@ def _side(label):
 
 
 class ShipmentCreateForm(forms.Form):
-    store = StoreChoiceField(label=_("Store"), queryset=Application.objects.none())
+    # Not required: a seller whose application is not approved yet has no store, and the
+    # order gate then says why it cannot ship (and records it).
+    store = StoreChoiceField(label=_("Store"), queryset=Store.objects.none(), required=False)
     origin = forms.ChoiceField(label=_("Origin region"), choices=Region.choices)
     order_number = forms.CharField(
         label=_("Platform order number"),
@@ -76,7 +78,7 @@ class ShipmentCreateForm(forms.Form):
 
     def __init__(self, *args, seller, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        stores = Application.objects.filter(seller=seller).order_by("-created_at", "-id")
+        stores = stores_for_seller(seller=seller)
         self.fields["store"].queryset = stores
         if not self.is_bound:
             default = store_for_orders(seller=seller)

@@ -64,7 +64,7 @@ class Shipment(models.Model):
         "accounts.Seller", on_delete=models.PROTECT, related_name="shipments"
     )
     store = models.ForeignKey(
-        "onboarding.Application",
+        "stores.Store",
         on_delete=models.PROTECT,
         related_name="shipments",
         verbose_name=_("store"),
@@ -255,7 +255,7 @@ class RefusedOrder(models.Model):
         "accounts.Seller", on_delete=models.CASCADE, related_name="refused_orders"
     )
     store = models.ForeignKey(
-        "onboarding.Application",
+        "stores.Store",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -306,9 +306,13 @@ class ShipmentImport(models.Model):
     seller = models.ForeignKey(
         "accounts.Seller", on_delete=models.CASCADE, related_name="shipment_imports"
     )
+    # None while the seller's application is not approved: every row is then refused by
+    # the gate's service check, and reported.
     store = models.ForeignKey(
-        "onboarding.Application",
+        "stores.Store",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("store"),
     )

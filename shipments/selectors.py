@@ -17,10 +17,10 @@ from redis.exceptions import RedisError
 
 from core.timezones import SHANGHAI
 from platforms.models import SEARCH_BOOST_SCORE
-from platforms.selectors import store_metrics_latest
+from stores.models import Store
+from stores.selectors import store_for_orders, store_metrics
 
 from .models import Shipment, ShipmentEvent, ShipmentStatus
-from .services.creation import store_for_orders
 
 PAGE_SIZE = 50
 # The list says "1,000+" rather than counting a big seller's rows to the last one.
@@ -143,7 +143,7 @@ EXPORT_FIELDS = (
     "created_at",
     "is_trial",
     "store__platform",
-    "store__store_id",
+    "store__platform_store_id",
     "origin",
     "recipient_name",
     "recipient_phone",
@@ -180,7 +180,7 @@ EXPORT_FIELDS = (
 SELLER_TEXT_FIELDS = frozenset(
     {
         "order_number",
-        "store__store_id",
+        "store__platform_store_id",
         "recipient_name",
         "recipient_phone",
         "address",
@@ -209,7 +209,7 @@ class ShipmentStats:
     delivered_on_time: int
     exceptions: int  # shipments in exception now
     fulfilment_score: Decimal | None  # from the latest store metrics; None without any
-    store: object | None  # onboarding.Application whose score is shown
+    store: Store | None  # the store whose score is shown
     as_of: datetime.datetime  # when the figures were read
 
     @property
@@ -242,11 +242,7 @@ def shipment_stats(
     ).aggregate(delivered=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
     exceptions = shipments.filter(status=ShipmentStatus.EXCEPTION).count()
     store = store_for_orders(seller=seller)
-    metrics = (
-        store_metrics_latest(platform=store.platform, store_id=store.store_id)
-        if store is not None and store.store_id
-        else None
-    )
+    metrics = store_metrics(store=store)
     return ShipmentStats(
         days=days,
         volume=volume,

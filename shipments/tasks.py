@@ -2,18 +2,19 @@
 
 from celery import shared_task
 
+from core.tasks import JingluoTask
+
 
 # --- bulk files of orders (shipments.services.imports) ---------------------------------
 @shared_task(
     bind=True,
+    base=JingluoTask,
     name="shipments.import_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
     soft_time_limit=600,
     time_limit=660,
     max_retries=5,
 )
-def import_run(self, import_id: int) -> str:
+def import_run(self: JingluoTask, import_id: int) -> str:
     """Create the shipments of one uploaded file. Safe to run twice and to kill: each chunk
     commits with its progress, and a new run resumes after the last committed one. A soft
     time limit or a transient error re-queues the task, which carries on from there."""
@@ -35,7 +36,7 @@ def import_run(self, import_id: int) -> str:
                 ),
             )
             return "failed"
-        countdown = 0 if isinstance(error, SoftTimeLimitExceeded) else 5 * 2**self.request.retries
+        countdown = 0 if isinstance(error, SoftTimeLimitExceeded) else self.backoff(base=5)
         raise self.retry(exc=error, countdown=countdown) from error
     except Exception:
         shipment_import_fail(
@@ -50,7 +51,7 @@ def import_run(self, import_id: int) -> str:
 
 
 # --- tracking: customs alerts and the trial's evaluation ---------------------------------
-@shared_task(name="shipments.customs_alerts", acks_late=True)
+@shared_task(base=JingluoTask, name="shipments.customs_alerts")
 def customs_alerts() -> int:
     """Every 15 minutes: alert sellers of parcels held in customs (once per hold)."""
     from .services.alerts import customs_alerts_send
@@ -58,20 +59,20 @@ def customs_alerts() -> int:
     return len(customs_alerts_send())
 
 
-@shared_task(name="shipments.trial_evaluate", acks_late=True)
+@shared_task(base=JingluoTask, name="shipments.trial_evaluate")
 def trial_evaluate(store_id: int) -> str:
     """After a trial shipment's delivery: evaluate the store's trial if it is due. Safe to
     run twice: a store no longer in trial is left alone."""
-    from onboarding.models import Application
+    from stores.models import Store
 
     from .services.trial import trial_evaluate as evaluate
 
-    store = Application.objects.filter(pk=store_id).first()
+    store = Store.objects.filter(pk=store_id).first()
     verdict = evaluate(store=store) if store is not None else None
     return verdict.to_status if verdict is not None else "not due"
 
 
-@shared_task(name="shipments.trials_evaluate_due", acks_late=True)
+@shared_task(base=JingluoTask, name="shipments.trials_evaluate_due")
 def trials_evaluate_due() -> int:
     """Daily: evaluate the trials whose shipments are all delivered or overdue."""
     from .services.trial import trials_evaluate_due as evaluate_due
@@ -79,7 +80,7 @@ def trials_evaluate_due() -> int:
     return len(evaluate_due())
 
 
-@shared_task(name="shipments.sweep_stuck_imports", acks_late=True)
+@shared_task(base=JingluoTask, name="shipments.sweep_stuck_imports")
 def sweep_stuck_imports() -> int:
     """Re-send files of orders stuck queued (broker down at upload) or running (worker died)."""
     from .services.imports import shipment_imports_requeue_stuck

@@ -17,10 +17,18 @@ from tests.shipments.import_files import import_with_report
 
 pytestmark = pytest.mark.django_db
 
-SELLER_NAMESPACES = {"core", "accounts", "onboarding", "shipments", "billing", "diagnostics"}
+SELLER_NAMESPACES = {
+    "portal",
+    "accounts",
+    "onboarding",
+    "pricing",
+    "shipments",
+    "billing",
+    "diagnostics",
+}
 PUBLIC = {
-    "core:home",
-    "core:healthz",
+    "portal:home",
+    "portal:healthz",
     "accounts:signup",
     "accounts:login",
     "accounts:logout",
@@ -107,7 +115,7 @@ SELLER_URLS = _seller_url_names()
 
 def test_the_sweep_sees_every_seller_area():
     names = {name for name, _ in SELLER_URLS}
-    assert {"core:dashboard", "onboarding:index", "shipments:index", "billing:index"} <= names
+    assert {"portal:dashboard", "onboarding:index", "shipments:index", "billing:index"} <= names
     assert "diagnostics:index" in names
     missing = [name for name, params in SELLER_URLS if params and name not in OBJECT_URLS]
     assert missing == [], f"add these object URLs to OBJECT_URLS: {missing}"

@@ -107,7 +107,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "seller", "kind", "mode", "amount", "balance_after", "period", "key")
     list_select_related = ("seller",)
     list_filter = ("kind", "mode", "period")
-    search_fields = ("key", "reference", "seller__company_name", "shipment__tracking_number")
+    search_fields = ("key", "reference", "seller__company_name", "tracking_number", "order_number")
     show_full_result_count = False
     raw_id_fields = ("shipment",)
     readonly_fields = (

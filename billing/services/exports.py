@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.tasks import enqueue_on_commit
+
 from ..exceptions import BillingError
 from ..exports.pdf import statement_pdf
 from ..exports.tabular import (
@@ -178,7 +180,8 @@ def export_job_request(*, user, period: datetime.date, fmt: str) -> ExportJob:
         raise IntegrityError("could not queue the export")  # pragma: no cover - a race twice
     from ..tasks import export_month
 
-    transaction.on_commit(lambda: export_month.delay(job.pk))
+    # Lost with the broker, the job is past every limit and replaced at the next request.
+    enqueue_on_commit(export_month, job.pk)
     return job
 
 

@@ -45,11 +45,14 @@ LOCAL_APPS = [
     "core",
     "accounts",
     "platforms",
+    "stores",
     "onboarding",
     "pricing",
     "billing",
     "shipments",
     "diagnostics",
+    "portal",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -82,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -119,7 +122,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

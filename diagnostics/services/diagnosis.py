@@ -5,15 +5,16 @@ gate in order, the root cause and its fix. It runs the very checks shipment crea
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from core.gate import CheckStatus, GateResult, Outcome, Parcel, gate
-from onboarding.services.renewal import id_renewal_can_upload
 from shipments.models import RefusedOrder, Shipment
-from shipments.services import store_for_orders
+from stores.models import Store
+from stores.selectors import store_for_orders
 
 from ..evidence import evidence_lines
 from ..exceptions import OrderNotFound
@@ -67,8 +68,8 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
     kind: str
-    seller: object
-    store: object | None
+    seller: Any
+    store: Store | None
     order_number: str
     parcel: Parcel | None
     result: GateResult
@@ -108,7 +109,7 @@ class Diagnosis:
                 message=o.message if o.status == CheckStatus.FAIL else "",
                 evidence=evidence_lines(o.result.evidence),
                 fix=str(o.check.fix) if o.status == CheckStatus.FAIL else "",
-                fix_url=_fix_url(o, self.store) if o.status == CheckStatus.FAIL else None,
+                fix_url=_fix_url(o) if o.status == CheckStatus.FAIL else None,
                 share=o.check.share,
                 is_root_cause=o is cause,
             )
@@ -126,14 +127,11 @@ class Diagnosis:
         }
 
 
-def _fix_url(outcome: Outcome, store) -> str | None:
-    """Where the seller fixes it: the check's own page, or, for an expiring ID of a store
-    past approval, the page that takes the renewed card."""
-    renewable = store is not None and id_renewal_can_upload(application=store)
-    if outcome.code == "legal_rep_id_expiring" and renewable:
-        return reverse("onboarding:id_renewal", args=[store.pk])
+def _fix_url(outcome: Outcome) -> str | None:
+    """Where the seller fixes it: the check's page for this store (an expiring ID of a
+    store past approval: the page that takes the renewed card), else its own page."""
     try:
-        return outcome.check.fix_url()
+        return outcome.fix_url
     except NoReverseMatch:
         return None
 

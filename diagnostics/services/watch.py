@@ -14,15 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.gate import CheckStatus, Outcome, gate
+from core.gate import CheckStatus, OrderContext, Outcome, gate
 from core.timezones import SHANGHAI
-from onboarding.models import Application, ApplicationStatus
-from onboarding.services.renewal import RenewalState, id_renewal_apply, id_renewal_pending
+from stores.models import SHIPPING_STATUSES, Store
 
 from ..models import WatchWarning
 
 logger = logging.getLogger(__name__)
-WATCHED_STATUSES = [ApplicationStatus.TRIAL, ApplicationStatus.ACTIVE]
 WARNING_REPEAT_DAYS = 7
 # An ID card that will drop under 90 days of validity within this many days is warned
 # about now, while the seller still has time to renew it.
@@ -40,7 +38,7 @@ class Finding:
     evidence: dict
 
 
-def store_findings(*, store: Application, at: datetime.datetime) -> list[Finding]:
+def store_findings(*, store: Store, at: datetime.datetime) -> list[Finding]:
     """What would refuse any order of the store: the gate's account-level failures, and an
     ID card that fails within ``ID_LOOKAHEAD_DAYS``."""
     ctx = gate.context(seller=store.seller, store=store, parcel=None, at=at)
@@ -52,7 +50,7 @@ def store_findings(*, store: Application, at: datetime.datetime) -> list[Finding
         later = dataclasses.replace(ctx, at=at + datetime.timedelta(days=ID_LOOKAHEAD_DAYS))
         result = check.func(later)
         if result.status == CheckStatus.FAIL:
-            fails_on = _fails_on(store, at)
+            fails_on = _fails_on(ctx, at)
             findings.append(
                 Finding(
                     code=check.code,
@@ -69,9 +67,10 @@ def store_findings(*, store: Application, at: datetime.datetime) -> list[Finding
     return [f for f in findings if f.code not in NOT_WARNED]
 
 
-def _fails_on(store: Application, at: datetime.datetime) -> str:
+def _fails_on(ctx: OrderContext, at: datetime.datetime) -> str:
     """The first day the gate refuses: 90 days before the card's expiry."""
-    expiry = store.legal_rep_id_expiry
+    application = ctx.facts.application
+    expiry = application.id_valid_until if application is not None else None
     if expiry is None:
         return at.astimezone(SHANGHAI).date().isoformat()
     return (expiry - datetime.timedelta(days=90) + datetime.timedelta(days=1)).isoformat()
@@ -99,33 +98,16 @@ def stores_watch(*, at: datetime.datetime | None = None) -> list[WatchWarning]:
         ).values_list("store_id", "code")
     )
     sent: list[WatchWarning] = []
-    stores = (
-        Application.objects.filter(status__in=WATCHED_STATUSES)
-        .select_related("seller")
-        .order_by("pk")
-    )
-    for store in stores.iterator(chunk_size=500):
+    stores = Store.objects.filter(status__in=SHIPPING_STATUSES).select_related("seller")
+    for store in stores.order_by("pk").iterator(chunk_size=500):
         findings = store_findings(store=store, at=at)
-        if any(f.code == "legal_rep_id_expiring" for f in findings) and _renewal_applied(
-            store, today
-        ):
-            store.refresh_from_db()
-            findings = store_findings(store=store, at=at)
         new = [f for f in findings if (store.pk, f.code) not in recent]
         if new:
             sent += _warn(store=store, findings=new, today=today)
     return sent
 
 
-def _renewal_applied(store: Application, today: datetime.date) -> bool:
-    """A renewed card was uploaded and holds (operations may have just confirmed it by
-    hand): take it now rather than warn about the old one."""
-    if not id_renewal_pending(application=store):
-        return False
-    return id_renewal_apply(application=store, today=today).state == RenewalState.APPLIED
-
-
-def _warn(*, store: Application, findings: list[Finding], today) -> list[WatchWarning]:
+def _warn(*, store: Store, findings: list[Finding], today: datetime.date) -> list[WatchWarning]:
     recipients = list(
         store.seller.users.filter(is_active=True).order_by("pk").values_list("email", flat=True)
     )
@@ -153,7 +135,7 @@ def _warn(*, store: Application, findings: list[Finding], today) -> list[WatchWa
     return created
 
 
-def _mail(store: Application, findings: list[Finding], recipients: list[str]) -> None:
+def _mail(store: Store, findings: list[Finding], recipients: list[str]) -> None:
     from django.urls import reverse
 
     with translation.override(settings.LANGUAGE_CODE):
@@ -162,7 +144,7 @@ def _mail(store: Application, findings: list[Finding], recipients: list[str]) ->
                 "Orders for store %(store)s (application %(ref)s) would be refused now or soon. "
                 "Fix this before your next order:"
             )
-            % {"store": store.store_id, "ref": store.reference},
+            % {"store": store.platform_store_id, "ref": store.reference},
             "",
         ]
         for finding in findings:
@@ -174,7 +156,7 @@ def _mail(store: Application, findings: list[Finding], recipients: list[str]) ->
         try:
             send_mail(
                 subject=_("Jingluo Express: orders for store %(store)s will be refused")
-                % {"store": store.store_id},
+                % {"store": store.platform_store_id},
                 message="\n".join(lines),
                 from_email=None,
                 recipient_list=recipients,

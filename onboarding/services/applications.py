@@ -94,8 +94,8 @@ def application_transition(
         if stamp and getattr(locked, stamp) is None:
             setattr(locked, stamp, now)
             update_fields.append(stamp)
-        if to_status == S.CLOSED:
-            # why the service was closed: the order gate shows it to the seller
+        if to_status in (S.CLOSED, S.REJECTED) and reason:
+            # why the service was closed or refused: the order gate shows it to the seller
             locked.decision_reason = reason
             update_fields.append("decision_reason")
         locked.save(update_fields=update_fields)

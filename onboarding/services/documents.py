@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import crypto
+from core.tasks import enqueue_on_commit
 
 from ..exceptions import ApplicationNotEditable, DocumentRejected, IllegalTransition
 from ..files import sniff_document
@@ -25,30 +26,26 @@ from ..models import (
     ApplicationEvent,
     Document,
     DocumentAccess,
+    DocumentKind,
     OcrStatus,
 )
 
 OCR = OcrStatus
 logger = logging.getLogger(__name__)
 MAX_OCR_ATTEMPTS = 5
+# The legal representative's ID card: renewed after approval through ``renewal``.
+RENEWAL_KINDS = frozenset({DocumentKind.ID_FRONT, DocumentKind.ID_BACK})
 # A document queued this long was never picked up (the broker was down at upload).
 STUCK_QUEUED_AFTER = datetime.timedelta(minutes=10)
 # Reading this long means its worker died; longer than the task's hard time limit.
 STUCK_READING_AFTER = datetime.timedelta(minutes=15)
 
 
-def _enqueue_ocr(document_id: int) -> None:
+def document_ocr_enqueue(document_id: int) -> None:
     from ..tasks import document_ocr
 
-    transaction.on_commit(lambda: _send(document_ocr, document_id))
-
-
-def _send(task, document_id: int) -> None:
     # The row says "queued" already: if the broker is down now, the sweeper sends it later.
-    try:
-        task.apply_async(args=[document_id], retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure is left to the sweeper
-        logger.warning("OCR of document %s not queued: the sweeper will send it", document_id)
+    enqueue_on_commit(document_ocr, document_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +128,7 @@ def document_upload(
                 application=application, user=user, kind=kind, file=file, written=written
             )
             if document.ocr_status == OCR.QUEUED:
-                _enqueue_ocr(document.pk)
+                document_ocr_enqueue(document.pk)
             return document
     except BaseException:
         documents_discard(written)
@@ -213,10 +210,18 @@ def document_ocr_fail(*, document_id: int, reason: str) -> Document | None:
 
 
 def _after_reading(document: Document) -> None:
+    """What a reading changes: the application's checks, and for a store's renewed ID card
+    (read, or typed by operations) the validity the order gate reads."""
     from .applications import application_run_checks
+    from .renewal import id_renewal_apply, id_renewal_can_upload, id_renewal_pending
 
-    if document.is_current:
-        application_run_checks(application=document.application)
+    if not document.is_current:
+        return
+    application = document.application
+    application_run_checks(application=application)
+    renewing = document.kind in RENEWAL_KINDS and id_renewal_can_upload(application=application)
+    if renewing and id_renewal_pending(application=application):
+        id_renewal_apply(application=application)
 
 
 def document_ocr_requeue_stuck(*, now: datetime.datetime | None = None) -> list[int]:
@@ -240,7 +245,7 @@ def document_ocr_requeue_stuck(*, now: datetime.datetime | None = None) -> list[
             document.ocr_queued_at = now
             document.save(update_fields=["ocr_status", "ocr_queued_at"])
             requeued.append(document.pk)
-            _enqueue_ocr(document.pk)
+            document_ocr_enqueue(document.pk)
     for document_id in failed:
         document_ocr_fail(
             document_id=document_id,

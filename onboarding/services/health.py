@@ -7,22 +7,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from platforms.selectors import store_metrics_latest_for_many
+from stores.models import Closure, Store, StoreStatus
+from stores.services import store_transition
 
 from ..health import health_failures
-from ..models import Application, ApplicationStatus
-from .applications import application_transition
-
-S = ApplicationStatus
 
 
 def applications_health_check() -> list[int]:
-    """Close every active application whose latest metrics fail a threshold; e-mail the
-    seller. Returns the ids closed. Safe to run twice: a closed one is not active."""
-    active = list(Application.objects.filter(status=S.ACTIVE).select_related("seller"))
-    latest = store_metrics_latest_for_many([(a.platform, a.store_id) for a in active])
+    """Close the service of every active store whose latest metrics fail a threshold (its
+    application follows, ``onboarding.store_sync``); e-mail the seller. Returns the ids of
+    the applications closed. Safe to run twice: a closed store is not active."""
+    active = list(
+        Store.objects.filter(status=StoreStatus.ACTIVE).select_related("seller", "application")
+    )
+    latest = store_metrics_latest_for_many([(s.platform, s.platform_store_id) for s in active])
     closed = []
-    for application in active:
-        failures = health_failures(latest.get((application.platform, application.store_id)))
+    for store in active:
+        failures = health_failures(latest.get((store.platform, store.platform_store_id)))
         if not failures:
             continue
         reason = "; ".join(
@@ -30,31 +31,30 @@ def applications_health_check() -> list[int]:
             for line in failures
         )
         with transaction.atomic():
-            application_transition(
-                application=application,
-                to_status=S.CLOSED,
+            store_transition(
+                store=store,
+                to_status=StoreStatus.CLOSED,
+                closure=Closure.HEALTH,
                 reason=reason,
                 data={"failed": [line.code for line in failures]},
             )
-            transaction.on_commit(lambda a=application, r=reason: _notify_closed(a, r))
-        closed.append(application.pk)
+            transaction.on_commit(lambda s=store, r=reason: _notify_closed(s, r))
+        closed.append(store.application.pk)
     return closed
 
 
-def _notify_closed(application: Application, reason: str) -> None:
-    recipients = list(
-        application.seller.users.filter(is_active=True).values_list("email", flat=True)
-    )
+def _notify_closed(store: Store, reason: str) -> None:
+    recipients = list(store.seller.users.filter(is_active=True).values_list("email", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(
             subject=_("Jingluo Express: service closed for store %(store)s")
-            % {"store": application.store_id},
+            % {"store": store.platform_store_id},
             message=_(
                 "The fulfilment health check closed the service for store %(store)s "
                 "(application %(ref)s): %(reason)s. New orders are refused until the metrics "
                 "recover and our operations team reinstates the service."
             )
-            % {"store": application.store_id, "ref": application.reference, "reason": reason},
+            % {"store": store.platform_store_id, "ref": store.reference, "reason": reason},
             from_email=None,
             recipient_list=recipients,
         )

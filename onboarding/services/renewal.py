@@ -4,9 +4,10 @@
 A store in trial or active cannot edit its application, so ``document_upload`` refuses it;
 the renewed card goes in here instead, through the same storage (encrypted, one current
 document per kind, the earlier one kept) and the same OCR queue. When the worker has read
-the card, ``id_renewal_apply`` takes the new validity into the application if the card
-runs at least 90 more days and its number is the representative's; otherwise operations
-type the fields by hand (``document_fields_enter``) and it is applied then.
+the card (``document_ocr_finish``), ``id_renewal_apply`` takes the new validity into the
+application if the card runs at least 90 more days and its number is the representative's;
+otherwise operations type the fields by hand (``document_fields_enter``) and it is applied
+then, in the same transaction.
 """
 
 import datetime
@@ -27,7 +28,13 @@ from ..models import (
     DocumentKind,
     OcrStatus,
 )
-from .documents import CheckedFile, document_check, document_store, documents_discard
+from .documents import (
+    CheckedFile,
+    document_check,
+    document_ocr_enqueue,
+    document_store,
+    documents_discard,
+)
 
 S = ApplicationStatus
 logger = logging.getLogger(__name__)
@@ -86,29 +93,17 @@ def id_renewal_upload(
                 for kind, file in checked
             ]
             for document in documents:
-                _enqueue(document.pk, application.pk)
+                _send(document.pk, application.pk)
             return documents
     except BaseException:
         documents_discard(written)
         raise
 
 
-def _enqueue(document_id: int, application_id: int) -> None:
-    transaction.on_commit(lambda: _send(document_id, application_id))
-
-
 def _send(document_id: int, application_id: int) -> None:
-    from diagnostics.tasks import id_renewal_apply
-    from onboarding.tasks import document_ocr
-
-    # Read the card, then apply it. If the broker is down the sweeper sends the reading
-    # later (without the follow-up): the daily watch and the seller's page apply it then.
-    try:
-        document_ocr.apply_async(
-            args=[document_id], link=id_renewal_apply.si(application_id), retry=False
-        )
-    except Exception:  # noqa: BLE001 - any broker failure is left to the sweeper
-        logger.warning("OCR of document %s not queued: the sweeper will send it", document_id)
+    """Queue the card's reading; once read (``document_ocr_finish``) or typed by operations
+    (``document_fields_enter``), the renewal is applied in the same transaction."""
+    document_ocr_enqueue(document_id)
 
 
 def _current(application: Application, kind: str) -> Document | None:

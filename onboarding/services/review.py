@@ -3,6 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from stores.models import Closure, StoreStatus
+from stores.services import store_open, store_transition
+
 from ..exceptions import CannotApprove, OnboardingError
 from ..models import Application, ApplicationEvent, ApplicationStatus, CheckStatus
 from .applications import application_transition
@@ -29,9 +32,23 @@ def application_approve(*, application: Application, actor, reason: str = "") ->
         raise CannotApprove(
             _("Cannot approve while these checks fail: %(codes)s.") % {"codes": ", ".join(failing)}
         )
-    return application_transition(
-        application=application, to_status=S.TRIAL, actor=actor, reason=reason
-    )
+    with transaction.atomic():
+        application_transition(
+            application=application, to_status=S.TRIAL, actor=actor, reason=reason
+        )
+        application.opened_store = store_open(
+            seller=application.seller,
+            reference=application.reference,
+            platform=application.platform,
+            platform_store_id=application.store_id,
+            company_name=application.company_name,
+            sender_address=application.registered_address,
+            settlement_mode=application.settlement_mode,
+            actor=actor,
+            reason=reason,
+        )
+        application.save(update_fields=["opened_store", "updated_at"])
+    return application
 
 
 def _required_reason(reason: str) -> str:
@@ -66,6 +83,18 @@ def application_request_changes(*, application: Application, actor, reason: str)
 
 
 def application_reject(*, application: Application, actor, reason: str) -> Application:
+    """Reject an application in review, or a store whose trial is under manual review
+    (its service closes: the application follows the store)."""
+    if application.opened_store is not None:
+        store_transition(
+            store=application.opened_store,
+            to_status=StoreStatus.CLOSED,
+            closure=Closure.REJECTED,
+            actor=actor,
+            reason=_required_reason(reason),
+        )
+        application.refresh_from_db()
+        return application
     return _decide_with_reason(
         application=application,
         actor=actor,
@@ -77,12 +106,17 @@ def application_reject(*, application: Application, actor, reason: str) -> Appli
 
 def application_reinstate(*, application: Application, actor, reason: str) -> Application:
     """Reopen a service the health check closed."""
-    application.refresh_from_db(fields=["status"])
-    if application.status != S.CLOSED:
+    application.refresh_from_db(fields=["status", "opened_store"])
+    if application.status != S.CLOSED or application.opened_store is None:
         raise OnboardingError(_("Only a closed service can be reinstated."))
-    return application_transition(
-        application=application, to_status=S.ACTIVE, actor=actor, reason=_required_reason(reason)
+    store_transition(
+        store=application.opened_store,
+        to_status=StoreStatus.ACTIVE,
+        actor=actor,
+        reason=_required_reason(reason),
     )
+    application.refresh_from_db()
+    return application
 
 
 def application_reveal_id_number(*, application: Application, actor) -> str:

@@ -8,7 +8,6 @@ from .creation import (
     parcel_build,
     refused_order_record,
     shipment_create,
-    store_for_orders,
 )
 from .imports import (
     shipment_import_create,
@@ -46,7 +45,6 @@ __all__ = [
     "shipment_labels_print",
     "shipment_transition",
     "shipments_mark_label_printed",
-    "store_for_orders",
     "tracking_import",
     "trial_evaluate",
     "trials_evaluate_due",

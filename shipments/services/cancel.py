@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.services import shipment_charge_refund
+from stores.services import store_trial_release
 
 from ..exceptions import IllegalStatusChange, NotCancellable
 from ..models import CANCELLABLE_STATUSES, EventSource, Shipment, ShipmentStatus
@@ -54,5 +55,7 @@ def shipment_cancel(
             shipment.refresh_from_db(fields=["status"])
             shipment_check_can_cancel(shipment=shipment)
             raise
+        if shipment.is_trial:  # it never travelled: the trial gets its slot back
+            store_trial_release(store_id=shipment.store_id)
         shipment_charge_refund(shipment=shipment, user=user, at=at)
     return shipment

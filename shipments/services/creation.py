@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from billing.exceptions import InsufficientBalance
 from billing.services import shipment_charges_record
 from core.gate import OrderContext, Parcel, gate
-from onboarding.models import Application
-from onboarding.selectors import store_for_orders  # noqa: F401  (re-exported)
 from pricing.exceptions import QuoteRefused
 from pricing.services import parcel_check
+from stores.locks import store_lock
+from stores.models import Store
+from stores.services import store_trial_use
 
 from ..exceptions import DuplicateOrder, InvalidOrder, OrderRefused
 from ..gate_checks import is_trial
@@ -105,8 +106,10 @@ def shipment_build(
     user=None,
 ) -> Shipment:
     """The unsaved shipment of an order that passed the gate, with its price fixed."""
-    price = ctx.facts["quote"]
+    price = ctx.facts.quote
     parcel = ctx.parcel
+    if price is None or parcel is None or ctx.store is None:
+        raise ValueError("shipment_build needs an order that passed the gate")
     sides = parcel.dims_cm or (None, None, None)
     return Shipment(
         seller=ctx.seller,
@@ -143,7 +146,7 @@ def shipment_build(
         peak_adjustment=price.peak_adjustment,
         green_discount=price.green_discount,
         quoted_total=price.total,
-        charge=ctx.facts["charge"],
+        charge=ctx.facts.charge,
         transit_days=price.transit_days,
         customs_clearance_hours=price.customs_clearance_hours,
     )
@@ -152,7 +155,7 @@ def shipment_build(
 def shipment_create(
     *,
     seller,
-    store: Application | None,
+    store: Store | None,
     order_number: str,
     parcel: Parcel,
     recipient: Recipient,
@@ -193,7 +196,9 @@ def shipment_create(
                     user=user,
                 )
                 _shipment_insert(shipment)
-                shipment_charges_record(seller=ctx.seller, shipments=[shipment])
+                if shipment.is_trial:
+                    store_trial_use(store=ctx.store, count=1)
+                shipment_charges_record(seller=seller, shipments=[shipment])
                 return shipment
     except InsufficientBalance:
         # Rolled back whole. Gated again on the balance the other order left.
@@ -217,7 +222,7 @@ def shipment_create(
 def _gate_locked(*, seller, store, parcel, at, order_number) -> OrderContext:
     """Lock the store, refuse an order number the seller has shipped, load the gate."""
     if store is not None:
-        store = Application.objects.select_for_update().get(pk=store.pk)
+        store = store_lock(store_id=store.pk)
     if Shipment.objects.filter(seller=seller, order_number=order_number).exists():
         raise DuplicateOrder(
             _("A shipment for order %(order)s already exists.") % {"order": order_number}

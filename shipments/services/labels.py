@@ -1,7 +1,7 @@
 """Shipping labels: 100 × 150 mm PDF pages, one per shipment, many in one file.
 
 Each label carries a Code 128 barcode of the tracking number (and the number in clear),
-the sender (the store's company and registered address), the recipient, the order number,
+the sender (the store's company and its sender address), the recipient, the order number,
 the lane and the weight. Chinese text is set in reportlab's built-in CID font STSong-Light,
 as the authorisation letters are (``onboarding/letters.py``: the installed Noto CJK fonts
 are CFF-based .ttc files reportlab cannot embed); the tracking number, in Helvetica, stays
@@ -131,7 +131,7 @@ def _draw_label(canvas: Canvas, shipment: Shipment) -> None:
         canvas.setFont(CJK, 9)
         canvas.drawString(MARGIN, y, line)
     canvas.setFont(CJK, 8)
-    for line in _wrap(store.registered_address, CJK, 8, inner, 2):
+    for line in _wrap(store.sender_address, CJK, 8, inner, 2):
         y -= 10
         canvas.drawString(MARGIN, y, line)
     canvas.drawString(MARGIN, y - 10, "CHINA")

@@ -23,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import enqueue_on_commit
+
 from ..exceptions import IllegalStatusChange, TrackingEventInvalid
 from ..models import (
     SHIPMENT_TRANSITIONS,
@@ -188,14 +190,10 @@ def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
         setattr(shipment, name, value)
     shipment.save(update_fields=list(fields))
     if shipment.is_trial and to_status in (S.DELIVERED, S.RETURNED):
-        store_id = shipment.store_id
-        transaction.on_commit(lambda: _trial_evaluate_later(store_id))
+        from ..tasks import trial_evaluate
 
-
-def _trial_evaluate_later(store_id: int) -> None:
-    from ..tasks import trial_evaluate
-
-    trial_evaluate.delay(store_id)
+        # Lost with the broker, the daily sweep (``trials_evaluate_due``) evaluates it.
+        enqueue_on_commit(trial_evaluate, shipment.store_id)
 
 
 def shipment_transition(

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onboarding.models import TRIAL_SHIPMENTS, Application, ApplicationStatus
-from onboarding.services import application_transition
+from stores.locks import store_lock
+from stores.models import Store, StoreStatus
+from stores.services import store_transition
 
 from ..models import Shipment, ShipmentStatus
 
@@ -61,33 +62,33 @@ def _evidence(shipment: Shipment, now: datetime.datetime) -> dict:
     }
 
 
-def trial_evaluate(*, store: Application, now: datetime.datetime | None = None):
+def trial_evaluate(*, store: Store, now: datetime.datetime | None = None) -> TrialVerdict | None:
     """Evaluate a store's trial if it is due; returns the ``TrialVerdict`` or ``None`` (not
     in trial any more, or shipments still under way). Safe to run any number of times:
     the store's row is locked and a store no longer in trial is left alone."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=store.pk)
-        if locked.status != ApplicationStatus.TRIAL:
+        locked = store_lock(store_id=store.pk)
+        if locked.status != StoreStatus.TRIAL:
             return None
         trials = list(
             Shipment.objects.filter(store=locked, is_trial=True)
             .exclude(status=S.CANCELLED)
             .order_by("created_at", "id")
         )
-        if len(trials) < TRIAL_SHIPMENTS or not all(_settled(s, now) for s in trials):
+        if len(trials) < locked.trial_quota or not all(_settled(s, now) for s in trials):
             return None
         on_time = sum(1 for s in trials if s.status == S.DELIVERED and s.on_time)
         passed = Decimal(on_time) / len(trials) >= ON_TIME_THRESHOLD
         verdict = TrialVerdict(
             store_id=locked.pk,
-            to_status=ApplicationStatus.ACTIVE if passed else ApplicationStatus.TRIAL_REVIEW,
+            to_status=StoreStatus.ACTIVE if passed else StoreStatus.TRIAL_REVIEW,
             on_time=on_time,
             total=len(trials),
         )
         figures = {"on_time": on_time, "total": len(trials), "rate_pct": str(verdict.rate_pct)}
-        application_transition(
-            application=locked,
+        store_transition(
+            store=locked,
             to_status=verdict.to_status,
             reason=_(
                 "Trial on-time rate %(rate_pct)s %% (%(on_time)d of %(total)d shipments on time); "
@@ -109,12 +110,12 @@ def trials_evaluate_due(*, now: datetime.datetime | None = None) -> list[TrialVe
     settled (the overdue ones have no delivery event to trigger them)."""
     now = now or timezone.now()
     store_ids = (
-        Shipment.objects.filter(is_trial=True, store__status=ApplicationStatus.TRIAL)
+        Shipment.objects.filter(is_trial=True, store__status=StoreStatus.TRIAL)
         .values_list("store_id", flat=True)
         .distinct()
     )
     verdicts = []
-    for store in Application.objects.filter(pk__in=list(store_ids)):
+    for store in Store.objects.filter(pk__in=list(store_ids)):
         verdict = trial_evaluate(store=store, now=now)
         if verdict is not None:
             verdicts.append(verdict)

@@ -153,7 +153,8 @@ def _same_order(shipment, data) -> bool:
     reload), rather than another order reusing the number."""
     parcel = data["parcel"]
     return (
-        shipment.store_id == data["store"].pk
+        data["store"] is not None
+        and shipment.store_id == data["store"].pk
         and shipment.recipient_name == data["recipient_name"]
         and shipment.address == data["address"]
         and shipment.country == parcel.country

@@ -23,7 +23,7 @@ def test_a_signed_in_page_reads_the_user_and_the_seller_in_one_query(client):
     assert client.session[SESSION_KEY] == str(user.pk)
 
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(reverse("core:dashboard")).content.decode()
+        html = client.get(reverse("portal:dashboard")).content.decode()
 
     assert "深圳一号跨境有限公司" in html  # the heading and the navigation show the seller
     user_queries = [q["sql"] for q in queries.captured_queries if "accounts_" in q["sql"]]
@@ -61,11 +61,11 @@ def test_an_inactive_or_unknown_user_is_nobody():
 def test_a_switched_off_member_is_signed_out_on_the_next_page(client):
     user = SellerUserFactory()
     client.force_login(user, backend="accounts.backends.SellerModelBackend")
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
 
     user.is_active = False
     user.save(update_fields=["is_active"])
 
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))

@@ -19,14 +19,14 @@ def test_signup_creates_seller_and_owner_and_logs_in(client):
     response = client.post(reverse("accounts:signup"), SIGNUP)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")
     user = User.objects.get()
     assert user.email == "owner@example.cn"
     assert user.seller.company_name == "深圳市前海经络贸易有限公司"
     assert user.seller_role == User.SellerRole.OWNER
     assert not user.is_staff
     assert user.check_password(PASSWORD)
-    dashboard = client.get(reverse("core:dashboard"))
+    dashboard = client.get(reverse("portal:dashboard"))
     assert dashboard.status_code == 200
     assert "深圳市前海经络贸易有限公司" in dashboard.content.decode()
 
@@ -67,7 +67,7 @@ def test_login_is_by_email_case_insensitive_and_logout_needs_post(client):
         reverse("accounts:login"), {"username": "BOSS@example.cn", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")
     assert client.session["_auth_user_id"] == str(user.pk)
 
     assert client.get(reverse("accounts:logout")).status_code == 405

@@ -34,7 +34,7 @@ def test_the_owner_adds_a_member_who_sets_a_password_and_logs_in(
         {"new_password1": "member-secret-2026", "new_password2": "member-secret-2026"},
     )
     assert client.login(username="clerk@example.cn", password="member-secret-2026")
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
 def test_a_member_cannot_add_members(client, seller_user):

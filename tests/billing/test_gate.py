@@ -22,11 +22,11 @@ def test_the_checks_are_registered_at_their_positions():
     overdue = gate.get("statement_overdue")
     short = gate.get("balance_insufficient")
     assert (overdue.position, overdue.needs_parcel, overdue.fix_url_name) == (
-        70,
+        7,
         False,
         "billing:index",
     )
-    assert (short.position, short.needs_parcel, short.fix_url_name) == (120, True, "billing:index")
+    assert (short.position, short.needs_parcel, short.fix_url_name) == (12, True, "billing:index")
     codes = gate.codes()
     assert (
         codes.index("dsr_frozen")
@@ -43,8 +43,8 @@ def test_the_loader_reads_mode_balance_and_overdue_in_two_queries(django_assert_
     ctx = gate.context(seller=store.seller, store=store, parcel=None, at=AUGUST)
     with django_assert_num_queries(2):
         load_settlement(ctx)
-    assert (ctx.facts["settlement_mode"], ctx.facts["balance"]) == ("instant", Decimal("40.00"))
-    assert ctx.facts["overdue_statement"] is None
+    assert (ctx.facts.settlement_mode, ctx.facts.balance) == ("instant", Decimal("40.00"))
+    assert ctx.facts.overdue_statement is None
 
 
 def test_the_balance_check_passes_with_evidence_and_is_skipped_for_monthly():
@@ -80,7 +80,7 @@ def test_after_a_shipment_the_next_order_of_a_file_sees_the_new_balance():
     assert gate.run(first).passed
     shipment = create_shipment(store, order_number="AE-F1")
     gate.created(account, shipment)
-    assert account.facts["balance"] == Decimal("21.50")
+    assert account.facts.balance == Decimal("21.50")
     second = gate.with_parcel(account, parcel=parcel(), order_number="AE-F2")
     cause = gate.run(second).root_cause
     assert (cause.code, cause.result.evidence["shortfall"]) == ("balance_insufficient", "7.00")

@@ -152,7 +152,7 @@ def _frozen_after_trial():
     store = used_trial()
     StoreMetricsSnapshotFactory(
         platform=store.platform,
-        store_id=store.store_id,
+        store_id=store.platform_store_id,
         as_of=datetime.date(2024, 8, 2),
         serious_complaints_30d=1,
     )

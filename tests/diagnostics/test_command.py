@@ -34,7 +34,7 @@ def test_json_has_exactly_the_four_keys_and_every_check():
     assert all(set(c) == {"code", "status", "evidence", "fix"} for c in data["checks"])
     unbound = next(c for c in data["checks"] if c["code"] == "store_not_bound")
     assert unbound["status"] == "fail"
-    assert unbound["evidence"]["store_id"] == store.store_id
+    assert unbound["evidence"]["store_id"] == store.platform_store_id
     assert "菜鸟经络速通" in unbound["fix"]
     assert next(c for c in data["checks"] if c["code"] == "dsr_frozen")["fix"] is None
     assert DiagnosticRun.objects.filter(source="command").count() == 1

@@ -36,9 +36,9 @@ def sent(monkeypatch):
     return calls
 
 
-def _renew(store, user, *, front=True):
+def _renew(application, user, *, front=True):
     return id_renewal_upload(
-        application=store,
+        application=application,
         user=user,
         back=Scan("back.jpg", unique_jpeg()),
         front=Scan("front.jpg", unique_jpeg()) if front else None,
@@ -61,30 +61,34 @@ def test_a_renewed_id_typed_by_operations_makes_the_same_order_pass(
     seller_user, ops_user, sent, django_capture_on_commit_callbacks
 ):
     store = store_ready(seller=seller_user.seller, legal_rep_id_expiry=EXPIRING)
+    application = store.application
     code, before = refuse_then_diagnose(store, order_number="AE-ID")
     assert code == before.root_cause.code == "legal_rep_id_expiring"
 
     with django_capture_on_commit_callbacks(execute=True):
-        documents = _renew(store, seller_user)
+        documents = _renew(application, seller_user)
     assert [d.kind for d in documents] == ["id_back", "id_front"]
-    assert sent == [(documents[0].pk, store.pk), (documents[1].pk, store.pk)]
-    assert id_renewal_apply(application=store, today=TODAY).state == RenewalState.READING
-    _typed_by_operations(documents, ops_user, until="2046-08-01", number=store.legal_rep_id_number)
+    assert sent == [(documents[0].pk, application.pk), (documents[1].pk, application.pk)]
+    assert id_renewal_apply(application=application, today=TODAY).state == RenewalState.READING
+    # Typed by operations, the renewal is applied in the same transaction.
+    _typed_by_operations(
+        documents, ops_user, until="2046-08-01", number=application.legal_rep_id_number
+    )
 
-    outcome = id_renewal_apply(application=store, today=TODAY)
+    outcome = id_renewal_apply(application=application, today=TODAY)
 
     assert outcome.state == RenewalState.APPLIED
-    store.refresh_from_db()
-    assert store.legal_rep_id_expiry == datetime.date(2046, 8, 1)
-    assert store.legal_rep_id_long_term is False
-    event = ApplicationEvent.objects.get(application=store, data__kind="id_renewal")
+    application.refresh_from_db()
+    assert application.legal_rep_id_expiry == datetime.date(2046, 8, 1)
+    assert application.legal_rep_id_long_term is False
+    event = ApplicationEvent.objects.get(application=application, data__kind="id_renewal")
     assert event.data["before"]["legal_rep_id_expiry"] == EXPIRING.isoformat()
     assert event.data["after"]["legal_rep_id_expiry"] == "2046-08-01"
     after = order_diagnose(seller=store.seller, order_number="AE-ID", at=AT)
     assert after.passes is True
     assert create_shipment(store, order_number="AE-ID", at=AT).order_number == "AE-ID"
     # applied once, whatever runs it again
-    assert id_renewal_apply(application=store, today=TODAY).state == RenewalState.APPLIED
+    assert id_renewal_apply(application=application, today=TODAY).state == RenewalState.APPLIED
     assert ApplicationEvent.objects.filter(data__kind="id_renewal").count() == 1
 
 
@@ -100,18 +104,18 @@ def test_a_renewed_id_typed_by_operations_makes_the_same_order_pass(
 def test_a_renewal_that_does_not_hold_changes_nothing(
     seller_user, ops_user, sent, until, number, state
 ):
-    store = store_ready(seller=seller_user.seller, legal_rep_id_expiry=EXPIRING)
-    documents = _renew(store, seller_user)
+    application = store_ready(seller=seller_user.seller, legal_rep_id_expiry=EXPIRING).application
+    documents = _renew(application, seller_user)
     _typed_by_operations(
-        documents, ops_user, until=until, number=number or store.legal_rep_id_number
+        documents, ops_user, until=until, number=number or application.legal_rep_id_number
     )
 
-    outcome = id_renewal_apply(application=store, today=TODAY)
+    outcome = id_renewal_apply(application=application, today=TODAY)
 
     assert outcome.state == state
     assert outcome.message
-    store.refresh_from_db()
-    assert store.legal_rep_id_expiry == EXPIRING
+    application.refresh_from_db()
+    assert application.legal_rep_id_expiry == EXPIRING
     assert not ApplicationEvent.objects.filter(data__kind="id_renewal").exists()
 
 
@@ -126,11 +130,11 @@ def test_a_store_not_yet_approved_renews_in_its_application(seller_user, sent):
 
 @pytest.mark.django_db
 def test_the_renewal_page_uploads_both_sides(client, seller_user, sent):
-    store = store_ready(
+    application = store_ready(
         seller=seller_user.seller, status=ApplicationStatus.ACTIVE, legal_rep_id_expiry=EXPIRING
-    )
+    ).application
     client.force_login(seller_user)
-    url = reverse("onboarding:id_renewal", args=[store.pk])
+    url = reverse("onboarding:id_renewal", args=[application.pk])
     assert client.get(url).status_code == 200
 
     response = client.post(
@@ -143,7 +147,9 @@ def test_the_renewal_page_uploads_both_sides(client, seller_user, sent):
 
     assert response.status_code == 302
     assert set(
-        Document.objects.filter(application=store, is_current=True).values_list("kind", flat=True)
+        Document.objects.filter(application=application, is_current=True).values_list(
+            "kind", flat=True
+        )
     ) == {"id_back", "id_front"}
     page = client.get(url).content.decode()
     assert "back.jpg" in page
@@ -175,9 +181,10 @@ def test_a_renewed_card_read_by_the_worker_makes_the_same_order_pass(seller_user
     )
     code, _ = refuse_then_diagnose(store, order_number="AE-REAL", at=now)
     assert code == "legal_rep_id_expiring"
+    application = store.application
 
     id_renewal_upload(
-        application=store,
+        application=application,
         user=seller_user,
         back=Scan("身份证反面.jpg", back),
         front=Scan("身份证正面.jpg", front),
@@ -185,12 +192,12 @@ def test_a_renewed_card_read_by_the_worker_makes_the_same_order_pass(seller_user
 
     _wait_for(
         lambda: ApplicationEvent.objects.filter(
-            application=store, data__kind="id_renewal"
+            application=application, data__kind="id_renewal"
         ).exists(),
         timeout=120,
     )
-    store.refresh_from_db()
-    assert store.legal_rep_id_expiry.isoformat() == back_truth["valid_until"]
+    application.refresh_from_db()
+    assert application.legal_rep_id_expiry.isoformat() == back_truth["valid_until"]
     later = timezone.now()
     assert order_diagnose(seller=store.seller, order_number="AE-REAL", at=later).passes
     assert create_shipment(store, order_number="AE-REAL", at=later).order_number == "AE-REAL"

@@ -75,7 +75,7 @@ def test_every_check_is_shown_in_the_gates_order(client):
     assert failing[:2] == ["store_not_bound", "legal_rep_id_expiring"]
     assert [s.code for s in steps if s.is_root_cause] == ["store_not_bound"]
     expiring = next(s for s in steps if s.code == "legal_rep_id_expiring")
-    assert expiring.fix_url == reverse("onboarding:id_renewal", args=[store.pk])
+    assert expiring.fix_url == reverse("onboarding:id_renewal", args=[store.application.pk])
 
 
 def test_an_existing_shipment_is_traced_with_its_parcel(client):
@@ -164,7 +164,9 @@ def test_binding_the_store_in_the_next_metrics_import_makes_the_same_order_pass(
     assert code == before.root_cause.code == "store_not_bound"
 
     import_csv(
-        metrics_csv([metrics_row(store_id=store.store_id, as_of="2026-08-16", store_bound="true")])
+        metrics_csv(
+            [metrics_row(store_id=store.platform_store_id, as_of="2026-08-16", store_bound="true")]
+        )
     )
     at = AT + datetime.timedelta(days=1)
     after = order_diagnose(seller=store.seller, order_number="AE-BIND", at=at)

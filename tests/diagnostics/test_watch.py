@@ -47,7 +47,7 @@ def test_an_expiring_id_and_an_unbound_store_are_warned_by_email():
     }
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.cn", "b@example.cn"]
     message = next(m for m in mail.outbox if m.to == ["a@example.cn"])
-    assert expiring.store_id in message.subject
+    assert expiring.platform_store_id in message.subject
     assert EXPIRING.isoformat() in message.body
     warning = WatchWarning.objects.get(store=expiring)
     assert warning.recipients == ["a@example.cn"]

@@ -71,7 +71,7 @@ def test_ocr_the_dead_workers_own_message_coming_back_reads_nothing_more(
     application = ApplicationFactory(seller=seller_user.seller)
     with monkeypatch.context() as patch:
         # The upload's own message would go to the session worker: the doomed one takes it.
-        patch.setattr(document_services, "_send", lambda task, pk: None)
+        patch.setattr(document_services, "enqueue_on_commit", lambda task, pk: None)
         document = document_upload(
             application=application, user=seller_user, kind="licence", name="执照.jpg", data=data
         )

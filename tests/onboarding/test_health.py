@@ -6,12 +6,9 @@ import pytest
 from django.urls import reverse
 
 from onboarding.models import ApplicationEvent
-from onboarding.services import (
-    application_reinstate,
-    application_transition,
-    applications_health_check,
-)
+from onboarding.services import application_reinstate, applications_health_check
 from tests.platforms.factories import StoreMetricsSnapshotFactory
+from tests.stores.factories import store_for_application
 
 from .factories import ApplicationFactory
 
@@ -19,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _active(seller):
-    application = ApplicationFactory(seller=seller, status="trial")
-    return application_transition(application=application, to_status="active")
+    """An application whose store is active (the application follows its store)."""
+    application = ApplicationFactory(seller=seller, status="active")
+    store_for_application(application)
+    return application
 
 
 @pytest.mark.parametrize(
@@ -62,6 +61,8 @@ def test_the_daily_check_closes_a_store_below_any_threshold(
         {"failed": failed},
     )
     assert application.decision_reason == event.reason != ""  # the gate shows it
+    store = application.opened_store
+    assert (store.status, store.closure, store.status_reason) == ("closed", "health", event.reason)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [seller_user.email]
     assert application.store_id in mailoutbox[0].subject

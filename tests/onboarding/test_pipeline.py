@@ -26,7 +26,9 @@ def _status(document_id: int) -> str:
 def sent(monkeypatch):
     """Tasks the services try to send, instead of sending them."""
     calls = []
-    monkeypatch.setattr(document_services, "_send", lambda task, pk: calls.append((task.name, pk)))
+    monkeypatch.setattr(
+        document_services, "enqueue_on_commit", lambda task, pk: calls.append((task.name, pk))
+    )
     return calls
 
 
@@ -120,7 +122,7 @@ def test_a_worker_killed_mid_reading_is_swept_and_the_document_read_once_more(
     application = ApplicationFactory(seller=seller_user.seller)
     with monkeypatch.context() as patch:
         # Keep the upload's own message from the session worker: the doomed one takes it.
-        patch.setattr(document_services, "_send", lambda task, pk: None)
+        patch.setattr(document_services, "enqueue_on_commit", lambda task, pk: None)
         document = document_upload(
             application=application, user=seller_user, kind="licence", name="执照.jpg", data=data
         )

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from onboarding.models import ApplicationStatus
 from shipments.services import Recipient, parcel_build, shipment_create
+from stores.models import Store
 from tests.onboarding.factories import ApplicationFactory
 from tests.platforms.factories import StoreMetricsSnapshotFactory
+from tests.stores.factories import store_for_application
 
 # A date outside the peak season (1 Nov–31 Dec), so that prices are the plain formula.
 AUGUST = datetime.datetime(2026, 8, 15, 10, 0, tzinfo=datetime.UTC)
@@ -23,17 +25,19 @@ def store_ready(
     seller=None,
     **fields,
 ):
-    """An application in ``status`` whose store the latest metrics report as bound."""
+    """The store of an application in ``status`` (``fields`` are the application's), which
+    the latest metrics report as bound. An application not approved (draft, in review …)
+    has no store: that application is returned instead, for the gate to refuse."""
     if seller is not None:
         fields["seller"] = seller
-    store = ApplicationFactory(status=status, **fields)
+    application = ApplicationFactory(status=status, **fields)
     StoreMetricsSnapshotFactory(
-        platform=store.platform,
-        store_id=store.store_id,
+        platform=application.platform,
+        store_id=application.store_id,
         fulfilment_score=Decimal(score),
         store_bound=bound,
     )
-    return store
+    return store_for_application(application) or application
 
 
 def parcel(**overrides):
@@ -56,9 +60,10 @@ def next_order_number() -> str:
 
 
 def create_shipment(store, *, order_number=None, at=AUGUST, user=None, **parcel_overrides):
+    """An order of ``store`` (or of an application's seller, which has no store yet)."""
     return shipment_create(
         seller=store.seller,
-        store=store,
+        store=store if isinstance(store, Store) else None,
         order_number=order_number or next_order_number(),
         parcel=parcel(**parcel_overrides),
         recipient=RECIPIENT,

@@ -87,7 +87,7 @@ def test_when_a_refund_puts_the_balance_back_the_seller_is_asked_to_place_it_aga
     store = instant_store(balance="0", seller=owner.seller)
     # The form prices at today's date (peak season or not): the balance covers one parcel.
     today = gate.context(seller=owner.seller, store=store, parcel=parcel(), at=timezone.now())
-    topup(owner.seller, str(today.facts["charge"]))
+    topup(owner.seller, str(today.facts.charge))
     charge = creation.shipment_charges_record
     taken = []
 
@@ -108,4 +108,4 @@ def test_when_a_refund_puts_the_balance_back_the_seller_is_asked_to_place_it_aga
     assert not Shipment.objects.exists()
     assert not RefusedOrder.objects.exists()
     balance = SettlementAccount.objects.get(pk=store.seller_id).balance
-    assert balance == today.facts["charge"]
+    assert balance == today.facts.charge

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = AUGUST + datetime.timedelta(days=10)
 DAY = datetime.timedelta(days=1)
-DASHBOARD = reverse("core:dashboard")
+DASHBOARD = reverse("portal:dashboard")
 
 
 def deliver(shipment, *, delivered_at, promised_by, status=ShipmentStatus.DELIVERED):

@@ -50,7 +50,7 @@ def test_the_form_offers_the_sellers_stores_with_the_ordering_store_chosen(selle
     assert response.context["form"]["store"].value() == store.pk
     store_ids = [choice.pk for choice in response.context["form"].fields["store"].queryset]
     assert store_ids == [store.pk]
-    assert other_store.store_id not in html_of(response)
+    assert other_store.platform_store_id not in html_of(response)
 
 
 def test_an_order_becomes_a_shipment_at_the_demo_price(

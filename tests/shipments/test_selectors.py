@@ -81,7 +81,7 @@ def test_the_selectors_query_budget_does_not_grow(rows, django_assert_max_num_qu
 
     with django_assert_max_num_queries(2):
         page = shipment_page(seller=store.seller, filters=ShipmentFilters(), size=10)
-        [shipment.store.store_id for shipment in page.shipments]
+        [shipment.store.platform_store_id for shipment in page.shipments]
     with django_assert_max_num_queries(5):  # three figures, the store, its metrics
         shipment_stats(seller=store.seller, now=AUGUST)
     assert Shipment.objects.count() == rows

@@ -10,6 +10,7 @@ from onboarding.models import ApplicationEvent, ApplicationStatus
 from shipments import tasks
 from shipments.services import shipment_event_record, trial_evaluate, trials_evaluate_due
 from shipments.services.tracking import CarrierEvent
+from stores.models import StoreEvent
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +48,8 @@ def trio(store):
 
 
 def transitions(store):
-    return list(
-        ApplicationEvent.objects.filter(application=store, action="transition").order_by("id")
-    )
+    """The store's audit trail; its application follows each step (``test_application_follows``)."""
+    return list(StoreEvent.objects.filter(store=store).order_by("id"))
 
 
 def test_three_on_time_deliveries_make_the_store_active(store, trio):
@@ -160,7 +160,7 @@ def test_the_last_delivery_evaluates_the_trial_after_commit(
         queued.append(store_id)
         return tasks.trial_evaluate.apply(args=[store_id])
 
-    monkeypatch.setattr(tasks.trial_evaluate, "delay", run_now)
+    monkeypatch.setattr(tasks.trial_evaluate, "apply_async", lambda args, **options: run_now(*args))
     with django_capture_on_commit_callbacks(execute=True):
         deliver(trio[0])
         deliver(trio[1])
@@ -173,6 +173,20 @@ def test_the_last_delivery_evaluates_the_trial_after_commit(
     assert queued == [store.pk, store.pk, store.pk]
     store.refresh_from_db()
     assert store.status == "active"
+
+
+def test_the_application_follows_its_store(store, trio):
+    for shipment in trio:
+        deliver(shipment)
+
+    trial_evaluate(store=store, now=AUGUST + 30 * 24 * H)
+
+    application = store.application
+    application.refresh_from_db()
+    assert application.status == "active"
+    (event,) = ApplicationEvent.objects.filter(application=application, action="transition")
+    assert (event.from_status, event.to_status) == ("trial", "active")
+    assert event.data["rate_pct"] == "100.0"
 
 
 def test_the_daily_beat_entry(settings):

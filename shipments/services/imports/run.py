@@ -17,12 +17,15 @@ from billing.locks import account_lock
 from billing.services import shipment_charges_record
 from core import crypto
 from core.gate import OrderContext, Outcome, gate
-from onboarding.models import Application
+from core.tasks import enqueue_on_commit
 from pricing.exceptions import QuoteRefused
+from stores.locks import store_lock
+from stores.selectors import store_for_orders
+from stores.services import store_trial_use
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport
 from ...s10 import tracking_numbers
-from ..creation import shipment_build, store_for_orders
+from ..creation import shipment_build
 from .files import ImportFileRefused, OrderFile, order_file_open
 from .report import STORAGE_DIR, report_join, report_part_write, report_parts_delete
 from .rows import OrderRow, RowProblem, cell_at, order_row_parse
@@ -43,15 +46,9 @@ STUCK_RUNNING_AFTER = datetime.timedelta(minutes=15)
 def _enqueue(import_id: int) -> None:
     from ...tasks import import_run
 
-    def send() -> None:
-        # The row says "queued": if the broker is down now, the seller sees it waiting and
-        # the task can be sent again (``shipment_import_requeue``).
-        try:
-            import_run.apply_async(args=[import_id], retry=False)
-        except Exception:  # noqa: BLE001 - any broker failure leaves the row queued
-            logger.warning("shipment import %s not queued: the broker is unavailable", import_id)
-
-    transaction.on_commit(send)
+    # The row says "queued": if the broker is down now, the seller sees it waiting and the
+    # sweeper sends it again (``shipment_imports_requeue_stuck``).
+    enqueue_on_commit(import_run, import_id)
 
 
 def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentImport:
@@ -59,7 +56,12 @@ def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentI
     phones and addresses) and queue its processing. Raises ``ImportFileRefused`` with
     nothing stored when the file cannot be read or there is no store to ship for."""
     store = store_for_orders(seller=seller)
-    if store is None:
+    # Without a store the gate refuses every row (the application is not approved yet), but
+    # without even an application there is nothing to explain row by row.
+    if (
+        store is None
+        and gate.context(seller=seller, store=None, parcel=None).facts.application is None
+    ):
         raise ImportFileRefused(
             _("You have no store yet: apply for the service first, then send your orders.")
         )
@@ -90,6 +92,10 @@ def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentI
     except BaseException:
         default_storage.delete(storage_name)
         raise
+
+
+def _no_application(seller) -> bool:
+    return gate.context(seller=seller, store=None, parcel=None).facts.application is None
 
 
 def shipment_import_requeue(*, shipment_import: ShipmentImport) -> None:
@@ -221,7 +227,7 @@ def _chunk_process(shipment_import, order_file, chunk, offset, seen, at) -> None
     locked = ShipmentImport.objects.select_for_update().get(pk=shipment_import.pk)
     if locked.rows_done != offset or locked.status != ImportStatus.RUNNING:
         raise _Superseded
-    store = Application.objects.select_for_update().get(pk=shipment_import.store_id)
+    store = store_lock(store_id=shipment_import.store_id) if shipment_import.store_id else None
     seller = shipment_import.seller
     # The balance this chunk's gate reads stays the chunk's until it commits: an order from
     # another of the seller's stores waits at its charge, then finds what the chunk left.
@@ -296,7 +302,9 @@ def _chunk_process(shipment_import, order_file, chunk, offset, seen, at) -> None
         ):
             shipment.tracking_number = tracking_number
         _shipments_insert(shipments)
-        shipment_charges_record(seller=account.seller, shipments=shipments)
+        if store is not None:
+            store_trial_use(store=store, count=sum(1 for s in shipments if s.is_trial))
+        shipment_charges_record(seller=seller, shipments=shipments)
     if refused:
         RefusedOrder.objects.bulk_create(refused, batch_size=CHUNK_ROWS)
     problems.sort(key=lambda problem: problem.row)

@@ -9,12 +9,11 @@ import uuid
 from collections.abc import Callable
 
 import redis
+from celery import current_app as celery_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import connection
-
-from config.celery import app as celery_app
 
 PROBE_TIMEOUT_SECONDS = 1.0
 

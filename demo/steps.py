@@ -11,11 +11,11 @@ from billing.models import Statement
 from billing.services import payment_record, statements_close_month, topup_record
 from billing.services.ledger import period_last_day
 from core.timezones import SHANGHAI
-from onboarding.models import Application, ApplicationStatus
 from onboarding.services import (
     application_approve,
 )
 from shipments.services import trial_evaluate
+from stores.models import Store, StoreStatus
 
 from .base import (
     DAY,
@@ -32,25 +32,27 @@ from .parcels import (
     track,
 )
 
-S = ApplicationStatus
+S = StoreStatus
 APPROVED = "资料齐全，自动检查通过，进入试运行（3 单免费试发）。"
 
 
-def onboard(demo: Demo, company: Company, user: User, *, start: datetime.datetime) -> Application:
+def onboard(demo: Demo, company: Company, user: User, *, start: datetime.datetime) -> Store:
     """Apply, upload, submit; operations type the scans' fields and approve the next
     morning: the store is in trial."""
-    store = application_submitted(demo, user=user, company=company, at=start)
-    application_read_by_ops(demo, application=store, company=company, at=start + 3 * HOUR)
+    application = application_submitted(demo, user=user, company=company, at=start)
+    application_read_by_ops(demo, application=application, company=company, at=start + 3 * HOUR)
     with demo.clock(start + 20 * HOUR):
-        application_approve(application=store, actor=demo.ops, reason=APPROVED)
-    return store
+        application_approve(application=application, actor=demo.ops, reason=APPROVED)
+    if application.opened_store is None:
+        raise DemoStoryBroken(f"{company.name}: approved without a store")
+    return application.opened_store
 
 
 def trial(
     demo: Demo,
     company: Company,
     user: User,
-    store: Application,
+    store: Store,
     *,
     start: datetime.datetime,
     zone: str,

@@ -13,8 +13,8 @@ from .health import health_report
 @require_GET
 def home(request):
     if request.user.is_authenticated:
-        return redirect("core:dashboard")
-    return render(request, "core/home.html")
+        return redirect("portal:dashboard")
+    return render(request, "portal/home.html")
 
 
 @seller_required
@@ -23,7 +23,7 @@ def dashboard(request):
     seller = request.user.seller
     return render(
         request,
-        "core/dashboard.html",
+        "portal/dashboard.html",
         {
             "seller": seller,
             "shipment_stats": shipment_stats_cached(seller=seller),

@@ -20,7 +20,7 @@ from tests.shipments.factories import create_shipment, store_ready
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("core:dashboard")
+DASHBOARD = reverse("portal:dashboard")
 DAY = datetime.timedelta(days=1)
 
 

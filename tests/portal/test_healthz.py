@@ -3,7 +3,7 @@ from celery import Celery
 from django.conf import settings
 from django.test import override_settings
 
-from core import health
+from portal import health
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bootstrap_comes_from_our_own_static_files_not_a_cdn(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
 
     assert "/static/vendor/bootstrap/bootstrap.min.css" in html
     assert "/static/vendor/bootstrap/bootstrap.bundle.min.js" in html
@@ -22,15 +22,15 @@ def test_every_seller_area_is_open(seller_client, url):
 
 
 def test_navigation_links_every_seller_area(seller_client):
-    html = seller_client.get(reverse("core:dashboard")).content.decode()
+    html = seller_client.get(reverse("portal:dashboard")).content.decode()
 
-    for name in ("core:dashboard", "onboarding:index", "shipments:index", "billing:index"):
+    for name in ("portal:dashboard", "onboarding:index", "shipments:index", "billing:index"):
         assert f'href="{reverse(name)}"' in html
     assert f'href="{reverse("diagnostics:index")}"' in html
 
 
 def test_home_sends_a_signed_in_seller_to_the_dashboard(seller_client):
-    response = seller_client.get(reverse("core:home"))
+    response = seller_client.get(reverse("portal:home"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")

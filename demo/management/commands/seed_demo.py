@@ -1,5 +1,5 @@
 """Demo data for a newcomer's `make run`: the operations, finance and main seller logins,
-and the living demo around them (``core.demo``): sellers in every onboarding state, both
+and the living demo around them (``demo.build``): sellers in every onboarding state, both
 settlement modes, shipments across lanes and statuses, statements paid and overdue, refused
 orders of every cause. Built once; a second run changes nothing but the demo passwords."""
 
@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 
 from accounts.models import User
 from accounts.services import seller_register
-from core.demo import DemoStoryBroken, demo_build, demo_emails, demo_exists, demo_logins
+from demo.build import DemoStoryBroken, demo_build, demo_emails, demo_exists, demo_logins
 
 DEMO_PASSWORD_DEFAULT = "jingluo-demo-2026"  # noqa: S105 - a documented demo login
 # The demo's stories send no e-mail (health closures, watch warnings, customs alerts).

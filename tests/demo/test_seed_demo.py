@@ -6,8 +6,8 @@ from django.utils import timezone
 from accounts.models import Seller, User
 from billing.models import SettlementMode, Statement
 from billing.selectors import settlement_get, statements_overdue, statements_with_state
-from core.demo import demo_emails
 from core.gate import gate
+from demo.build import demo_emails
 from diagnostics.models import DiagnosticRun
 from onboarding.models import Application, ApplicationStatus
 from shipments.models import RefusedOrder, Shipment, ShipmentEvent, ShipmentStatus
@@ -92,7 +92,8 @@ def every_onboarding_state_has_a_seller():
     rejected = Application.objects.get(status=ApplicationStatus.REJECTED)
     assert rejected.checks.get(code="enterprise").status == "fail"
     trial = Application.objects.get(status=ApplicationStatus.TRIAL)
-    assert trial.shipments.filter(is_trial=True).count() == 2
+    assert trial.opened_store.shipments.filter(is_trial=True).count() == 2
+    assert trial.opened_store.trial_used == 2
 
 
 def every_gate_check_has_refused_an_order():

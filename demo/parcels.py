@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 from accounts.models import User
-from onboarding.models import Application
 from shipments.exceptions import OrderRefused
 from shipments.models import EventSource, Shipment
 from shipments.services import (
@@ -20,6 +19,7 @@ from shipments.services import (
     shipments_mark_label_printed,
 )
 from shipments.services.tracking import CarrierEvent
+from stores.models import Store
 
 from .base import DAY, HOUR, Company, Demo, DemoStoryBroken
 
@@ -132,7 +132,7 @@ def ship(
     demo: Demo,
     *,
     company: Company,
-    store: Application,
+    store: Store,
     user: User,
     at: datetime.datetime,
     zone: str,
@@ -161,7 +161,7 @@ def refuse(
     demo: Demo,
     *,
     company: Company,
-    store: Application,
+    store: Store | None,
     user: User,
     at: datetime.datetime,
     expect: str,

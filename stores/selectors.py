@@ -1,0 +1,43 @@
+"""Reads of stores: which store a seller's orders ship for, and the platform's latest
+report on it."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from platforms.models import StoreMetricsSnapshot
+from platforms.selectors import store_metrics_latest
+
+from .models import SHIPPING_STATUSES, Store
+
+
+def stores_for_seller(*, seller: Any) -> QuerySet[Store]:
+    return Store.objects.filter(seller=seller).order_by("-opened_at", "-id")
+
+
+def store_for_orders(*, seller: Any) -> Store | None:
+    """The store a seller's orders ship for: the newest store in trial or active, else the
+    newest store in any status (the order gate then says why it cannot ship), else None
+    (no application approved yet)."""
+    stores = stores_for_seller(seller=seller)
+    return stores.filter(status__in=SHIPPING_STATUSES).first() or stores.first()
+
+
+def store_get_for_seller(*, seller: Any, pk: Any) -> Store | None:
+    """The seller's own store with this id, or None (another seller's store is not there)."""
+    return stores_for_seller(seller=seller).filter(pk=pk).first()
+
+
+def store_metrics(*, store: Store | None) -> StoreMetricsSnapshot | None:
+    """The platform's latest metrics for the store (binding, score, complaints), or None."""
+    if store is None:
+        return None
+    return store_metrics_latest(platform=store.platform, store_id=store.platform_store_id)
+
+
+def fulfilment_score_for_seller(*, seller: Any) -> Decimal | None:
+    """The seller's current fulfilment score (履约分) from the latest metrics of the store
+    its orders ship for, or None when no metrics have arrived."""
+    metrics = store_metrics(store=store_for_orders(seller=seller))
+    return metrics.fulfilment_score if metrics is not None else None
