@@ -20,7 +20,9 @@
     const fill = bar.firstElementChild;
     fill.style.width = `${data.percent}%`;
     fill.textContent = `${data.percent}%`;
+    bar.setAttribute("aria-valuemax", data.total);
     document.getElementById("import-done").textContent = data.done;
+    document.getElementById("import-total").textContent = data.total;
     document.getElementById("import-created").textContent = data.created;
     document.getElementById("import-failed").textContent = data.failed;
     const error = document.getElementById("import-error");
