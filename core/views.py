@@ -7,7 +7,7 @@ from accounts.mixins import seller_required
 from platforms.models import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE
 from shipments.selectors import shipment_stats_cached
 
-from .health import health_report
+from .health import health_details_allowed, health_report
 
 
 @require_GET
@@ -36,5 +36,10 @@ def dashboard(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """200 or 503 with ``{"status": …}`` for anyone (the load balancer); the components,
+    their errors and the workers' names only for signed-in staff or a request carrying
+    ``Authorization: Bearer <HEALTHZ_TOKEN>``."""
     healthy, report = health_report()
+    if not health_details_allowed(request):
+        report = {"status": report["status"]}
     return JsonResponse(report, status=200 if healthy else 503)

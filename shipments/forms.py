@@ -15,6 +15,7 @@ from billing.exceptions import (
 from billing.forms import country_choices
 from billing.models import Region
 from billing.services import parcel_check
+from core.forms import BoundedDateField
 from onboarding.models import Application
 
 from .models import ShipmentStatus
@@ -134,10 +135,10 @@ class ShipmentFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *ShipmentStatus.choices],
     )
-    created_from = forms.DateField(
+    created_from = BoundedDateField(
         label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    created_to = forms.DateField(
+    created_to = BoundedDateField(
         label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     country = forms.ChoiceField(label=_("Destination country"), required=False)

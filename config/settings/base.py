@@ -294,9 +294,18 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Shipments: carrier events arrive at /shipments/webhooks/carrier/ signed with HMAC-SHA256
-# of the body under this shared secret; empty (the default) refuses every event.
+# /healthz answers everyone with its status only; its components (errors, worker names) go
+# to signed-in staff and to a monitor sending "Authorization: Bearer <HEALTHZ_TOKEN>".
+# Empty (the default): no token is accepted.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+
+# Shipments: carrier events arrive at /shipments/webhooks/carrier/ signed as Standard
+# Webhooks sign (webhook-id, webhook-timestamp, webhook-signature) under this secret,
+# "whsec_" + base64 of 24-64 random bytes; empty (the default) refuses every event.
 CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
+# The replay window: a signed message whose timestamp is further than this from now, either
+# way, is refused (the spec's recommendation). Inside it, event ids keep a replay harmless.
+CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=5 * 60)
 # Where customs alerts' text messages go: a dotted path to a class with send(to=, body=).
 # shipments.sms.LogBackend writes them to the log; a real SMS gateway replaces it.
 SMS_BACKEND = env("SMS_BACKEND", default="shipments.sms.LogBackend")

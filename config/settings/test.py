@@ -41,5 +41,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # the browser journeys switch it on (fixtures `axes_on`, `portal`), so it is still tested.
 AXES_ENABLED = False
 # Shipments: the carrier webhook's shared secret, and text messages kept in memory.
-CARRIER_WEBHOOK_SECRET = "test-carrier-webhook-secret"
+CARRIER_WEBHOOK_SECRET = "whsec_amluZ2x1by10ZXN0LW9ubHktY2Fycmllci13ZWJob29rLWtleS0zMg=="
 SMS_BACKEND = "shipments.sms.LocmemBackend"

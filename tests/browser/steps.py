@@ -333,8 +333,9 @@ def carrier_webhook(portal: str, events: list[dict]) -> dict:
     """POST events to the carrier webhook as the carrier does: signed JSON, no session."""
     import json
     import urllib.request
+    import uuid
 
-    from shipments.services.tracking import carrier_signature
+    from shipments.services.tracking import carrier_webhook_headers
 
     body = json.dumps({"events": events}).encode()
     request = urllib.request.Request(  # noqa: S310 - the live server on the loopback
@@ -343,8 +344,8 @@ def carrier_webhook(portal: str, events: list[dict]) -> dict:
         method="POST",
         headers={
             "Content-Type": "application/json",
-            "X-Jingluo-Signature": carrier_signature(
-                body=body, secret=settings.CARRIER_WEBHOOK_SECRET
+            **carrier_webhook_headers(
+                body=body, secret=settings.CARRIER_WEBHOOK_SECRET, msg_id=f"msg_{uuid.uuid4().hex}"
             ),
         },
     )
