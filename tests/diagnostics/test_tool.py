@@ -232,8 +232,9 @@ def test_the_page_forms_post_with_a_csrf_token(client):
     _seller_client(client, store_ready())
     html = client.get(URL).content.decode()
     for form_id in ("order-form", "parcel-form", "account-form"):
-        form = html.split(f'id="{form_id}"')[0].rsplit("<form", 1)[1] + html.split(
-            f'id="{form_id}"'
-        )[1].split("</form>")[0]
+        form = (
+            html.split(f'id="{form_id}"')[0].rsplit("<form", 1)[1]
+            + html.split(f'id="{form_id}"')[1].split("</form>")[0]
+        )
         assert 'method="post"' in form
         assert "csrfmiddlewaretoken" in form
