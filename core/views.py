@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.mixins import seller_required
+from accounts.selectors import owner_mfa_nudge
 from platforms.models import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE
 from shipments.selectors import shipment_stats_cached
 
@@ -29,6 +30,7 @@ def dashboard(request):
             "shipment_stats": shipment_stats_cached(seller=seller),
             "boost_score": SEARCH_BOOST_SCORE,
             "boost_percent": SEARCH_BOOST_PERCENT,
+            "mfa_nudge": owner_mfa_nudge(request),
         },
     )
 

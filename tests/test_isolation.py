@@ -21,16 +21,6 @@ SELLER_NAMESPACES = {"core", "accounts", "onboarding", "shipments", "billing", "
 PUBLIC = {
     "core:home",
     "core:healthz",
-    "accounts:signup",
-    "accounts:login",
-    "accounts:logout",
-    "accounts:password_reset",
-    "accounts:password_reset_done",
-    "accounts:password_reset_confirm",
-    "accounts:password_reset_complete",
-    # Any signed-in user, staff included, may change their own password.
-    "accounts:password_change",
-    "accounts:password_change_done",
     # The carrier's webhook: no login, an HMAC signature instead (tests/shipments/test_webhook.py).
     "shipments:carrier_webhook",
 }

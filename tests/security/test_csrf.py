@@ -177,4 +177,4 @@ def test_every_form_on_the_pages_carries_the_token_and_posts_to_a_walked_url(sel
     assert without_token == []
     targets = {resolve(urlsplit(form["action"]).path or url).view_name for _n, url, form in forms}
     assert targets - walked - {"set_language"} == set(), "forms post outside the walk"
-    assert {"onboarding:application_new", "accounts:team", "accounts:logout"} <= targets
+    assert {"onboarding:application_new", "accounts:team", "account_logout"} <= targets
