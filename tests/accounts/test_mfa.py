@@ -36,6 +36,11 @@ def test_staff_without_totp_are_sent_to_set_it_up_before_any_admin_page(client):
         assert response.status_code == 302, path
         assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
+    # allauth asks for the password again before adding an authenticator (a stolen session
+    # alone cannot add the thief's phone).
+    asked = client.get(reverse("mfa_activate_totp"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(asked["Location"], {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     assert 'src="data:image/svg+xml;base64,' in page.content.decode()  # the QR code
