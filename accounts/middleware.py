@@ -1,6 +1,5 @@
 """Staff reach the admin only with two-factor authentication set up."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -40,6 +39,3 @@ class StaffMfaRequiredMiddleware:
             url = reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()})
             return redirect(url)
         return self.get_response(request)
-
-
-

@@ -114,7 +114,7 @@ def test_anonymous_visitors_are_sent_to_login(client, seller_user, name, params)
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(f"{reverse('accounts:login')}?next=")
+    assert response["Location"].startswith(f"{reverse('account_login')}?next=")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ Every value that differs between machines comes from the environment through one
 ``environ.Env``; ``production.py`` only tightens what must be tight there.
 """
 
-import datetime
 from pathlib import Path
 
 import environ
