@@ -2,7 +2,11 @@
 (function () {
   "use strict";
   const root = document.getElementById("import-progress");
-  if (!root || root.dataset.finished === "1") return;
+  if (!root) return;
+  // The bar's width from its data attribute: the page has no style attribute (CSP).
+  const initial = document.querySelector("#import-bar .progress-bar");
+  if (initial) initial.style.width = `${initial.dataset.percent}%`;
+  if (root.dataset.finished === "1") return;
   const url = root.dataset.url;
   const badges = { done: "text-bg-success", failed: "text-bg-danger" };
 
