@@ -107,8 +107,12 @@ def new_page(browser, request):
     of every page it opened under var/screenshots/failures/."""
     contexts = []
     violations: list[str] = []
+    watched: set[int] = set()
 
     def watch(page) -> None:
+        if id(page) in watched:
+            return
+        watched.add(id(page))
         page.on(
             "console",
             lambda message: (
@@ -128,6 +132,7 @@ def new_page(browser, request):
         context.on("page", watch)  # pages the journey opens later (downloads, popups)
         contexts.append(context)
         page = context.new_page()
+        watch(page)
         return page
 
     yield open_page
