@@ -27,6 +27,17 @@ def _clean_media():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _clean_rate_limits():
+    """allauth's rate limits live in the Redis cache: each test starts with none used (the
+    Redis database itself is not flushed: the session's Celery worker uses it as broker)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match="*allauth*", count=1000))
+    if keys:
+        client.delete(*keys)
+    yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_redis():
     """Tests own their Redis database; start from an empty one."""

@@ -1,15 +1,17 @@
 """The portal's authentication backend."""
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 
 
-class SellerModelBackend(ModelBackend):
-    """Django's ``ModelBackend``, reading a signed-in user's seller in the same query.
+class SellerModelBackend(AuthenticationBackend):
+    """allauth's backend (log in by e-mail address), reading a signed-in user's seller in the
+    same query.
 
     Every portal page shows the seller (the navigation, the dashboard's heading) and every
     seller view scopes its queries by it, so loading it with the user saves a query on each
-    signed-in request. Staff users have no seller: the outer join finds none.
+    signed-in request. Staff users have no seller: the outer join finds none. The class keeps
+    its name and path so that sessions signed in before allauth stay valid.
     """
 
     def get_user(self, user_id):

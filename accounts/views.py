@@ -1,14 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .exceptions import AccountError
-from .forms import AlertPhoneForm, EmailAuthenticationForm, MemberAddForm, SignUpForm
+from .forms import AlertPhoneForm, MemberAddForm
 from .mixins import seller_required
 from .models import User
 from .phones import mobile_display
@@ -17,68 +14,7 @@ from .services import (
     seller_alert_phone_set,
     seller_member_add,
     seller_member_set_active,
-    seller_register,
 )
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("portal:dashboard")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = seller_register(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                company_name=form.cleaned_data["company_name"],
-            )
-        except AccountError as error:
-            form.add_error("email", error.message)
-        else:
-            login(request, user, backend="accounts.backends.SellerModelBackend")
-            messages.success(request, _("Welcome! Your seller account has been created."))
-            return redirect("portal:dashboard")
-    return render(request, "accounts/signup.html", {"form": form})
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("accounts:password_change_done")
-
-
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    template_name = "accounts/password_change_done.html"
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "accounts/password_reset_done.html"
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
-
-
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "accounts/password_reset_complete.html"
 
 
 @seller_required

@@ -115,7 +115,7 @@ class SellerUser(PortalUser):
             self.client.cookiejar.set_cookie(_cookie("sessionid", SESSIONS[n], self.host))
             return
         response = self.post_form(
-            "/accounts/login/", {"username": self.email, "password": PASSWORD}, name="login"
+            "/accounts/login/", {"login": self.email, "password": PASSWORD}, name="login"
         )
         if response.status_code != 302:
             raise RuntimeError(f"login of {self.email} failed: HTTP {response.status_code}")

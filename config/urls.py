@@ -1,14 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 admin.site.site_header = "经络速通运营后台"
 admin.site.site_title = "经络速通运营后台"
+# The admin's login is allauth's: the same rate limits, and the TOTP code for staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("shipments/", include("shipments.urls")),
     path("billing/", include("billing.urls")),

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -17,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Seller
 from core.admin import ReadOnlyAdmin
+from core.forms import BoundedDateField, SafeAutocompleteSelect
 from core.gate import gate
 from core.timezones import SHANGHAI
 
@@ -32,11 +32,13 @@ SELLERS_LINKED = 100  # sellers behind a bar passed to the seller changelist
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
+    start = BoundedDateField(
         label=pgettext_lazy("start of a date range", "From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(
+        label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = forms.ChoiceField(
         label=pgettext_lazy("what to count", "Count"),
         choices=[
@@ -74,7 +76,7 @@ class ToolForm(forms.Form):
         label=_("Seller"),
         queryset=Seller.objects.all(),
         required=False,
-        widget=AutocompleteSelect(DiagnosticRun._meta.get_field("seller"), admin.site),
+        widget=SafeAutocompleteSelect(DiagnosticRun._meta.get_field("seller"), admin.site),
     )
     order = forms.CharField(label=_("Platform order number"), max_length=64, required=False)
 

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from accounts.mixins import seller_required
 
@@ -12,14 +12,20 @@ from .services import account_diagnose, order_diagnose
 
 @never_cache
 @seller_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def index(request):
-    """The seller's tool: an order number (``?order=``), the account (``?account=1``) or a
-    hypothetical parcel (``?country=&postcode=&weight_g=``) → every check, the root cause
-    and its fix. Only the seller's own orders exist here."""
+    """The seller's tool: an order number (``order``), the account (``account=1``) or a
+    hypothetical parcel (``country``, ``postcode``, ``weight_g``) → every check, the root
+    cause and its fix. Only the seller's own orders exist here.
+
+    The page's forms POST, and only a POST records the run in the seller's history. A GET
+    with the same fields (the "why?" link of a refused order) answers without writing: a
+    link on another site cannot add to a seller's history."""
     seller = request.user.seller
-    order_form = OrderForm(request.GET if "order" in request.GET else None)
-    parcel_form = ParcelForm(request.GET if "weight_g" in request.GET else None)
+    record = request.method == "POST"
+    data = request.POST if record else request.GET
+    order_form = OrderForm(data if "order" in data else None)
+    parcel_form = ParcelForm(data if "weight_g" in data else None)
     diagnosis, error = None, None
     try:
         if order_form.is_bound and order_form.is_valid():
@@ -28,6 +34,7 @@ def index(request):
                 order_number=order_form.cleaned_data["order"],
                 user=request.user,
                 source=RunSource.SELLER,
+                record=record,
             )
         elif parcel_form.is_bound and parcel_form.is_valid():
             diagnosis = account_diagnose(
@@ -35,9 +42,12 @@ def index(request):
                 parcel=parcel_form.cleaned_data["parcel"],
                 user=request.user,
                 source=RunSource.SELLER,
+                record=record,
             )
-        elif "account" in request.GET:
-            diagnosis = account_diagnose(seller=seller, user=request.user, source=RunSource.SELLER)
+        elif "account" in data:
+            diagnosis = account_diagnose(
+                seller=seller, user=request.user, source=RunSource.SELLER, record=record
+            )
     except DiagnosticsError as refused:
         error = refused.message
     return render(

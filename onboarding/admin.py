@@ -127,7 +127,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("checks"))
     def checks_summary(self, obj) -> str:
         return format_html(
-            '<span style="color:#b00">✗ {}</span> · <span style="color:#a60">? {}</span>',
+            '<span class="checks-failing">✗ {}</span> · <span class="checks-reviewing">? {}</span>',
             obj.failing,
             obj.reviewing,
         )

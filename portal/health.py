@@ -4,6 +4,7 @@ Each probe returns ``{"status": "ok" | "error", ...}`` and never raises: a compo
 that is down is reported, not propagated.
 """
 
+import hmac
 import time
 import uuid
 from collections.abc import Callable
@@ -80,3 +81,17 @@ def health_report() -> tuple[bool, dict]:
     components = {name: _timed(probe) for name, probe in PROBES.items()}
     healthy = all(component["status"] == "ok" for component in components.values())
     return healthy, {"status": "ok" if healthy else "error", "components": components}
+
+
+def health_details_allowed(request) -> bool:
+    """Whether ``/healthz`` may show its components: their errors name hosts and ports, and
+    the workers' names the machines. Signed-in staff may, and so may a monitor that sends
+    ``Authorization: Bearer <HEALTHZ_TOKEN>`` (no token configured: nobody by token)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    token = settings.HEALTHZ_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer" or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())

@@ -7,4 +7,4 @@ class ShipmentsConfig(AppConfig):
     verbose_name = _("Shipments")
 
     def ready(self) -> None:
-        from . import gate_checks  # noqa: F401  (registers the order gate's checks)
+        from . import checks, gate_checks  # noqa: F401  (register system and gate checks)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateField
 from pricing.exceptions import (
     InvalidDimensions,
     InvalidPostcode,
@@ -136,10 +137,10 @@ class ShipmentFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *ShipmentStatus.choices],
     )
-    created_from = forms.DateField(
+    created_from = BoundedDateField(
         label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    created_to = forms.DateField(
+    created_to = BoundedDateField(
         label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     country = forms.ChoiceField(label=_("Destination country"), required=False)

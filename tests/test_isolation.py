@@ -29,16 +29,6 @@ SELLER_NAMESPACES = {
 PUBLIC = {
     "portal:home",
     "portal:healthz",
-    "accounts:signup",
-    "accounts:login",
-    "accounts:logout",
-    "accounts:password_reset",
-    "accounts:password_reset_done",
-    "accounts:password_reset_confirm",
-    "accounts:password_reset_complete",
-    # Any signed-in user, staff included, may change their own password.
-    "accounts:password_change",
-    "accounts:password_change_done",
     # The carrier's webhook: no login, an HMAC signature instead (tests/shipments/test_webhook.py).
     "shipments:carrier_webhook",
 }
@@ -132,7 +122,7 @@ def test_anonymous_visitors_are_sent_to_login(client, seller_user, name, params)
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(f"{reverse('accounts:login')}?next=")
+    assert response["Location"].startswith(f"{reverse('account_login')}?next=")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ the services, never edited or deleted).
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -316,6 +317,20 @@ class MoneyReceivedAdmin(NoDeleteAdmin):
         if obj is not None:
             return (*self.form._meta.fields, "entry", "recorded_by", "recorded_at")
         return ()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A form submitted twice (a double click, a resent POST) passes the form's check twice;
+        the service refuses the second (one reference, once) and that refusal is shown to
+        finance, not answered with a server error. Nothing of the second was written."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except BillingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            changelist = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(changelist)
 
 
 @admin.register(Payment)

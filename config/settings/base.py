@@ -4,11 +4,11 @@ Every value that differs between machines comes from the environment through one
 ``environ.Env``; ``production.py`` only tightens what must be tight there.
 """
 
-import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,7 +38,12 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",  # login throttling: see AXES_* below
+    # Sign-up, login, e-mail verification, password reset and their rate limits; TOTP with
+    # recovery codes (see ACCOUNT_* and MFA_* below).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",  # Content-Security-Policy: see CONTENT_SECURITY_POLICY below
 ]
 # Bottom to top: an app imports only apps listed before it (import-linter holds it).
 LOCAL_APPS = [
@@ -66,8 +71,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: turns a locked-out login into its "try again later" page.
-    "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff reach the admin only once TOTP is set up (accounts/middleware.py).
+    "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,51 +128,56 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Accounts
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
-LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day, in seconds: reset links and invitations
 
-# Login throttling (django-axes). Its backend goes first: it refuses a locked-out attempt
-# before the password is even checked, on the portal's login page and the admin's alike.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, loading the user's seller with the user (one query less per page).
-    "accounts.backends.SellerModelBackend",
-]
-# 5 failures in a row lock the login. Enough for a seller who mistypes a few times, far too
-# few for guessing: at most 20 guesses an hour per address and network.
-AXES_FAILURE_LIMIT = 5
-# Counted per (e-mail address, client IP) together: an attacker elsewhere cannot lock a
-# seller out of their own account by typing wrong passwords for it (a cheap denial of
-# service with a per-address lock), and one office's NAT address does not lock every
-# colleague (a per-IP lock).
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# Locked for 15 minutes after the last failure; an attempt during the lock, even with the
-# right password, is refused and starts the 15 minutes again.
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-# A successful login clears that (address, IP)'s failures, and only those.
-AXES_RESET_ON_SUCCESS = True
-# The e-mail address counts as typed in any case: Seller@x.cn and seller@x.cn share a lock.
-AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
-# The client's IP: the socket's, or X-Forwarded-For's entry set by our own proxies.
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
-# How many reverse proxies we run in front of Django (0: none, REMOTE_ADDR is the client).
+# One backend: allauth's (e-mail login), loading the user's seller with the user.
+AUTHENTICATION_BACKENDS = ["accounts.backends.SellerModelBackend"]
+
+# django-allauth: every door to an account (issue 18).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignUpForm"  # the company name
+ACCOUNT_FORMS = {"reset_password_from_key": "accounts.reset_forms.ResetPasswordKeyForm"}
+ACCOUNT_UNIQUE_EMAIL = True
+# An account is used only once its address is verified: a new one is sent a link and
+# cannot log in before following it.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner's GET verifies nothing: a button POSTs
+# No enumeration: sign-up with a taken address shows the same "check your inbox" page as a
+# new one and e-mails the owner instead; a reset for an unknown address looks the same too.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[经络速通] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Rate limits (allauth's, kept in the Redis cache): they replace django-axes. Failed logins:
+# 5 per 15 minutes per (e-mail address, client IP) — a stranger elsewhere cannot lock a
+# seller out — and 10 a minute per IP whatever the address. The rest are allauth's defaults
+# (sign-up 20/min per IP, reset 20/min per IP and 5/min per address, …).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# How many reverse proxies we run in front of Django (0: none, REMOTE_ADDR is the client);
+# above 0 the client IP for rate limits comes from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-# The locked-out page: a clear "try again in N minutes" in the user's language, HTTP 429.
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# Failures are kept in the database, visible to operations in the admin (Axes → access
-# attempts); deleting an attempt there unlocks that address at once.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-# Successful logins are logged too (address, IP, user agent, time): who signed in, when.
-AXES_DISABLE_ACCESS_LOG = False
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# allauth.mfa: TOTP (any authenticator app) with recovery codes. Optional for sellers (the
+# dashboard nudges owners), required for staff before any admin page (accounts.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "经络速通 Jingluo Express"
+MFA_RECOVERY_CODE_COUNT = 10
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -299,9 +311,18 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Shipments: carrier events arrive at /shipments/webhooks/carrier/ signed with HMAC-SHA256
-# of the body under this shared secret; empty (the default) refuses every event.
+# /healthz answers everyone with its status only; its components (errors, worker names) go
+# to signed-in staff and to a monitor sending "Authorization: Bearer <HEALTHZ_TOKEN>".
+# Empty (the default): no token is accepted.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+
+# Shipments: carrier events arrive at /shipments/webhooks/carrier/ signed as Standard
+# Webhooks sign (webhook-id, webhook-timestamp, webhook-signature) under this secret,
+# "whsec_" + base64 of 24-64 random bytes; empty (the default) refuses every event.
 CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
+# The replay window: a signed message whose timestamp is further than this from now, either
+# way, is refused (the spec's recommendation). Inside it, event ids keep a replay harmless.
+CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=5 * 60)
 # Where customs alerts' text messages go: a dotted path to a class with send(to=, body=).
 # shipments.sms.LogBackend writes them to the log; a real SMS gateway replaces it.
 SMS_BACKEND = env("SMS_BACKEND", default="shipments.sms.LogBackend")
@@ -311,6 +332,28 @@ SMS_BACKEND = env("SMS_BACKEND", default="shipments.sms.LogBackend")
 # ---------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Content-Security-Policy (django-csp), on the portal and the admin alike: scripts, styles,
+# fonts and connections from this origin only; no inline script, no inline style, no style
+# attribute (every script and style is a static file; a page that needs a script's data
+# passes it in data-* attributes or a JSON <script type="application/json">, which is not
+# run). Images may also be data: URIs (Bootstrap's icons, the TOTP QR code). Nothing frames
+# the portal, forms post only here. CSP_REPORT_URI: where browsers report violations.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        **({"report-uri": [env("CSP_REPORT_URI")]} if env("CSP_REPORT_URI", default="") else {}),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -330,7 +373,5 @@ LOGGING = {
     # Django's own loggers go to the root handler once, not twice.
     "loggers": {
         "django": {"handlers": [], "propagate": True},
-        # django-axes announces its configuration on every start: warnings only.
-        "axes": {"level": "WARNING"},
     },
 }

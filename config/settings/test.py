@@ -36,10 +36,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule-test")
 # Tests do not collect static files; whitenoise wants the directory to exist.
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Login throttling is off by default in tests: Django's `client.login()` authenticates
-# without a request, which django-axes refuses. tests/security/test_login_throttling.py and
-# the browser journeys switch it on (fixtures `axes_on`, `portal`), so it is still tested.
-AXES_ENABLED = False
 # Shipments: the carrier webhook's shared secret, and text messages kept in memory.
-CARRIER_WEBHOOK_SECRET = "test-carrier-webhook-secret"
+CARRIER_WEBHOOK_SECRET = "whsec_amluZ2x1by10ZXN0LW9ubHktY2Fycmllci13ZWJob29rLWtleS0zMg=="
 SMS_BACKEND = "shipments.sms.LocmemBackend"

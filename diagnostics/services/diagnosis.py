@@ -190,26 +190,29 @@ def order_diagnose(
     user=None,
     source: str = RunSource.SELLER,
     at: datetime.datetime | None = None,
+    record: bool = True,
 ) -> Diagnosis:
     """Diagnose one of the seller's orders by its number alone.
 
     A refused order is traced again now, with the parcel and the store it was refused
     with; an existing shipment, with its parcel. Another seller's order of the same
-    number is not found (``OrderNotFound``; the run is recorded all the same).
+    number is not found (``OrderNotFound``; the run is recorded all the same). With
+    ``record=False`` (a page merely opened: a GET) nothing is written.
     """
     order_number = (order_number or "").strip()[:64]
     at = at or timezone.now()
     found = order_find(seller=seller, order_number=order_number) if order_number else None
     if found is None or not found.found:
-        _record(
-            seller=seller,
-            user=user,
-            kind=RunKind.ORDER,
-            source=source,
-            order_number=order_number or "?",
-            result={"found": ""},
-            at=at,
-        )
+        if record:
+            _record(
+                seller=seller,
+                user=user,
+                kind=RunKind.ORDER,
+                source=source,
+                order_number=order_number or "?",
+                result={"found": ""},
+                at=at,
+            )
         raise OrderNotFound()
     if found.shipment is not None:
         store, parcel = found.shipment.store, parcel_of_shipment(found.shipment)
@@ -227,6 +230,8 @@ def order_diagnose(
         refusal=found.refusal,
         shipment=found.shipment,
     )
+    if not record:
+        return diagnosis
     return diagnostic_run_record(diagnosis=diagnosis, user=user, source=source, found=found.found)
 
 
@@ -237,9 +242,11 @@ def account_diagnose(
     user=None,
     source: str = RunSource.SELLER,
     at: datetime.datetime | None = None,
+    record: bool = True,
 ) -> Diagnosis:
     """Could the seller place an order now: for the account alone (checks that need a
-    parcel are not applicable), or for a hypothetical parcel."""
+    parcel are not applicable), or for a hypothetical parcel. ``record=False``: nothing
+    is written."""
     at = at or timezone.now()
     store = store_for_orders(seller=seller)
     diagnosis = Diagnosis(
@@ -251,4 +258,6 @@ def account_diagnose(
         result=_trace(seller=seller, store=store, parcel=parcel, at=at, order_number=""),
         at=at,
     )
+    if not record:
+        return diagnosis
     return diagnostic_run_record(diagnosis=diagnosis, user=user, source=source)

@@ -12,6 +12,8 @@ delivery sets ``on_time = delivered_at <= promised_by``. Event times must carry 
 offset: legs cross China, the US and Europe.
 """
 
+import base64
+import binascii
 import datetime
 import enum
 import hashlib
@@ -81,23 +83,81 @@ class CarrierEvent:
     description: str = ""
 
 
-SIGNATURE_PREFIX = "sha256="
+# ---------------------------------------------------------------------------
+# The carrier webhook's signature: Standard Webhooks (https://www.standardwebhooks.com/)
+# ---------------------------------------------------------------------------
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+MAX_WEBHOOK_ID = 256
 
 
-def carrier_signature(*, body: bytes, secret: str) -> str:
-    """The ``X-Jingluo-Signature`` header value of ``body``: HMAC-SHA256 under ``secret``."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return f"{SIGNATURE_PREFIX}{digest}"
+class WebhookSecretInvalid(ValueError):
+    """``CARRIER_WEBHOOK_SECRET`` is not ``whsec_`` followed by base64."""
 
 
-def carrier_signature_valid(*, body: bytes, header: str) -> bool:
-    """Whether ``header`` signs ``body`` with ``CARRIER_WEBHOOK_SECRET``, in constant time.
-    Without a secret configured nothing is valid."""
-    secret = settings.CARRIER_WEBHOOK_SECRET
-    if not secret or not header.startswith(SIGNATURE_PREFIX):
+def carrier_webhook_key(secret: str) -> bytes:
+    """The HMAC key of a Standard Webhooks secret: ``whsec_<base64>``; ``b""`` when unset."""
+    if not secret:
+        return b""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise WebhookSecretInvalid(secret[:6]) from error
+    if len(key) < 24:  # the spec asks for 24 to 64 random bytes
+        raise WebhookSecretInvalid(secret[:6])
+    return key
+
+
+def carrier_webhook_signature(*, key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    """``v1,<base64 HMAC-SHA256 of "{msg_id}.{timestamp}.{body}">``, as the spec signs."""
+    signed = msg_id.encode() + b"." + str(timestamp).encode() + b"." + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def carrier_webhook_headers(
+    *, body: bytes, secret: str, msg_id: str, at: datetime.datetime | None = None
+) -> dict[str, str]:
+    """The three headers a carrier sends with ``body``: what the tests and the browser
+    journeys send, and what the README shows carriers."""
+    timestamp = int((at or timezone.now()).timestamp())
+    key = carrier_webhook_key(secret)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": carrier_webhook_signature(
+            key=key, msg_id=msg_id, timestamp=timestamp, body=body
+        ),
+    }
+
+
+def carrier_webhook_verify(*, body: bytes, headers, now: datetime.datetime | None = None) -> bool:
+    """Whether the Standard Webhooks headers sign ``body`` with ``CARRIER_WEBHOOK_SECRET``
+    within the replay window (``CARRIER_WEBHOOK_TOLERANCE_SECONDS`` either side of now).
+    Any of the space-separated ``v1,`` signatures may match (the carrier rotating its
+    secret); compared in constant time. No secret configured, a missing or malformed header,
+    a timestamp outside the window: not valid."""
+    try:
+        key = carrier_webhook_key(settings.CARRIER_WEBHOOK_SECRET)
+    except WebhookSecretInvalid:
+        return False  # reported at start by the system check shipments.W001
+    msg_id = headers.get("webhook-id", "")
+    raw_timestamp = headers.get("webhook-timestamp", "")
+    signatures = headers.get("webhook-signature", "")
+    if not (key and msg_id and signatures) or len(msg_id) > MAX_WEBHOOK_ID:
         return False
-    expected = carrier_signature(body=body, secret=secret)
-    return hmac.compare_digest(expected.encode(), header.strip().lower().encode())
+    if not (raw_timestamp.isascii() and raw_timestamp.isdigit()) or len(raw_timestamp) > 12:
+        return False
+    timestamp = int(raw_timestamp)
+    now_s = (now or timezone.now()).timestamp()
+    if abs(now_s - timestamp) > settings.CARRIER_WEBHOOK_TOLERANCE_SECONDS:
+        return False
+    expected = carrier_webhook_signature(
+        key=key, msg_id=msg_id, timestamp=timestamp, body=body
+    ).encode()
+    matched = False
+    for candidate in signatures.split(" ")[:10]:
+        matched |= hmac.compare_digest(expected, candidate.strip().encode("utf-8", "replace"))
+    return matched
 
 
 def aware_check(at: datetime.datetime) -> datetime.datetime:

@@ -68,8 +68,8 @@ def import_list(request):
             else:
                 messages.success(
                     request,
-                    _("%(name)s received: %(rows)s orders are being processed.")
-                    % {"name": shipment_import.file_name, "rows": shipment_import.rows_total},
+                    _("%(name)s received: its orders are being counted and processed.")
+                    % {"name": shipment_import.file_name},
                 )
                 return redirect("shipments:import", pk=shipment_import.pk)
     return render(

@@ -1,12 +1,15 @@
 """The carrier's webhook: tracking events pushed as signed JSON.
 
 ``POST /shipments/webhooks/carrier/`` with ``{"events": [{"event_id", "tracking_number",
-"status", "at", "location", "description"}, …]}`` and the header ``X-Jingluo-Signature:
-sha256=<hex HMAC-SHA256 of the raw body under CARRIER_WEBHOOK_SECRET>``.
+"status", "at", "location", "description"}, …]}``, signed as Standard Webhooks sign: the
+headers ``webhook-id``, ``webhook-timestamp`` (Unix seconds) and ``webhook-signature``
+(``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` under CARRIER_WEBHOOK_SECRET).
 
-403: missing or wrong signature (nothing read). 400: not JSON, or an event that cannot be
-read (nothing stored; the response lists each problem by index). 200: the counts of events
-applied, ignored as duplicates and stored late, and the unknown tracking numbers.
+403: a missing or wrong signature, or a timestamp outside the replay window (nothing read).
+400: not JSON (or nested too deep), or an event that cannot be read (nothing stored; the
+response lists each problem by index). 200: the counts of events applied, ignored as
+duplicates (an event id seen before: a replay inside the window changes nothing) and stored
+late, and the unknown tracking numbers.
 """
 
 import json
@@ -21,10 +24,9 @@ from ..services.tracking import (
     TrackingEventInvalid,
     carrier_event_parse,
     carrier_events_record,
-    carrier_signature_valid,
+    carrier_webhook_verify,
 )
 
-SIGNATURE_HEADER = "X-Jingluo-Signature"
 MAX_EVENTS = 1000
 
 
@@ -32,11 +34,12 @@ MAX_EVENTS = 1000
 @require_POST
 def carrier_webhook(request):
     body = request.body
-    if not carrier_signature_valid(body=body, header=request.headers.get(SIGNATURE_HEADER, "")):
-        return JsonResponse({"error": "invalid signature"}, status=403)
+    if not carrier_webhook_verify(body=body, headers=request.headers):
+        return JsonResponse({"error": "invalid signature or timestamp"}, status=403)
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        # RecursionError: arrays nested thousands deep exhaust the parser's stack.
         return JsonResponse({"error": "the body is not JSON"}, status=400)
     raw_events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(raw_events, list) or not raw_events:

@@ -2,7 +2,11 @@
 (function () {
   "use strict";
   const root = document.getElementById("import-progress");
-  if (!root || root.dataset.finished === "1") return;
+  if (!root) return;
+  // The bar's width from its data attribute: the page has no style attribute (CSP).
+  const initial = document.querySelector("#import-bar .progress-bar");
+  if (initial) initial.style.width = `${initial.dataset.percent}%`;
+  if (root.dataset.finished === "1") return;
   const url = root.dataset.url;
   const badges = { done: "text-bg-success", failed: "text-bg-danger" };
 
@@ -20,7 +24,9 @@
     const fill = bar.firstElementChild;
     fill.style.width = `${data.percent}%`;
     fill.textContent = `${data.percent}%`;
+    bar.setAttribute("aria-valuemax", data.total);
     document.getElementById("import-done").textContent = data.done;
+    document.getElementById("import-total").textContent = data.total;
     document.getElementById("import-created").textContent = data.created;
     document.getElementById("import-failed").textContent = data.failed;
     const error = document.getElementById("import-error");

@@ -147,7 +147,7 @@ def test_an_owner_changes_only_their_own_sellers_number(client):
 def test_anonymous_is_sent_to_log_in_and_get_is_not_allowed(client):
     response = client.post(ALERT_PHONE, {"phone": "13800138000"})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
     client.force_login(SellerUserFactory())
     assert client.get(ALERT_PHONE).status_code == 405

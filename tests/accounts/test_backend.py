@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_signed_in_page_reads_the_user_and_the_seller_in_one_query(client):
     user = SellerUserFactory(email="boss@example.cn", seller__company_name="深圳一号跨境有限公司")
     response = client.post(
-        reverse("accounts:login"), {"username": "boss@example.cn", "password": PASSWORD}
+        reverse("account_login"), {"login": "boss@example.cn", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(user.pk)
@@ -68,4 +68,4 @@ def test_a_switched_off_member_is_signed_out_on_the_next_page(client):
 
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))

@@ -90,10 +90,14 @@ def _serialized_contents_restore(serialized: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def portal(live_server, celery_worker, settings) -> str:
-    """The portal's base URL (no trailing slash), served with production's middleware."""
-    settings.AXES_ENABLED = True
+def portal(live_server, celery_worker, mailoutbox) -> str:
+    """The portal's base URL (no trailing slash), served with production's middleware
+    (allauth's rate limits, Content-Security-Policy); its e-mail in ``mailoutbox``."""
     return live_server.url
+
+
+# What Chromium writes to the console when the page breaks the Content-Security-Policy.
+CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy")
 
 
 @pytest.fixture
@@ -102,6 +106,21 @@ def new_page(browser, request):
     first as a seller in China sees it, on Shanghai time. A failing test leaves a screenshot
     of every page it opened under var/screenshots/failures/."""
     contexts = []
+    violations: list[str] = []
+    watched: set[int] = set()
+
+    def watch(page) -> None:
+        if id(page) in watched:
+            return
+        watched.add(id(page))
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if any(marker in message.text for marker in CSP_VIOLATION)
+                else None
+            ),
+        )
 
     def open_page(*, locale: str = "zh-CN"):
         context = browser.new_context(
@@ -110,10 +129,15 @@ def new_page(browser, request):
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
+        context.on("page", watch)  # pages the journey opens later (downloads, popups)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        watch(page)
+        return page
 
     yield open_page
+    # Any page that broke the Content-Security-Policy fails the journey (issue 18).
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
     failed = getattr(request.node, "report_call", None)
     for number, context in enumerate(contexts):
         if failed is not None and failed.failed:

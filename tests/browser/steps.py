@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, totp_code
 from tests.onboarding.synthetic import (
     FONT_DIR,
     id_back_image,
@@ -114,6 +114,10 @@ def paper_jpeg(title: str) -> bytes:
 
 
 def sign_up(page, portal: str, case: SellerCase) -> None:
+    """Sign up, then verify the address with the link e-mailed to it (the locmem outbox of
+    the live server, which runs in this process), which signs the seller in."""
+    from django.core import mail
+
     page.goto(f"{portal}/accounts/signup/")
     page.fill("#id_company_name", case.company_name)
     page.fill("#id_email", case.email)
@@ -121,12 +125,18 @@ def sign_up(page, portal: str, case: SellerCase) -> None:
     page.fill("#id_password2", PASSWORD)
     with page.expect_navigation():
         page.click("form:has(#id_password2) button[type=submit]")
+    assert page.url == f"{portal}/accounts/confirm-email/", page.url
+    (message,) = [m for m in mail.outbox if m.to == [case.email]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", message.body).group(0)
+    page.goto(link)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     assert page.url == f"{portal}/dashboard/", page.url
 
 
 def log_in(page, portal: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{portal}/accounts/login/")
-    page.fill("#id_username", email)
+    page.fill("#id_login", email)
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("form:has(#id_password) button[type=submit]")
@@ -238,11 +248,18 @@ def submit_application(page, portal: str, case: SellerCase) -> None:
 
 
 def admin_log_in(page, portal: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{portal}/{settings.ADMIN_URL}login/")
-    page.fill("#id_username", email)
+    """Staff log in through allauth (the admin's login sends them there): password, then the
+    code of their authenticator app, computed here from the staff's TOTP secret."""
+    page.goto(f"{portal}/{settings.ADMIN_URL}")
+    assert "/accounts/login/" in page.url, page.url
+    page.fill("#id_login", email)
     page.fill("#id_password", password)
     with page.expect_navigation():
-        page.click("input[type=submit]")
+        page.click("form:has(#id_password) button[type=submit]")
+    assert page.url.startswith(f"{portal}/accounts/2fa/authenticate/"), page.url
+    page.fill("#id_code", totp_code())
+    with page.expect_navigation():
+        page.click("form:has(#id_code) button[type=submit]")
     assert page.url == f"{portal}/{settings.ADMIN_URL}", page.url
 
 
@@ -333,8 +350,9 @@ def carrier_webhook(portal: str, events: list[dict]) -> dict:
     """POST events to the carrier webhook as the carrier does: signed JSON, no session."""
     import json
     import urllib.request
+    import uuid
 
-    from shipments.services.tracking import carrier_signature
+    from shipments.services.tracking import carrier_webhook_headers
 
     body = json.dumps({"events": events}).encode()
     request = urllib.request.Request(  # noqa: S310 - the live server on the loopback
@@ -343,8 +361,8 @@ def carrier_webhook(portal: str, events: list[dict]) -> dict:
         method="POST",
         headers={
             "Content-Type": "application/json",
-            "X-Jingluo-Signature": carrier_signature(
-                body=body, secret=settings.CARRIER_WEBHOOK_SECRET
+            **carrier_webhook_headers(
+                body=body, secret=settings.CARRIER_WEBHOOK_SECRET, msg_id=f"msg_{uuid.uuid4().hex}"
             ),
         },
     )

@@ -33,7 +33,7 @@ def test_the_switcher_turns_the_portal_english_and_back(seller_client):
 
 
 def test_every_page_offers_the_switcher(client):
-    html = client.get(reverse("accounts:login")).content.decode()
+    html = client.get(reverse("account_login")).content.decode()
 
     assert 'id="language-switcher"' in html
     assert 'value="en" lang="en"' in html

@@ -41,7 +41,7 @@ def test_the_chart_counts_refusals_per_cause_beside_the_article(client, ops_user
     assert bars["dsr_frozen"].count == 0
     html = response.content.decode()
     assert 'data-code="store_not_bound" data-count="3"' in html
-    assert 'style="width: 75.0%"' in html and 'style="width: 93.6%"' in html
+    assert 'value="75.0"' in html and 'value="93.6"' in html
 
 
 def test_the_period_excludes_other_months(client, ops_user, refusals):

@@ -32,7 +32,7 @@ def test_a_refused_order_shows_the_recorded_refusal_the_cause_and_the_fix(client
     user = _seller_client(client, store)
 
     with translation.override("en"):
-        response = client.get(URL, {"order": "AE-777"})
+        response = client.post(URL, {"order": "AE-777"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,7 +67,7 @@ def test_every_check_is_shown_in_the_gates_order(client):
     refuse_then_diagnose(store, order_number="AE-ORDER")
     _seller_client(client, store)
 
-    diagnosis = client.get(URL, {"order": "AE-ORDER"}).context["diagnosis"]
+    diagnosis = client.post(URL, {"order": "AE-ORDER"}).context["diagnosis"]
 
     steps = diagnosis.steps()
     assert [s.position for s in steps] == sorted(s.position for s in steps)
@@ -83,7 +83,7 @@ def test_an_existing_shipment_is_traced_with_its_parcel(client):
     shipment = create_shipment(store, order_number="AE-SHIPPED")
     _seller_client(client, store)
 
-    response = client.get(URL, {"order": "AE-SHIPPED"})
+    response = client.post(URL, {"order": "AE-SHIPPED"})
 
     diagnosis = response.context["diagnosis"]
     assert diagnosis.shipment == shipment
@@ -97,7 +97,7 @@ def test_the_account_alone_marks_parcel_checks_not_applicable(client):
     store = store_ready()
     _seller_client(client, store)
 
-    diagnosis = client.get(URL, {"account": "1"}).context["diagnosis"]
+    diagnosis = client.post(URL, {"account": "1"}).context["diagnosis"]
 
     statuses = {s.code: s.status for s in diagnosis.steps()}
     assert statuses["lane_not_served"] == statuses["overweight"] == "skipped"
@@ -110,7 +110,7 @@ def test_a_hypothetical_parcel_to_russia_is_not_served(client):
     store = store_ready()
     _seller_client(client, store)
 
-    response = client.get(
+    response = client.post(
         URL, {"origin": "east", "country": "RU", "postcode": "101000", "weight_g": "500"}
     )
 
@@ -125,7 +125,7 @@ def test_bad_parcel_input_is_a_form_error_and_records_nothing(client):
     store = store_ready()
     _seller_client(client, store)
 
-    response = client.get(URL, {"origin": "east", "country": "XX", "weight_g": "500"})
+    response = client.post(URL, {"origin": "east", "country": "XX", "weight_g": "500"})
 
     assert response.context["diagnosis"] is None
     assert response.context["parcel_form"].errors
@@ -141,18 +141,18 @@ def test_a_seller_cannot_diagnose_another_sellers_order(client):
     DiagnosticRun.objects.all().delete()
 
     _seller_client(client, mine)
-    own = client.get(URL, {"order": "SAME-1"}).context["diagnosis"]
+    own = client.post(URL, {"order": "SAME-1"}).context["diagnosis"]
     assert own.refusal.seller == mine.seller
     assert own.root_cause.code == "store_not_bound"
 
-    response = client.get(URL, {"order": "THEIRS-ONLY"})
+    response = client.post(URL, {"order": "THEIRS-ONLY"})
     html = response.content.decode()
     assert response.context["diagnosis"] is None
     assert 'id="not-found"' in html
     assert "lane_not_served" not in html and "RU" not in html
 
     _seller_client(client, theirs)
-    other = client.get(URL, {"order": "SAME-1"}).context["diagnosis"]
+    other = client.post(URL, {"order": "SAME-1"}).context["diagnosis"]
     assert other.refusal.seller == theirs.seller
     assert other.root_cause.code == "lane_not_served"
     assert DiagnosticRun.objects.filter(found="").count() == 1  # the miss is recorded
@@ -207,6 +207,36 @@ def test_the_page_itself_stays_within_budget(client, django_assert_max_num_queri
     store = store_ready(bound=False)
     refuse_then_diagnose(store, order_number="AE-PAGE")
     _seller_client(client, store)
-    client.get(URL, {"order": "AE-PAGE"})
+    client.post(URL, {"order": "AE-PAGE"})
     with django_assert_max_num_queries(25):  # the trace's 20 + session, user, seller
-        client.get(URL, {"order": "AE-PAGE"})
+        client.post(URL, {"order": "AE-PAGE"})
+
+
+def test_a_get_answers_without_writing_and_only_a_post_records(client):
+    """A link on another site (``<img src=/diagnostics/?order=…>``) opened by a signed-in
+    seller must not write to the seller's history: GET answers, POST records."""
+    store = store_ready(bound=False)
+    refuse_then_diagnose(store, order_number="AE-LINK")
+    _seller_client(client, store)
+    DiagnosticRun.objects.all().delete()
+
+    for query in ({"order": "AE-LINK"}, {"order": "NOT-MINE"}, {"account": "1"}):
+        response = client.get(URL, query)
+        assert response.status_code == 200
+    assert response.context["diagnosis"].kind == "account"
+    assert DiagnosticRun.objects.count() == 0
+
+    client.post(URL, {"order": "AE-LINK"})
+    assert DiagnosticRun.objects.get().order_number == "AE-LINK"
+
+
+def test_the_page_forms_post_with_a_csrf_token(client):
+    _seller_client(client, store_ready())
+    html = client.get(URL).content.decode()
+    for form_id in ("order-form", "parcel-form", "account-form"):
+        form = (
+            html.split(f'id="{form_id}"')[0].rsplit("<form", 1)[1]
+            + html.split(f'id="{form_id}"')[1].split("</form>")[0]
+        )
+        assert 'method="post"' in form
+        assert "csrfmiddlewaretoken" in form

@@ -7,10 +7,22 @@ from portal import health
 
 pytestmark = pytest.mark.django_db
 
+TOKEN = "monitor-token-7f3a"
+
+
+@pytest.fixture(autouse=True)
+def _token(settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+
+
+def get(client, **headers):
+    """``/healthz`` as the monitor asks for it: with its token, so the components show."""
+    return client.get("/healthz", headers={"Authorization": f"Bearer {TOKEN}", **headers})
+
 
 @pytest.mark.worker
 def test_healthz_is_ok_when_every_component_is_up(client, celery_worker):
-    response = client.get("/healthz")
+    response = get(client)
 
     assert response.status_code == 200
     body = response.json()
@@ -27,7 +39,7 @@ def test_healthz_is_503_when_no_worker_answers(client, monkeypatch):
     idle = f"redis://127.0.0.1:6379/{(own_db + 8) % 16}"
     monkeypatch.setattr(health, "celery_app", Celery(broker=idle, set_as_current=False))
 
-    response = client.get("/healthz")
+    response = get(client)
 
     assert response.status_code == 503
     body = response.json()
@@ -39,7 +51,7 @@ def test_healthz_is_503_when_no_worker_answers(client, monkeypatch):
 
 def test_healthz_is_503_when_redis_is_down(client):
     with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
-        response = client.get("/healthz")
+        response = get(client)
 
     assert response.status_code == 503
     redis_state = response.json()["components"]["redis"]
@@ -52,7 +64,40 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
         health, "celery_app", Celery(broker="redis://127.0.0.1:1/0", set_as_current=False)
     )
 
-    response = client.get("/healthz")
+    response = get(client)
 
     assert response.status_code == 503
     assert response.json()["components"]["celery"]["status"] == "error"
+
+
+def test_the_public_gets_the_status_only(client, monkeypatch):
+    monkeypatch.setattr(
+        health, "celery_app", Celery(broker="redis://127.0.0.1:1/0", set_as_current=False)
+    )
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+
+
+@pytest.mark.parametrize(
+    "authorization", ["", "Bearer wrong-token", f"Basic {TOKEN}", "Bearer ", TOKEN]
+)
+def test_a_wrong_or_missing_token_gets_the_status_only(client, authorization):
+    response = client.get("/healthz", headers={"Authorization": authorization})
+    assert set(response.json()) == {"status"}
+
+
+def test_without_a_configured_token_no_token_opens_the_details(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    response = client.get("/healthz", headers={"Authorization": "Bearer "})
+    assert set(response.json()) == {"status"}
+
+
+def test_staff_and_the_token_see_the_components(client, ops_user, seller_user):
+    client.force_login(seller_user)
+    assert set(client.get("/healthz").json()) == {"status"}  # a seller is the public here
+    client.force_login(ops_user)
+    assert set(client.get("/healthz").json()) == {"status", "components"}
+    client.logout()
+    assert set(get(client).json()) == {"status", "components"}

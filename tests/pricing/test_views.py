@@ -81,7 +81,7 @@ def test_anonymous_users_are_sent_to_login(client):
     response = client.get(URL, ARTICLE)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_staff_are_sent_to_the_admin(client, ops_user):

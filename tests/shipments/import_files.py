@@ -84,3 +84,54 @@ def import_with_report(owner) -> dict:
     )
     shipment_import_run(import_id=shipment_import.pk, at=AUGUST)
     return {"pk": shipment_import.pk}
+
+
+def xlsx_bomb(*, first_rows: str = "", second_row: str = "", shared_strings=()) -> bytes:
+    """A hand-made workbook: the template's header in row 1 (unless ``first_rows`` replaces
+    it) followed by ``second_row``, the XML given as it is: the attacks of issue 18."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    header = first_rows or (
+        '<row r="1">'
+        + "".join(f'<c t="inlineStr"><is><t>{escape(name)}</t></is></c>' for name in HEADER)
+        + "</row>"
+    )
+    if first_rows and not shared_strings:
+        header += (
+            "<row>"
+            + "".join(f'<c t="inlineStr"><is><t>{escape(name)}</t></is></c>' for name in HEADER)
+            + "</row>"
+        )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"/>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        if shared_strings:
+            archive.writestr(
+                "xl/sharedStrings.xml",
+                f'<sst xmlns="{main}">'
+                + "".join(f"<si><t>{escape(text)}</t></si>" for text in shared_strings)
+                + "</sst>",
+            )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData>{header}{second_row}</sheetData></worksheet>',
+        )
+    return buffer.getvalue()

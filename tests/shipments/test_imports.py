@@ -2,8 +2,10 @@
 reporting bad rows one by one, the gate on every row, resuming after a crash, the pages."""
 
 import codecs
+import contextlib
 import csv
 import io
+import signal
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from core import crypto
 from onboarding.models import ApplicationStatus
 from shipments.models import ImportStatus, RefusedOrder, Shipment, ShipmentImport
 from shipments.s10 import is_valid
@@ -23,6 +26,7 @@ from shipments.services.imports import (
     shipment_import_run,
     shipment_import_template_csv,
 )
+from shipments.services.imports import files as imports_files
 from shipments.services.imports import run as imports_run
 from tests.accounts.factories import SellerUserFactory
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
@@ -31,6 +35,7 @@ from tests.shipments.import_files import (
     HEADER,
     csv_bytes,
     order,
+    xlsx_bomb,
     xlsx_bytes,
 )
 
@@ -61,7 +66,7 @@ def run(shipment_import, **kwargs) -> ShipmentImport:
 
 def report_rows(shipment_import) -> list[list[str]]:
     with open(Path(settings.MEDIA_ROOT) / shipment_import.report_name, "rb") as stored:
-        data = stored.read()
+        data = crypto.decrypt(stored.read())
     assert data.startswith(codecs.BOM_UTF8)
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
@@ -79,18 +84,30 @@ def refused_upload(owner, data: bytes, name: str = "orders.csv") -> str:
     return str(refused.value.message)
 
 
+def refused_by_worker(owner, data: bytes, name: str = "orders.csv") -> str:
+    """The upload reads only the header and accepts the file; the worker's count refuses
+    it before anything is created. The reason the seller sees."""
+    shipment_import = run(upload(owner, data, name))
+    assert shipment_import.status == ImportStatus.FAILED
+    assert (shipment_import.rows_total, shipment_import.rows_done) == (0, 0)
+    assert Shipment.objects.count() == 0
+    assert RefusedOrder.objects.count() == 0
+    return shipment_import.error
+
+
 # ---------------------------------------------------------------------------
 # Accepted files
 # ---------------------------------------------------------------------------
 def test_a_file_of_valid_orders_creates_priced_numbered_shipments(owner, store):
     shipment_import = upload(owner, csv_bytes([order("AE-1"), order("AE-2")]))
     assert shipment_import.status == ImportStatus.QUEUED
-    assert shipment_import.rows_total == 2
+    assert shipment_import.rows_total == 0  # counted by the worker, not in the request
     assert shipment_import.store == store
 
     shipment_import = run(shipment_import)
 
     assert shipment_import.status == ImportStatus.DONE
+    assert shipment_import.rows_total == 2
     assert (shipment_import.rows_done, shipment_import.rows_created) == (2, 2)
     assert shipment_import.rows_failed == 0
     assert shipment_import.report_name == ""
@@ -147,9 +164,8 @@ def test_an_xlsx_workbook_with_typed_numbers(owner):
 
 def test_tabs_blank_rows_and_thousands_separators(owner):
     data = csv_bytes([order("AE-T1", weight_g="1,500")], delimiter="\t") + b"\t\t\r\n\r\n"
-    shipment_import = upload(owner, data)
-    assert shipment_import.rows_total == 1
-    assert run(shipment_import).rows_created == 1
+    shipment_import = run(upload(owner, data))
+    assert (shipment_import.rows_total, shipment_import.rows_created) == (1, 1)
     assert Shipment.objects.get().weight_g == 1500
 
 
@@ -184,7 +200,6 @@ def test_garbage_bytes_are_refused(owner):
     [
         (b"", "orders.csv", "empty"),
         (b"  \r\n", "orders.csv", "empty"),
-        (",".join(HEADER).encode() + b"\r\n", "orders.csv", "no orders"),
         (b"%PDF-1.4 whatever", "orders.pdf", "Only CSV and Excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "orders.xls", "Only CSV and Excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "orders.csv", ".xls"),
@@ -225,10 +240,109 @@ def test_a_file_over_20_mb_is_refused(owner):
     assert "20 MB" in refused_upload(owner, data)
 
 
-def test_a_file_over_100000_rows_is_refused(owner):
+def test_a_header_without_orders_is_refused_by_the_worker(owner):
+    data = ",".join(HEADER).encode() + b"\r\n"
+    assert "no orders" in refused_by_worker(owner, data)
+
+
+def test_a_file_over_100000_rows_is_refused_by_the_worker(owner):
     line = b"A,Jane,,1 Market St,SF,94105,US,500,,,,Tee,1,\r\n"
     data = ",".join(HEADER).encode() + b"\r\n" + line * 100_001
-    assert "more than 100,000 rows" in refused_upload(owner, data)
+    assert "more than 100,000 rows" in refused_by_worker(owner, data)
+
+
+def test_a_csv_of_blank_lines_is_refused_at_the_row_limit(owner):
+    data = ",".join(HEADER).encode() + b"\r\n" + b"\r\n" * 200_000
+    assert "rows numbered past 110,000 (row 110,001)" in refused_by_worker(owner, data)
+
+
+def test_a_header_after_twenty_blank_rows_is_refused_in_the_request(owner):
+    data = b"\r\n" * 20 + csv_bytes([order("AE-1")])
+    assert "first 20 rows are blank" in refused_upload(owner, data)
+
+
+# ---------------------------------------------------------------------------
+# XLSX bombs (issue 18): bound by rows seen and by time, header only in the request
+# ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def interrupted_after(seconds: float):
+    """Fail the test instead of hanging when the work inside is not bounded (before the fix,
+    these files kept the process busy for minutes). Not a speed test: bench_xlsx_bombs.py
+    measures the figures."""
+
+    def stop(signum, frame):
+        raise AssertionError(f"still working after {seconds} s: the work is not bounded")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_xlsx_row_numbered_a_trillion_is_refused(owner):
+    data = xlsx_bomb(
+        second_row='<row r="1000000000000"><c t="inlineStr"><is><t>A</t></is></c></row>'
+    )
+    assert len(data) < 2000
+    with interrupted_after(20):
+        shipment_import = upload(owner, data, "bomb.xlsx")  # the request reads the header only
+        error = refused_by_worker_of(shipment_import)
+    assert "rows numbered past 110,000 (row 1,000,000,000,000)" in error
+
+
+def test_forty_million_empty_xlsx_rows_are_refused_at_the_row_limit(owner):
+    data = xlsx_bomb(second_row="<row/>" * 40_000_000)
+    assert len(data) < 1_000_000  # 240 MB of XML in a small zip
+    with interrupted_after(20):
+        shipment_import = upload(owner, data, "bomb.xlsx")
+        error = refused_by_worker_of(shipment_import)
+    assert "rows numbered past 110,000 (row 110,001)" in error
+
+
+def test_forty_million_empty_rows_before_the_header_are_refused_in_the_request(owner):
+    data = xlsx_bomb(first_rows="<row/>" * 40_000_000)
+    assert "first 20 rows are blank" in refused_upload(owner, data, "bomb.xlsx")
+
+
+def test_an_xlsx_read_past_its_deadline_is_refused(owner, monkeypatch):
+    rows = [order(f"AE-{n}") for n in range(3000)]
+    shipment_import = upload(owner, xlsx_bytes(rows), "slow.xlsx")
+    monkeypatch.setattr(imports_files, "READ_SECONDS", 0.0)
+    assert "takes too long to read" in refused_by_worker_of(shipment_import)
+
+
+def test_an_xlsx_with_shared_strings_and_gaps_reads_like_excel(owner):
+    data = xlsx_bomb(
+        first_rows=(
+            '<row r="1">'
+            + "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(14))
+            + "</row>"
+        ),
+        second_row=(
+            '<row r="3"><c r="A3" t="inlineStr"><is><t>AE-S1</t></is></c>'
+            '<c r="B3" t="str"><v>Jane Doe</v></c><c r="D3" t="inlineStr"><is><t>1 Market St'
+            '</t></is></c><c r="E3" t="inlineStr"><is><t>San Francisco</t></is></c>'
+            '<c r="F3" t="inlineStr"><is><t>94105</t></is></c><c r="G3" t="inlineStr"><is>'
+            '<t>US</t></is></c><c r="H3"><v>500.0</v></c><c r="L3" t="inlineStr"><is><t>Tee'
+            '</t></is></c><c r="M3"><v>12.5</v></c></row>'
+        ),
+        shared_strings=HEADER,
+    )
+    shipment_import = run(upload(owner, data, "gaps.xlsx"))
+    assert (shipment_import.rows_total, shipment_import.rows_created) == (1, 1)
+    shipment = Shipment.objects.get()
+    assert (shipment.order_number, shipment.weight_g) == ("AE-S1", 500)
+    assert shipment.declared_value == Decimal("12.50")
+
+
+def refused_by_worker_of(shipment_import) -> str:
+    shipment_import = run(shipment_import)
+    assert shipment_import.status == ImportStatus.FAILED
+    assert Shipment.objects.count() == 0
+    return shipment_import.error
 
 
 def test_a_seller_without_a_store_is_refused(db):
@@ -482,6 +596,16 @@ def test_a_stored_file_that_went_missing_fails_the_import_with_a_reason(owner):
     assert shipment_import.status == ImportStatus.FAILED
     assert "upload it again" in shipment_import.error
     assert Shipment.objects.count() == 0
+
+
+def test_the_error_report_is_stored_encrypted_and_served_decrypted(seller, owner):
+    rows = [order("AE-1"), order("AE-SECRET-9", recipient_phone="not-a-phone", weight_g="0")]
+    shipment_import = run(upload(owner, csv_bytes(rows)))
+    assert shipment_import.report_name
+    for path in stored_files():
+        assert b"AE-SECRET-9" not in path.read_bytes(), path
+    response = seller.get(reverse("shipments:import_report", args=[shipment_import.pk]))
+    assert b"AE-SECRET-9" in b"".join(response.streaming_content)
 
 
 def test_the_uploaded_file_is_stored_encrypted(owner):

@@ -431,7 +431,7 @@ def test_anonymous_visitors_are_sent_to_login(client, name):
     response = client.get(reverse(name))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_detail_and_the_list_print_labels_through_the_labels_page(seller_client, store):

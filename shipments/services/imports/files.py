@@ -4,10 +4,9 @@ read raises ``ImportFileRefused`` saying why."""
 
 import codecs
 import csv
-import datetime
 import io
 import re
-import zipfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,15 +15,29 @@ from django.utils.translation import gettext_lazy
 
 from ...exceptions import ShipmentError
 from .columns import HEADER_NAMES, REQUIRED, column_label, header_key
+from .xlsx import XlsxError, XlsxRows
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
+# No row of a file may be numbered past this (room for the header and blank rows between the
+# orders). Rows are read in increasing order, so it also bounds the rows *seen*, blank or
+# not: a sheet whose second row is numbered 1,000,000,000,000 is refused at that row.
+MAX_ROW_NUMBER = MAX_IMPORT_ROWS + 10_000
 # An XLSX is a zip: refuse one that unpacks to more than this (a zip bomb).
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# The upload request reads only the header: the first non-blank row among the first
+# HEADER_ROWS, within HEADER_SECONDS. Counting and reading the orders is the worker's job.
+HEADER_ROWS = 20
+HEADER_SECONDS = 0.5
+# The worker's reading of the whole file (the count before the first chunk) must end within
+# this: a file slower than that to read is refused, not worked on for the task's 10 minutes.
+READ_SECONDS = 60.0
 # Of the double-byte characters of a file read as GBK, at most this share may lie outside
 # GB 2312 (the 6,763 common characters): Latin-1 text decodes as GBK too, into rare ones.
 MAX_RARE_GBK_SHARE = 0.1
 ACCEPTED_EXTENSIONS = (".csv", ".txt", ".xlsx")
+# How often (in rows) the CSV reader looks at its deadline.
+DEADLINE_EVERY_ROWS = 1024
 
 
 class ImportFileRefused(ShipmentError):
@@ -33,10 +46,42 @@ class ImportFileRefused(ShipmentError):
     default_message = gettext_lazy("The file cannot be read as a file of orders.")
 
 
+def _row_limit_refused(row: int) -> ImportFileRefused:
+    return ImportFileRefused(
+        _(
+            "The file has rows numbered past %(max)s (row %(row)s): a file holds at most "
+            "%(orders)s orders, blank rows included. Split it into smaller files."
+        )
+        % {"max": f"{MAX_ROW_NUMBER:,}", "row": f"{row:,}", "orders": f"{MAX_IMPORT_ROWS:,}"}
+    )
+
+
+def _too_slow_refused() -> ImportFileRefused:
+    return ImportFileRefused(
+        _(
+            "The file takes too long to read: save it again in Excel, or split it into "
+            "smaller files."
+        )
+    )
+
+
+def _xlsx_refused(error: XlsxError) -> ImportFileRefused:
+    if error.reason == "row_limit":
+        return _row_limit_refused(error.row)
+    if error.reason == "too_slow":
+        return _too_slow_refused()
+    if error.reason == "too_large":
+        return ImportFileRefused(
+            _("The workbook is too large once unpacked: split it into smaller files.")
+        )
+    return ImportFileRefused(_("The Excel file is damaged: save it again."))
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFile:
     """A readable file of orders: ``records()`` yields ``(row, cells)`` for each data row
-    that is not blank; ``row`` counts the header as row 1, as Excel shows it."""
+    that is not blank; ``row`` counts the header as row 1, as Excel shows it. Every read is
+    bound by ``MAX_ROW_NUMBER`` and by its deadline."""
 
     data: bytes
     kind: str  # "csv" or "xlsx"
@@ -44,10 +89,22 @@ class OrderFile:
     delimiter: str
     header: dict[str, int]  # column name → cell index
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        rows = _xlsx_rows(self.data) if self.kind == "xlsx" else self._csv_rows()
+    def rows(self, *, deadline: float | None = None) -> Iterator[tuple[int, list[str]]]:
+        """Every row, blank or not, up to ``MAX_ROW_NUMBER``; ``ImportFileRefused`` past it
+        or past ``deadline`` (``time.monotonic()``)."""
+        if self.kind == "xlsx":
+            try:
+                yield from XlsxRows(self.data, max_unpacked=MAX_UNPACKED_BYTES).rows(
+                    max_row=MAX_ROW_NUMBER, deadline=deadline
+                )
+            except XlsxError as error:
+                raise _xlsx_refused(error) from error
+        else:
+            yield from self._csv_rows(deadline=deadline)
+
+    def records(self, *, deadline: float | None = None) -> Iterator[tuple[int, list[str]]]:
         header_seen = False
-        for number, cells in rows:
+        for number, cells in self.rows(deadline=deadline):
             if not any(cells):
                 continue
             if not header_seen:
@@ -55,11 +112,19 @@ class OrderFile:
                 continue
             yield number, cells
 
-    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def _csv_rows(self, *, deadline: float | None) -> Iterator[tuple[int, list[str]]]:
         text = io.TextIOWrapper(io.BytesIO(self.data), encoding=self.encoding, newline="")
         reader = csv.reader(text, delimiter=self.delimiter)
         try:
             for number, cells in enumerate(reader, start=1):
+                if number > MAX_ROW_NUMBER:
+                    raise _row_limit_refused(number)
+                if (
+                    deadline is not None
+                    and number % DEADLINE_EVERY_ROWS == 0
+                    and time.monotonic() > deadline
+                ):
+                    raise _too_slow_refused()
                 yield number, [cell.strip() for cell in cells]
         except csv.Error as error:
             raise ImportFileRefused(
@@ -67,10 +132,13 @@ class OrderFile:
                 % {"line": reader.line_num, "error": error}
             ) from error
 
-    def count(self) -> int:
-        """The number of data rows; refuses an empty file or one with too many rows."""
+    def count(self, *, seconds: float | None = None) -> int:
+        """The number of data rows, read within ``seconds``; refuses an empty file, one with
+        too many rows, one numbered past the limit or one too slow to read. The worker's
+        job: the upload request reads only the header."""
         total = 0
-        for _record in self.records():
+        budget = READ_SECONDS if seconds is None else seconds
+        for _record in self.records(deadline=time.monotonic() + budget):
             total += 1
             if total > MAX_IMPORT_ROWS:
                 raise ImportFileRefused(
@@ -83,7 +151,9 @@ class OrderFile:
 
 
 def order_file_open(*, name: str, data: bytes) -> OrderFile:
-    """The file as an ``OrderFile``, or ``ImportFileRefused`` saying why it cannot be read."""
+    """The file as an ``OrderFile``, or ``ImportFileRefused`` saying why it cannot be read.
+    Reads only as far as the header (``HEADER_ROWS`` rows, ``HEADER_SECONDS``): the rest is
+    read by the worker, bound by ``MAX_ROW_NUMBER`` and ``READ_SECONDS``."""
     if not data or not data.strip():
         raise ImportFileRefused(_("The file is empty."))
     if len(data) > MAX_IMPORT_BYTES:
@@ -99,8 +169,7 @@ def order_file_open(*, name: str, data: bytes) -> OrderFile:
         )
     if data.startswith(b"PK\x03\x04"):
         _check_workbook(data)
-        kind, encoding, delimiter = "xlsx", "", ","
-        first = next((cells for _n, cells in _xlsx_rows(data) if any(cells)), [])
+        probe = OrderFile(data=data, kind="xlsx", encoding="", delimiter=",", header={})
     else:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise ImportFileRefused(
@@ -112,13 +181,39 @@ def order_file_open(*, name: str, data: bytes) -> OrderFile:
             )
         if b"\x00" in data:
             raise ImportFileRefused(_("This is not a CSV file: it contains binary data."))
-        kind, encoding = "csv", _detect_encoding(data)
+        encoding = _detect_encoding(data)
         first_line = _first_line(data, encoding)
         delimiter = max((",", "\t", ";"), key=first_line.count)
-        probe = OrderFile(data=data, kind=kind, encoding=encoding, delimiter=delimiter, header={})
-        first = next((cells for _n, cells in probe._csv_rows() if any(cells)), [])
-    header = _read_header(first)
-    return OrderFile(data=data, kind=kind, encoding=encoding, delimiter=delimiter, header=header)
+        probe = OrderFile(data=data, kind="csv", encoding=encoding, delimiter=delimiter, header={})
+    header = _read_header(_header_cells(probe))
+    return OrderFile(
+        data=data,
+        kind=probe.kind,
+        encoding=probe.encoding,
+        delimiter=probe.delimiter,
+        header=header,
+    )
+
+
+def _header_cells(probe: OrderFile) -> list[str]:
+    """The first non-blank row among the first ``HEADER_ROWS``, read within
+    ``HEADER_SECONDS``; nothing after it is parsed."""
+    rows = probe.rows(deadline=time.monotonic() + HEADER_SECONDS)
+    try:
+        for number, cells in rows:
+            if any(cells):
+                return cells
+            if number >= HEADER_ROWS:
+                raise ImportFileRefused(
+                    _(
+                        "The first %(rows)d rows are blank: the header of the orders must be "
+                        "the first row."
+                    )
+                    % {"rows": HEADER_ROWS}
+                )
+    finally:
+        rows.close()
+    raise ImportFileRefused(_("The file is empty."))
 
 
 def _detect_encoding(data: bytes) -> str:
@@ -167,50 +262,11 @@ def _first_line(data: bytes, encoding: str) -> str:
 
 def _check_workbook(data: bytes) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise ImportFileRefused(_("The Excel file is damaged: save it again.")) from error
-    if "xl/workbook.xml" not in names:
+        book = XlsxRows(data, max_unpacked=MAX_UNPACKED_BYTES)
+    except XlsxError as error:
+        raise _xlsx_refused(error) from error
+    if not book.has_workbook():
         raise ImportFileRefused(_("This zip file is not an Excel workbook (.xlsx)."))
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileRefused(
-            _("The workbook is too large once unpacked: split it into smaller files.")
-        )
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The first worksheet's rows as text, read as a stream (``read_only``)."""
-    from openpyxl import load_workbook
-
-    # openpyxl raises many kinds of errors for a damaged file, while opening or reading.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise ImportFileRefused(_("The Excel file is damaged: save it again.")) from error
-    try:
-        rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-        while True:
-            try:
-                number, values = next(rows)
-            except StopIteration:
-                return
-            except Exception as error:
-                raise ImportFileRefused(_("The Excel file is damaged: save it again.")) from error
-            yield number, [_cell_text(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _read_header(cells: list[str]) -> dict[str, int]:

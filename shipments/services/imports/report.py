@@ -1,6 +1,10 @@
 """The row-by-row error report of a file: one part per chunk, written just before the
 chunk commits (a re-run overwrites the part of a chunk that did not commit), joined into
-one CSV (UTF-8 with BOM, for Excel) when the file is done. Also the template to fill in."""
+one CSV (UTF-8 with BOM, for Excel) when the file is done. Also the template to fill in.
+
+The report repeats the rows' order numbers and their problems (a recipient's phone that
+does not parse, an address…): personal information, encrypted at rest like the file it
+comes from (``core.crypto``), parts and joined report alike."""
 
 import codecs
 import csv
@@ -9,6 +13,7 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from core import crypto
 from core.spreadsheets import spreadsheet_safe
 
 from ...models import ShipmentImport
@@ -38,7 +43,7 @@ def report_part_write(shipment_import, offset: int, problems: list[RowProblem]) 
                 *(map(spreadsheet_safe, (problem.order_number, problem.code, problem.message))),
             ]
         )
-    default_storage.save(name, ContentFile(buffer.getvalue().encode("utf-8")))
+    default_storage.save(name, ContentFile(crypto.encrypt(buffer.getvalue().encode("utf-8"))))
 
 
 def report_join(shipment_import) -> str:
@@ -58,8 +63,8 @@ def report_join(shipment_import) -> str:
     last_row = 0
     for part in parts:
         with default_storage.open(f"{directory}/{part}", "rb") as stored:
-            lines = io.TextIOWrapper(stored, encoding="utf-8", newline="")
-            for cells in csv.reader(lines):
+            text = crypto.decrypt(stored.read()).decode("utf-8")
+            for cells in csv.reader(io.StringIO(text, newline="")):
                 row = int(cells[0])
                 if row <= last_row:
                     continue  # a part of a chunk cut differently by an earlier run
@@ -70,7 +75,7 @@ def report_join(shipment_import) -> str:
     name = f"{STORAGE_DIR}/{shipment_import.seller_id}/{shipment_import.pk}-report.csv"
     if default_storage.exists(name):
         default_storage.delete(name)
-    return default_storage.save(name, ContentFile(output.getvalue()))
+    return default_storage.save(name, ContentFile(crypto.encrypt(output.getvalue())))
 
 
 def report_parts_delete(shipment_import) -> None:
@@ -83,13 +88,15 @@ def report_parts_delete(shipment_import) -> None:
         default_storage.delete(f"{directory}/{name}")
 
 
-def shipment_import_report_open(*, shipment_import: ShipmentImport):
-    """The report's file, opened for streaming; ``None`` when there is none."""
+def shipment_import_report_open(*, shipment_import: ShipmentImport) -> io.BytesIO | None:
+    """The report, decrypted, ready to stream; ``None`` when there is none (or it cannot be
+    read any more)."""
     if not shipment_import.report_name:
         return None
     try:
-        return default_storage.open(shipment_import.report_name, "rb")
-    except FileNotFoundError:
+        with default_storage.open(shipment_import.report_name, "rb") as stored:
+            return io.BytesIO(crypto.decrypt(stored.read()))
+    except (FileNotFoundError, crypto.InvalidToken):
         return None
 
 

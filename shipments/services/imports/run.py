@@ -52,9 +52,11 @@ def _enqueue(import_id: int) -> None:
 
 
 def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentImport:
-    """Check that the file can be read, store it (encrypted: it holds recipients' names,
-    phones and addresses) and queue its processing. Raises ``ImportFileRefused`` with
-    nothing stored when the file cannot be read or there is no store to ship for."""
+    """Check the file's type, encoding and header, store it (encrypted: it holds recipients'
+    names, phones and addresses) and queue its processing. Raises ``ImportFileRefused`` with
+    nothing stored when the file cannot be read or there is no store to ship for. Only the
+    header is parsed here: the worker counts the rows (``rows_total``), bound in rows and
+    time, before it creates anything."""
     store = store_for_orders(seller=seller)
     # Without a store the gate refuses every row (the application is not approved yet), but
     # without even an application there is nothing to explain row by row.
@@ -65,8 +67,7 @@ def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentI
         raise ImportFileRefused(
             _("You have no store yet: apply for the service first, then send your orders.")
         )
-    order_file = order_file_open(name=name, data=data)
-    total = order_file.count()
+    order_file_open(name=name, data=data)
     digest = hashlib.sha256(data).hexdigest()
     busy = ShipmentImport.objects.filter(
         seller=seller, sha256=digest, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
@@ -85,7 +86,6 @@ def shipment_import_create(*, seller, user, name: str, data: bytes) -> ShipmentI
                 file_name=name[-255:],
                 sha256=digest,
                 storage_name=storage_name,
-                rows_total=total,
             )
             _enqueue(shipment_import.pk)
             return shipment_import
@@ -146,6 +146,8 @@ def shipment_import_run(
         shipment_import.save(update_fields=["status", "started_at"])
     try:
         order_file = _stored_file(shipment_import)
+        if not shipment_import.rows_total:
+            _count(shipment_import, order_file)
         _process(shipment_import, order_file, at=at, chunk_rows=chunk_rows)
     except ImportFileRefused as refused:
         return shipment_import_fail(import_id=import_id, reason=str(refused.message))
@@ -180,6 +182,16 @@ def _stored_file(shipment_import: ShipmentImport) -> OrderFile:
     if hashlib.sha256(data).hexdigest() != shipment_import.sha256:
         raise ImportFileRefused(_("The stored file is damaged: upload it again."))
     return order_file_open(name=shipment_import.file_name, data=data)
+
+
+def _count(shipment_import: ShipmentImport, order_file: OrderFile) -> None:
+    """The file's rows, counted once before the first chunk (bound by ``MAX_ROW_NUMBER`` and
+    ``READ_SECONDS``: a file that is too large, a bomb or too slow is refused here, before
+    anything is created)."""
+    shipment_import.rows_total = order_file.count()
+    ShipmentImport.objects.filter(pk=shipment_import.pk, rows_total=0).update(
+        rows_total=shipment_import.rows_total
+    )
 
 
 def _process(shipment_import, order_file: OrderFile, *, at, chunk_rows: int) -> None:

@@ -1,0 +1,45 @@
+"""Form pieces shared by the apps: inputs taken from a query string or a form that must
+never reach the database or date arithmetic unchecked."""
+
+import datetime
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+# Dates the portal works with: nothing it holds is older, no period it shows ends later.
+# Beyond them a date is a typo or a probe (9999-12-31 + one day overflows Python's dates).
+MIN_DATE = datetime.date(2000, 1, 1)
+MAX_DATE = datetime.date(2099, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A ``DateField`` that accepts only ``MIN_DATE`` … ``MAX_DATE``: a period built from
+    it (``end + 1 day``) can never overflow."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [
+            *self.validators,
+            MinValueValidator(MIN_DATE),
+            MaxValueValidator(MAX_DATE),
+        ]
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, rendering a bound value the field cannot read (``?seller=abc``)
+    as no choice instead of failing on the query that looks it up."""
+
+    def optgroups(self, name, value, attrs=None):
+        field = self.choices.field
+        opts = field.queryset.model._meta
+        key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+        readable = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            readable.append(item)
+        return super().optgroups(name, readable, attrs)
