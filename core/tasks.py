@@ -39,7 +39,11 @@ def enqueue_on_commit(task: Any, *args: Any, link: Any = None) -> None:
         try:
             task.apply_async(args=list(args), link=link, retry=False)
         except Exception:  # noqa: BLE001 - any broker failure leaves the row for the sweeper
-            logger.warning("%s%r not queued: the broker is unavailable", task.name, args)
+            logger.warning(
+                "%s %s not queued: the broker is unavailable",
+                task.name,
+                ", ".join(map(str, args)),
+            )
 
     transaction.on_commit(send)
 

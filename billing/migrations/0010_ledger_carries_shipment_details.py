@@ -70,7 +70,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="ledgerentry",
             name="order_number",
-            field=models.CharField(blank=True, max_length=64, verbose_name="order number"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=64, verbose_name="order number"
+            ),
         ),
         migrations.AddField(
             model_name="ledgerentry",
@@ -86,7 +88,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="ledgerentry",
             name="tracking_number",
-            field=models.CharField(blank=True, max_length=32, verbose_name="tracking number"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=32, verbose_name="tracking number"
+            ),
         ),
         migrations.AddField(
             model_name="statementline",
@@ -120,7 +124,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="statementline",
             name="order_number",
-            field=models.CharField(blank=True, max_length=64, verbose_name="order number"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=64, verbose_name="order number"
+            ),
         ),
         migrations.AddField(
             model_name="statementline",
@@ -136,7 +142,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="statementline",
             name="tracking_number",
-            field=models.CharField(blank=True, max_length=32, verbose_name="tracking number"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=32, verbose_name="tracking number"
+            ),
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

@@ -130,8 +130,12 @@ class LedgerEntry(models.Model):
     )
     # What the statement and finance's exports show of the shipment charged or refunded,
     # copied when the entry is written: billing never reads shipments back.
-    order_number = models.CharField(_("order number"), max_length=64, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=32, blank=True)
+    order_number = models.CharField(
+        _("order number"), max_length=64, blank=True, default="", db_default=""
+    )
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=32, blank=True, default="", db_default=""
+    )
     base = money_field(_("base freight"), null=True, blank=True)
     fulfillment_adjustment = money_field(_("fulfilment-score adjustment"), null=True, blank=True)
     peak_adjustment = money_field(_("peak-season surcharge"), null=True, blank=True)
@@ -298,8 +302,12 @@ class StatementLine(models.Model):
     )
     at = models.DateTimeField(_("at"))
     # Copied from the ledger entry when the statement is issued: the statement never changes.
-    order_number = models.CharField(_("order number"), max_length=64, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=32, blank=True)
+    order_number = models.CharField(
+        _("order number"), max_length=64, blank=True, default="", db_default=""
+    )
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=32, blank=True, default="", db_default=""
+    )
     base = money_field(_("base freight"), null=True, blank=True)
     fulfillment_adjustment = money_field(_("fulfilment-score adjustment"), null=True, blank=True)
     peak_adjustment = money_field(_("peak-season surcharge"), null=True, blank=True)

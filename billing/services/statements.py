@@ -45,6 +45,7 @@ def statement_number(period: datetime.date, n: int) -> str:
 # The entries to bill, the statements (numbered by row_number() after the last number
 # issued), then their lines (positions by row_number() per seller), in one statement.
 _CLOSE_SQL = """
+/* billing close_month: issue statements and lines */
 WITH entries AS MATERIALIZED (
     SELECT e.id, e.seller_id, e.kind, e.amount, e.shipment_id, e.at, e.note,
            e.order_number, e.tracking_number, e.base, e.fulfillment_adjustment,

@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 
 from billing.models import LedgerEntry
 from conftest import wait_for
-from onboarding.models import Application, ApplicationStatus
+from onboarding.models import ApplicationStatus
 from shipments.models import Shipment
+from stores.models import Store, StoreStatus
 from tests.accounts.factories import SellerUserFactory
 from tests.shipments.factories import store_ready
 
@@ -107,13 +108,13 @@ def test_a_seller_ships_the_trial_becomes_active_and_sees_the_charge(portal, new
 
     # The worker evaluates the trial (queued on the last delivery): 3 of 3 on time → active.
     wait_for(
-        lambda: Application.objects.get(pk=store.pk).status == ApplicationStatus.ACTIVE,
+        lambda: Store.objects.get(pk=store.pk).status == StoreStatus.ACTIVE,
         timeout=TRIAL_EVALUATION_TIMEOUT,
     )
     seller.goto(f"{portal}/shipments/{trial_ids[0]}/")
     assert seller.locator("#shipment-timeline li").count() == 1 + 1 + 4  # created, label, scans
     screenshot(seller, "shipment-delivered")
-    seller.goto(f"{portal}/onboarding/applications/{store.pk}/")
+    seller.goto(f"{portal}/onboarding/applications/{store.application.pk}/")
     with translation.override("zh-hans"):
         assert steps.text_of(seller, "#application-status") == str(ApplicationStatus.ACTIVE.label)
     screenshot(seller, "application-active")

@@ -50,7 +50,7 @@ def test_an_upload_while_the_broker_is_down_is_kept_and_read_when_the_sweeper_ru
     document = Document.objects.get(application=application)
     assert (document.kind, document.ocr_status, document.ocr_attempts) == ("licence", "queued", 0)
     assert document_read(document=document, user=None) == data  # kept, and readable
-    assert f"OCR of document {document.pk} not queued" in caplog.text
+    assert f"onboarding.document_ocr {document.pk} not queued" in caplog.text
 
     # The broker is back, but no message was ever sent: nothing reads it by itself.
     time.sleep(2)
