@@ -17,6 +17,7 @@ urlpatterns = [
     path("shipments/", include("shipments.urls")),
     path("billing/", include("billing.urls")),
     path("pricing/", include("pricing.urls")),
+    path("customs/", include("customs.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("", include("portal.urls")),
 ]

@@ -49,8 +49,16 @@ GATE_ORDER: tuple[str, ...] = (
     "statement_overdue",  # billing
     "trial_quota_used",  # shipments, from the store's trial counter
     "lane_not_served",  # shipments, through pricing's quote
+    "address_incomplete",  # customs: state, postcode, format for a served destination
     "overweight",  # shipments, through pricing's quote
     "trial_overweight",  # shipments
+    "battery_not_on_lane",  # customs, from the quoted lane
+    "hs_code_missing",  # customs
+    "item_description_generic",  # customs
+    "product_ids_missing",  # customs
+    "eu_ioss_required",  # customs
+    "eu_ioss_over_limit",  # customs
+    "uk_vat_required",  # customs
     "balance_insufficient",  # billing
 )
 
@@ -64,8 +72,45 @@ class CheckStatus(models.TextChoices):
 
 
 @dataclass(frozen=True, slots=True)
+class ParcelItem:
+    """One line of the parcel's contents, as customs see it (DOMAIN.md §5). Checked input:
+    an HS code of digits, a quantity ≥ 1, a value ≥ 0 in a known currency."""
+
+    description: str  # English (ICS2 reads it)
+    quantity: int
+    unit_value: Decimal
+    currency: str
+    unit_weight_g: int
+    hs_code: str = ""
+    origin_country: str = "CN"
+    description_zh: str = ""
+    sku: str = ""
+    gtin: str = ""
+    mpn: str = ""
+    contains_battery: bool = False
+
+    @property
+    def value(self) -> Decimal:
+        return self.unit_value * self.quantity
+
+    @property
+    def weight_g(self) -> int:
+        return self.unit_weight_g * self.quantity
+
+    def as_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data["unit_value"] = str(self.unit_value)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParcelItem:
+        return cls(**{**data, "unit_value": Decimal(data["unit_value"])})
+
+
+@dataclass(frozen=True, slots=True)
 class Parcel:
-    """What the seller wants to send, as far as the gate cares; input already validated."""
+    """What the seller wants to send, as far as the gate cares; input already validated.
+    The address and the customs fields matter to the customs checks (``customs``)."""
 
     origin: str
     country: str
@@ -73,6 +118,21 @@ class Parcel:
     weight_g: int
     dims_cm: tuple[Decimal, Decimal, Decimal] | None = None
     green: bool = False
+    items: tuple[ParcelItem, ...] = ()
+    state: str = ""  # ISO 3166-2 subdivision, without the country (US: "CA")
+    city: str = ""
+    address: str = ""
+    incoterm: str = "DDU"
+    ioss_number: str = ""  # the marketplace's (deemed supplier), when the order carries it
+    uk_vat_number: str = ""  # the same for the UK
+
+    @property
+    def declared_value(self) -> Decimal:
+        return sum((item.value for item in self.items), Decimal("0.00"))
+
+    @property
+    def currency(self) -> str:
+        return self.items[0].currency if self.items else ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,7 +142,37 @@ class Parcel:
             "weight_g": self.weight_g,
             "dims_cm": [str(side) for side in self.dims_cm] if self.dims_cm else None,
             "green": self.green,
+            "items": [item.as_json() for item in self.items],
+            "state": self.state,
+            "city": self.city,
+            "address": self.address,
+            "incoterm": self.incoterm,
+            "ioss_number": self.ioss_number,
+            "uk_vat_number": self.uk_vat_number,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Parcel | None:
+        """The parcel a refusal recorded (``as_json``), or None when it had none. Refusals
+        recorded before items existed come back without them."""
+        if not data:
+            return None
+        dims = data.get("dims_cm")
+        return cls(
+            origin=data["origin"],
+            country=data["country"],
+            postcode=data.get("postcode", ""),
+            weight_g=int(data["weight_g"]),
+            dims_cm=(Decimal(dims[0]), Decimal(dims[1]), Decimal(dims[2])) if dims else None,
+            green=bool(data.get("green")),
+            items=tuple(ParcelItem.from_json(item) for item in data.get("items") or ()),
+            state=data.get("state", ""),
+            city=data.get("city", ""),
+            address=data.get("address", ""),
+            incoterm=data.get("incoterm", "DDU"),
+            ioss_number=data.get("ioss_number", ""),
+            uk_vat_number=data.get("uk_vat_number", ""),
+        )
 
 
 # --- what crosses apps: the store, the seller, and the facts -----------------------------
@@ -167,6 +257,8 @@ class PriceQuote(Protocol):
     def transit_days(self) -> int: ...
     @property
     def customs_clearance_hours(self) -> int: ...
+    @property
+    def accepts_batteries(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +276,35 @@ class OverdueFacts:
     outstanding: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class CustomsFacts:
+    """What customs rules say about the order, worked out by ``customs`` from its data (the
+    rules in force on the order's date, the FX table, the seller's registrations): no
+    threshold or rate is a constant in code."""
+
+    hs_code_min_digits: int | None  # None: no HS code rule in force
+    generic_terms: frozenset[str]
+    product_ids_required: bool  # the destination requires GTIN/MPN or SKU per item now
+    ioss_applies: bool  # the destination is in the IOSS area
+    ioss_limit: Decimal | None  # in ioss_currency
+    ioss_currency: str
+    uk_vat_applies: bool
+    uk_vat_limit: Decimal | None
+    uk_vat_currency: str
+    value: Decimal | None  # the parcel's value in the IOSS or UK currency, when one applies
+    fx_rates: dict[str, str]  # the rates used, kept on the shipment
+    ioss_number: str  # the order's (marketplace's) or the seller's registration, or ""
+    uk_vat_number: str
+    form: str  # "CN22" or "CN23"
+
+
+class CustomsSource(Protocol):
+    """What customs know for one account on one day (``customs.selectors.CustomsBook``),
+    loaded once; the facts of each parcel come from it without a query."""
+
+    def facts_for(self, parcel: Parcel) -> CustomsFacts: ...
+
+
 @dataclass(slots=True)
 class OrderFacts:
     """Every fact a check reads, one typed field each; loaders fill them (see each loader's
@@ -198,6 +319,8 @@ class OrderFacts:
     settlement_mode: str = ""
     balance: Decimal = Decimal("0.00")
     overdue_statement: OverdueFacts | None = None
+    customs_source: CustomsSource | None = None
+    customs: CustomsFacts | None = None
 
 
 FACTS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(OrderFacts))

@@ -31,22 +31,25 @@ class Destination:
     city: str
     address: str
     name: str
+    state: str = ""
 
 
 DESTINATIONS = {
     "us-west": [
-        Destination("US", "94105", "San Francisco", "535 Mission St Apt 1204", "Emily Carter"),
-        Destination("US", "90012", "Los Angeles", "200 N Spring St", "Daniel Kim"),
-        Destination("US", "98101", "Seattle", "1420 5th Ave Unit 8", "Olivia Brooks"),
+        Destination(
+            "US", "94105", "San Francisco", "535 Mission St Apt 1204", "Emily Carter", "CA"
+        ),
+        Destination("US", "90012", "Los Angeles", "200 N Spring St", "Daniel Kim", "CA"),
+        Destination("US", "98101", "Seattle", "1420 5th Ave Unit 8", "Olivia Brooks", "WA"),
     ],
     "us-central": [
-        Destination("US", "60601", "Chicago", "151 N Michigan Ave", "Michael Turner"),
-        Destination("US", "75201", "Dallas", "1900 N Akard St", "Sophia Reyes"),
+        Destination("US", "60601", "Chicago", "151 N Michigan Ave", "Michael Turner", "IL"),
+        Destination("US", "75201", "Dallas", "1900 N Akard St", "Sophia Reyes", "TX"),
     ],
     "us-east": [
-        Destination("US", "10001", "New York", "350 W 31st St Apt 5C", "James Walker"),
-        Destination("US", "02108", "Boston", "24 Beacon St", "Grace Hall"),
-        Destination("US", "33101", "Miami", "90 SW 3rd St", "Lucas Perez"),
+        Destination("US", "10001", "New York", "350 W 31st St Apt 5C", "James Walker", "NY"),
+        Destination("US", "02108", "Boston", "24 Beacon St", "Grace Hall", "MA"),
+        Destination("US", "33101", "Miami", "90 SW 3rd St", "Lucas Perez", "FL"),
     ],
     "uk": [
         Destination("GB", "SW1A 2AA", "London", "12 Whitehall Place", "Oliver Smith"),
@@ -65,18 +68,24 @@ NOT_SERVED = {
     "RU": Destination("RU", "101000", "Moscow", "ul. Tverskaya 7", "Ivan Petrov"),
     "BR": Destination("BR", "01310-100", "São Paulo", "Av. Paulista 1578", "Ana Souza"),
 }
+# What sellers ship: (Chinese, English, HS code, unit value in USD, grams, SKU, lithium battery)
 CONTENTS = [
-    ("手机壳 phone cases", "8.90"),
-    ("蓝牙耳机 wireless earbuds", "19.90"),
-    ("女士连衣裙 dress", "24.50"),
-    ("儿童玩具 toy blocks", "15.00"),
-    ("LED 台灯 desk lamp", "22.00"),
-    ("瑜伽裤 yoga leggings", "16.80"),
-    ("不锈钢保温杯 vacuum flask", "12.60"),
-    ("双肩包 backpack", "29.00"),
-    ("宠物牵引绳 dog leash", "9.50"),
-    ("数据线 USB-C cables", "6.20"),
+    ("手机壳", "Silicone phone case", "420232", "8.90", 60, "PC-1101", False),
+    ("蓝牙耳机", "Wireless earbuds", "851830", "19.90", 90, "EB-2207", True),
+    ("女士连衣裙", "Women's cotton dress", "620442", "24.50", 250, "DR-3304", False),
+    ("儿童积木", "Plastic toy building blocks", "950300", "15.00", 300, "TB-4410", False),
+    ("LED台灯", "LED desk lamp", "940520", "22.00", 450, "LP-5502", False),
+    ("瑜伽裤", "Women's yoga leggings", "610463", "16.80", 180, "YL-6601", False),
+    ("不锈钢保温杯", "Stainless steel vacuum flask", "961700", "12.60", 320, "VF-7705", False),
+    ("双肩包", "Polyester backpack", "420292", "29.00", 600, "BP-8803", False),
+    ("宠物牵引绳", "Nylon dog leash", "420100", "9.50", 120, "DL-9901", False),
+    ("数据线", "USB-C charging cable", "854442", "6.20", 50, "UC-1002", False),
 ]
+# The numbers the marketplaces give with their orders (they collect the VAT as the deemed
+# supplier): every demo order to the EU or the UK carries them.
+MARKETPLACE_IOSS = "IM2760000001"
+MARKETPLACE_UK_VAT = "GB980780684"
+EU_COUNTRIES = frozenset({"DE", "FR"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -105,14 +114,53 @@ _ORIGIN_HUBS = {"east": "上海浦东", "south": "深圳宝安", "north": "北�
 # ---------------------------------------------------------------------------------------
 # Shipments.
 # ---------------------------------------------------------------------------------------
-def _parcel(demo: Demo, company: Company, destination: Destination, weight_g: int, dims=None):
-    return parcel_build(
-        origin=company.origin,
-        country=destination.country,
-        postcode=destination.postcode,
-        weight_g=weight_g,
-        dims_cm=dims,
-    )
+def _items(demo: Demo, destination: Destination, weight_g: int) -> list[dict[str, object]]:
+    """One or two lines of what sellers ship, weighing together at most the parcel; no
+    lithium batteries to South-East Asia (the demo card's lanes there refuse them)."""
+    choices = [c for c in CONTENTS if not (c[6] and destination.country in ("SG", "MY"))]
+    lines = demo.rng.sample(choices, 2 if weight_g >= 700 else 1)
+    items = []
+    for zh, en, hs_code, value, grams, sku, battery in lines:
+        quantity = max(1, min(3, weight_g // (grams * len(lines) + 1)))
+        items.append(
+            {
+                "description": en,
+                "description_zh": zh,
+                "quantity": str(quantity),
+                "unit_value": value,
+                "currency": "USD",
+                "unit_weight_g": str(min(grams, max(1, weight_g // (quantity * len(lines))))),
+                "hs_code": hs_code,
+                "sku": sku,
+                "contains_battery": battery,
+            }
+        )
+    return items
+
+
+def _parcel(
+    demo: Demo,
+    company: Company,
+    destination: Destination,
+    weight_g: int,
+    dims=None,
+    **overrides: object,
+):
+    values: dict[str, object] = {
+        "origin": company.origin,
+        "country": destination.country,
+        "postcode": destination.postcode,
+        "weight_g": weight_g,
+        "dims_cm": dims,
+        "items": _items(demo, destination, weight_g),
+        "state": destination.state,
+        "city": destination.city,
+        "address": destination.address,
+        "ioss_number": MARKETPLACE_IOSS if destination.country in EU_COUNTRIES else "",
+        "uk_vat_number": MARKETPLACE_UK_VAT if destination.country == "GB" else "",
+    }
+    values.update(overrides)
+    return parcel_build(**values)  # type: ignore[arg-type]
 
 
 def _recipient(destination: Destination) -> Recipient:
@@ -141,7 +189,6 @@ def ship(
 ) -> Shipment:
     """One order placed through the gate at ``at``; it must pass."""
     where = destination(demo, zone)
-    contents, value = demo.rng.choice(CONTENTS)
     weight_g = weight_g or demo.rng.choice([180, 260, 320, 450, 500, 640, 780, 950, 1200, 1650])
     with demo.clock(at):
         return shipment_create(
@@ -150,8 +197,6 @@ def ship(
             order_number=demo.order_number(company.platform),
             parcel=_parcel(demo, company, where, weight_g, dims),
             recipient=_recipient(where),
-            contents=contents,
-            declared_value=value,
             user=user,
             at=at,
         )
@@ -167,11 +212,12 @@ def refuse(
     expect: str,
     where: Destination | None = None,
     weight_g: int = 500,
+    **parcel: object,
 ) -> str:
     """An order the gate refuses at ``at`` with the check ``expect``: recorded by the
-    creation service as a refused order. Returns its order number."""
+    creation service as a refused order. Returns its order number. ``parcel`` overrides the
+    order's parcel (its items, state, IOSS number …)."""
     where = where or DESTINATIONS["us-west"][0]
-    contents, value = demo.rng.choice(CONTENTS)
     order_number = demo.order_number(company.platform)
     with demo.clock(at):
         try:
@@ -179,10 +225,8 @@ def refuse(
                 seller=user.seller,
                 store=store,
                 order_number=order_number,
-                parcel=_parcel(demo, company, where, weight_g),
+                parcel=_parcel(demo, company, where, weight_g, **parcel),
                 recipient=_recipient(where),
-                contents=contents,
-                declared_value=value,
                 user=user,
                 at=at,
             )

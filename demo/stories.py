@@ -169,6 +169,63 @@ def main_seller(demo: Demo, company: Company, user: User) -> None:
         expect="overweight",
         weight_g=35000,
     )
+    _customs_refusals(demo, company, user, store)
+
+
+def _customs_refusals(demo: Demo, company: Company, user: User, store) -> None:
+    """The orders a border would refuse, one per customs check, as the diagnostics tool and
+    the root-cause chart show them."""
+    berlin, paris = DESTINATIONS["eu"]
+    london = DESTINATIONS["uk"][0]
+    tee = {
+        "description": "Women's cotton dress",
+        "description_zh": "女士连衣裙",
+        "quantity": "1",
+        "unit_value": "24.50",
+        "currency": "USD",
+        "unit_weight_g": "250",
+        "hs_code": "620442",
+        "sku": "DR-3304",
+    }
+    cases = [
+        ("address_incomplete", DESTINATIONS["us-east"][0], {"state": ""}),
+        (
+            "battery_not_on_lane",
+            DESTINATIONS["sea"][0],
+            {
+                "items": [
+                    {
+                        **tee,
+                        "description": "Wireless earbuds",
+                        "hs_code": "851830",
+                        "sku": "EB-2207",
+                        "contains_battery": True,
+                    }
+                ]
+            },
+        ),
+        ("hs_code_missing", DESTINATIONS["us-west"][1], {"items": [{**tee, "hs_code": ""}]}),
+        (
+            "item_description_generic",
+            DESTINATIONS["us-west"][2],
+            {"items": [{**tee, "description": "Gift"}]},
+        ),
+        ("product_ids_missing", berlin, {"items": [{**tee, "sku": ""}]}),
+        ("eu_ioss_required", berlin, {"ioss_number": ""}),
+        ("eu_ioss_over_limit", paris, {"items": [{**tee, "unit_value": "240.00"}]}),
+        ("uk_vat_required", london, {"uk_vat_number": ""}),
+    ]
+    for n, (code, where, parcel) in enumerate(cases):
+        refuse(
+            demo,
+            company=company,
+            store=store,
+            user=user,
+            at=demo.ago(4 - n // 3, 1 + n),
+            expect=code,
+            where=where,
+            **parcel,
+        )
 
 
 def closed_seller(demo: Demo, company: Company, user: User) -> None:

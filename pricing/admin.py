@@ -47,6 +47,7 @@ LANE_FIELDS = (
     "volumetric_divisor",
     "transit_days",
     "customs_clearance_hours",
+    "accepts_batteries",
 )
 
 

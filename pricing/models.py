@@ -155,6 +155,11 @@ class Lane(models.Model):
     customs_clearance_hours = models.PositiveSmallIntegerField(
         _("expected customs clearance (hours)")
     )
+    accepts_batteries = models.BooleanField(
+        _("accepts lithium batteries"),
+        default=True,
+        help_text=_("Whether parcels with lithium batteries (in or with equipment) may use it."),
+    )
 
     class Meta:
         verbose_name = _("lane")

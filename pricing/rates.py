@@ -45,6 +45,7 @@ class LaneRates:
     volumetric_divisor: int
     transit_days: int
     customs_clearance_hours: int
+    accepts_batteries: bool
     bounds_g: tuple[int, ...]  # ascending band upper bounds
     prices: tuple[Decimal, ...]  # base freight of each band
 
@@ -120,6 +121,7 @@ def pricing_table_load() -> PricingTable:
         "volumetric_divisor",
         "transit_days",
         "customs_clearance_hours",
+        "accepts_batteries",
     ):
         lane_bands = bands.get(lane["id"], [])
         key = (lane["origin"], lane["zone__code"], lane["service"])
@@ -132,6 +134,7 @@ def pricing_table_load() -> PricingTable:
             volumetric_divisor=lane["volumetric_divisor"],
             transit_days=lane["transit_days"],
             customs_clearance_hours=lane["customs_clearance_hours"],
+            accepts_batteries=lane["accepts_batteries"],
             bounds_g=tuple(b for b, _ in lane_bands),
             prices=tuple(p for _, p in lane_bands),
         )

@@ -24,7 +24,14 @@ from core.admin import NoDeleteAdmin, ReadOnlyAdmin
 from core.gate import gate
 from pricing.countries import COUNTRY_NAMES
 
-from .models import Notification, RefusedOrder, Shipment, ShipmentEvent, ShipmentImport
+from .models import (
+    Notification,
+    RefusedOrder,
+    Shipment,
+    ShipmentEvent,
+    ShipmentImport,
+    ShipmentItem,
+)
 from .services import shipments_mark_label_printed, tracking_import
 from .services.tracking_files import (
     MAX_TRACKING_FILE_BYTES,
@@ -101,6 +108,37 @@ class CheckCodeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(check_code=self.value()) if self.value() else queryset
+
+
+class ItemInline(admin.TabularInline):
+    """The customs item lines: read-only, as declared at creation."""
+
+    model = ShipmentItem
+    extra = 0
+    can_delete = False
+    fields = (
+        "position",
+        "description",
+        "description_zh",
+        "quantity",
+        "unit_value",
+        "currency",
+        "unit_weight_g",
+        "hs_code",
+        "origin_country",
+        "sku",
+        "gtin",
+        "mpn",
+        "contains_battery",
+    )
+    readonly_fields = fields
+    ordering = ("position",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class EventInline(admin.TabularInline):
@@ -186,7 +224,7 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50  # rendering dominates a page of the big table: 50 rows keep it fast
-    inlines = (EventInline, NotificationInline)
+    inlines = (ItemInline, EventInline, NotificationInline)
     actions = ("mark_label_printed",)
     editable_fields = ("recipient_name", "recipient_phone", "address", "city")
     fieldsets = (
@@ -211,8 +249,11 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
                 "fields": (
                     "recipient_name",
                     "recipient_phone",
+                    "recipient_email",
                     "address",
+                    "address2",
                     "city",
+                    "state",
                     "postcode",
                     "country",
                 )
@@ -230,6 +271,18 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
                     "contents",
                     "declared_value",
                     "declared_currency",
+                )
+            },
+        ),
+        (
+            _("Customs"),
+            {
+                "fields": (
+                    "incoterm",
+                    "customs_form",
+                    "ioss_number",
+                    "uk_vat_number",
+                    "fx_rates",
                 )
             },
         ),

@@ -24,9 +24,14 @@ class DuplicateOrder(ShipmentError):
 
 
 class InvalidOrder(ShipmentError):
-    """Bad input in an order (a row of a file, or the form): the message says which."""
+    """Bad input in an order (a row of a file, the form, the API): the message says which;
+    ``field`` names the field (``items[1].hs_code`` for the second item's) when known."""
 
     default_message = _("The order is not valid.")
+
+    def __init__(self, message=None, *, field: str = ""):
+        self.field = field
+        super().__init__(message)
 
 
 class IllegalStatusChange(ShipmentError):

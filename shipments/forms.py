@@ -1,36 +1,27 @@
-"""The seller's shipment forms: one order, and the list's filters (a GET form)."""
+"""The seller's shipment forms: one order with its item lines, and the list's filters (a GET
+form). What a value must be is decided once, by ``parcel_build`` (pricing's parcel check and
+customs' item check); the forms place its errors on their fields."""
 
-from decimal import Decimal
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BoundedDateField
-from pricing.exceptions import (
-    InvalidDimensions,
-    InvalidPostcode,
-    InvalidWeight,
-    QuoteRefused,
-    UnknownCountry,
-)
+from core.gate import Parcel
+from core.normalise import normalise_free_text
+from customs.validation import RawItem
 from pricing.forms import country_choices
 from pricing.models import Region
-from pricing.services import parcel_check
 from stores.models import Store
 from stores.selectors import store_for_orders, stores_for_seller
 
-from .models import ShipmentStatus
+from .exceptions import InvalidOrder
+from .models import MAX_ITEMS, Incoterm, ShipmentStatus
 from .selectors import ShipmentFilters
 from .services import Recipient, parcel_build
 from .services.creation import MAX_ORDER_NUMBER
 
-# Which field a parcel's refusal belongs to (the rules are billing's; the form places them).
-_FIELD_OF_REFUSAL = {
-    InvalidWeight: "weight_g",
-    InvalidDimensions: "length_cm",
-    UnknownCountry: "country",
-    InvalidPostcode: "postcode",
-}
 _SIDES = ("length_cm", "width_cm", "height_cm")
 
 
@@ -56,8 +47,16 @@ class ShipmentCreateForm(forms.Form):
     )
     recipient_name = forms.CharField(label=_("Recipient"), max_length=100)
     recipient_phone = forms.CharField(label=_("Recipient phone"), max_length=30, required=False)
+    recipient_email = forms.EmailField(label=_("Recipient e-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
+    address2 = forms.CharField(label=_("Address line 2"), max_length=300, required=False)
     city = forms.CharField(label=_("City"), max_length=100)
+    state = forms.CharField(
+        label=_("State or province"),
+        max_length=60,
+        required=False,
+        help_text=_("Required where the destination needs it, e.g. CA or California in the US."),
+    )
     postcode = forms.CharField(
         label=_("Postcode"),
         max_length=12,
@@ -65,16 +64,24 @@ class ShipmentCreateForm(forms.Form):
         help_text=_("Required for the United States: the 5-digit ZIP code decides the zone."),
     )
     country = forms.ChoiceField(label=_("Destination country"))
-    weight_g = forms.IntegerField(label=_("Weight (g)"))
+    weight_g = forms.CharField(label=_("Weight (g)"), max_length=12)
     length_cm = _side(_("Length (cm)"))
     width_cm = _side(_("Width (cm)"))
     height_cm = _side(_("Height (cm)"))
-    contents = forms.CharField(label=_("Contents"), max_length=200)
-    declared_value = forms.DecimalField(
-        label=_("Declared value (USD)"),
-        min_value=Decimal(0),
-        max_digits=8,
-        decimal_places=2,
+    incoterm = forms.ChoiceField(
+        label=_("Incoterm"), choices=Incoterm.choices, initial=Incoterm.DDU
+    )
+    ioss_number = forms.CharField(
+        label=_("Marketplace IOSS number"),
+        max_length=20,
+        required=False,
+        help_text=_("For EU parcels up to €150, when the marketplace collects the VAT."),
+    )
+    uk_vat_number = forms.CharField(
+        label=_("Marketplace UK VAT number"),
+        max_length=20,
+        required=False,
+        help_text=_("For UK parcels up to £135, when the marketplace collects the VAT."),
     )
 
     def __init__(self, *args, seller, served_countries: list[str], **kwargs):
@@ -94,33 +101,83 @@ class ShipmentCreateForm(forms.Form):
             self.add_error(
                 "length_cm", _("Give all three dimensions (length, width, height), or none.")
             )
-            return cleaned
-        needed = ("origin", "country", "weight_g")
-        if any(name in self.errors or cleaned.get(name) is None for name in needed):
-            return cleaned
-        dims = tuple(sides) if all(given) else None
-        values = {
-            "country": cleaned["country"],
-            "postcode": cleaned.get("postcode", ""),
-            "weight_g": cleaned["weight_g"],
-            "dims_cm": dims,
-        }
-        try:
-            parcel_check(**values)
-        except QuoteRefused as refusal:
-            self.add_error(_FIELD_OF_REFUSAL.get(type(refusal)), str(refusal.message))
-            return cleaned
-        cleaned["parcel"] = parcel_build(origin=cleaned["origin"], **values)
         return cleaned
+
+    def parcel(self, items: list[RawItem]) -> Parcel | None:
+        """The checked parcel of a valid form and its item rows, or None with the errors
+        added to the field at fault (an item's go to ``item_errors``)."""
+        data = self.cleaned_data
+        sides = [data.get(name) for name in _SIDES]
+        self.item_errors: dict[int, dict[str, str]] = {}
+        try:
+            return parcel_build(
+                origin=data["origin"],
+                country=data["country"],
+                postcode=data.get("postcode", ""),
+                weight_g=data["weight_g"],
+                dims_cm=tuple(sides) if all(side is not None for side in sides) else None,
+                items=items,
+                state=data.get("state", ""),
+                city=data["city"],
+                address=data["address"],
+                incoterm=data["incoterm"],
+                ioss_number=data.get("ioss_number", ""),
+                uk_vat_number=data.get("uk_vat_number", ""),
+            )
+        except InvalidOrder as error:
+            found = re.match(r"^items\[(\d+)\]\.(\w+)$", error.field)
+            if found:
+                self.item_errors[int(found.group(1))] = {found.group(2): str(error.message)}
+                self.add_error(None, str(error.message))
+            elif error.field in self.fields:
+                self.add_error(error.field, str(error.message))
+            else:
+                self.add_error(None, str(error.message))
+            return None
 
     def recipient(self) -> Recipient:
         data = self.cleaned_data
         return Recipient(
-            name=data["recipient_name"],
-            address=data["address"],
-            city=data["city"],
+            name=normalise_free_text(data["recipient_name"]),
+            address=normalise_free_text(data["address"]),
+            address2=normalise_free_text(data.get("address2", "")),
+            city=normalise_free_text(data["city"]),
             phone=data["recipient_phone"],
+            email=data.get("recipient_email", ""),
         )
+
+
+class ItemForm(forms.Form):
+    """One item line of a shipment, for customs."""
+
+    description = forms.CharField(label=_("Description (English)"), max_length=200)
+    description_zh = forms.CharField(
+        label=_("Description (Chinese)"), max_length=200, required=False
+    )
+    quantity = forms.CharField(label=_("Quantity"), max_length=10, initial="1")
+    unit_value = forms.CharField(label=_("Unit value"), max_length=14)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    unit_weight_g = forms.CharField(label=_("Unit weight (g)"), max_length=10)
+    hs_code = forms.CharField(label=_("HS code"), max_length=20, required=False)
+    origin_country = forms.CharField(label=_("Country of origin"), max_length=2, initial="CN")
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    gtin = forms.CharField(label=_("GTIN/EAN"), max_length=20, required=False)
+    mpn = forms.CharField(label=_("Manufacturer part number"), max_length=64, required=False)
+    contains_battery = forms.BooleanField(label=_("Contains lithium batteries"), required=False)
+
+    def raw(self) -> RawItem:
+        return RawItem.of(self.cleaned_data)
+
+
+ItemFormSet = forms.formset_factory(
+    ItemForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_ITEMS,
+    validate_max=True,
+    absolute_max=MAX_ITEMS,
+)
 
 
 class ShipmentFilterForm(forms.Form):

@@ -55,6 +55,11 @@ FINAL_STATUSES = frozenset({S.DELIVERED, S.RETURNED, S.CANCELLED})
 CANCELLABLE_STATUSES = frozenset({S.CREATED, S.LABEL_PRINTED})
 
 
+class Incoterm(models.TextChoices):
+    DDU = "DDU", _("DDU: duties and taxes paid by the recipient")
+    DDP = "DDP", _("DDP: duties and taxes paid by the seller")
+
+
 def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
@@ -90,8 +95,11 @@ class Shipment(models.Model):
     origin = models.CharField(_("origin region"), max_length=10, choices=Region.choices)
     recipient_name = models.CharField(_("recipient"), max_length=100)
     recipient_phone = models.CharField(_("recipient phone"), max_length=30, blank=True)
+    recipient_email = models.EmailField(_("recipient e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300)
+    address2 = models.CharField(_("address line 2"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state or province"), max_length=10, blank=True)
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     country = models.CharField(_("country"), max_length=2)
     weight_g = models.PositiveIntegerField(_("weight (g)"))
@@ -104,9 +112,23 @@ class Shipment(models.Model):
     height_cm = models.DecimalField(
         _("height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
+    # Customs: the item lines (``ShipmentItem``) are the truth; the value and the contents
+    # line are their sum and summary, worked out once at creation.
     contents = models.CharField(_("contents"), max_length=200)
     declared_value = money_field(_("declared value"))
     declared_currency = models.CharField(_("currency"), max_length=3, default="USD")
+    incoterm = models.CharField(
+        _("incoterm"), max_length=3, choices=Incoterm.choices, default=Incoterm.DDU
+    )
+    ioss_number = models.CharField(_("IOSS number"), max_length=12, blank=True)
+    uk_vat_number = models.CharField(_("UK VAT number"), max_length=14, blank=True)
+    customs_form = models.CharField(_("customs form"), max_length=4, default="CN22")
+    fx_rates = models.JSONField(
+        _("exchange rates used"),
+        default=dict,
+        blank=True,
+        help_text=_("CNY per unit of each currency the customs values were compared in."),
+    )
 
     # the price, fixed at creation and never recomputed
     rate_card_id = models.PositiveIntegerField(_("rate card"))
@@ -206,6 +228,62 @@ class Shipment(models.Model):
         return (self.length_cm, self.width_cm, self.height_cm)
 
 
+MAX_ITEMS = 200
+
+
+class ShipmentItem(models.Model):
+    """One line of the parcel's contents, as declared to customs (CN22/CN23)."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="items", verbose_name=_("shipment")
+    )
+    position = models.PositiveSmallIntegerField(_("line"))
+    description = models.CharField(_("description (English)"), max_length=200)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_value = money_field(_("unit value"))
+    currency = models.CharField(_("currency"), max_length=3)
+    unit_weight_g = models.PositiveIntegerField(_("unit weight (g)"))
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=2, default="CN")
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    gtin = models.CharField(_("GTIN/EAN"), max_length=14, blank=True)
+    mpn = models.CharField(_("manufacturer part number"), max_length=64, blank=True)
+    contains_battery = models.BooleanField(_("contains lithium batteries"), default=False)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["shipment", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "position"], name="shipment_item_line"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=MAX_ITEMS),
+                name="shipment_item_position_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="shipment_item_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_value__gt=0), name="shipment_item_value_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_weight_g__gte=1), name="shipment_item_weight_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hs_code="") | models.Q(hs_code__regex=r"^[0-9]{6,10}$"),
+                name="shipment_item_hs_code_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def value(self):
+        return self.unit_value * self.quantity
+
+
 class EventSource(models.TextChoices):
     PORTAL = "portal", _("Portal")
     WEBHOOK = "webhook", _("Carrier webhook")
@@ -292,10 +370,13 @@ class RefusedOrder(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    PREVIEWING = "previewing", _("Checking the file")
+    PREVIEWED = "previewed", _("Waiting for your confirmation")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class ShipmentImport(models.Model):
@@ -327,12 +408,17 @@ class ShipmentImport(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     storage_name = models.CharField(_("stored file"), max_length=255)
     status = models.CharField(
-        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWING
     )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
-    rows_created = models.PositiveIntegerField(_("shipments created"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
     rows_failed = models.PositiveIntegerField(_("rows refused"), default=0)
+    shipments_created = models.PositiveIntegerField(_("shipments created"), default=0)
+    # The file's own header, repeated in the error report so that it can be fixed and sent
+    # again; and what the preview found before anything was spent.
+    header = models.JSONField(_("header"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
     error = models.TextField(_("why the file failed"), blank=True)
     report_name = models.CharField(_("error report"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

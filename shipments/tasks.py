@@ -50,6 +50,42 @@ def import_run(self: JingluoTask, import_id: int) -> str:
     return shipment_import.status if shipment_import is not None else "skipped"
 
 
+@shared_task(
+    bind=True,
+    base=JingluoTask,
+    name="shipments.import_preview",
+    soft_time_limit=600,
+    time_limit=660,
+    max_retries=3,
+)
+def import_preview(self: JingluoTask, import_id: int) -> str:
+    """Before anything is spent: what the file would create, refuse and cost. Writes only
+    the preview on the file's row; safe to run twice (state guard)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import InterfaceError, OperationalError
+    from django.utils.translation import gettext
+
+    from .services.imports import shipment_import_fail, shipment_import_preview
+
+    try:
+        shipment_import = shipment_import_preview(import_id=import_id)
+    except (OperationalError, InterfaceError, OSError) as error:
+        if self.request.retries >= self.max_retries:
+            shipment_import_fail(
+                import_id=import_id,
+                reason=gettext("The file could not be checked: upload it again."),
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=self.backoff(base=5)) from error
+    except SoftTimeLimitExceeded:
+        shipment_import_fail(
+            import_id=import_id,
+            reason=gettext("The file could not be checked in time: split it into smaller files."),
+        )
+        return "failed"
+    return shipment_import.status if shipment_import is not None else "skipped"
+
+
 # --- tracking: customs alerts and the trial's evaluation ---------------------------------
 @shared_task(base=JingluoTask, name="shipments.customs_alerts")
 def customs_alerts() -> int:

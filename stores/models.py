@@ -60,6 +60,13 @@ class Store(models.Model):
     # The sender printed on labels: the company as on its licence, and its address.
     company_name = models.CharField(_("company name"), max_length=200)
     sender_address = models.CharField(_("sender address"), max_length=300)
+    # The same in Latin letters, for the customs declaration a foreign border reads.
+    sender_name_latin = models.CharField(
+        _("sender name (Latin letters)"), max_length=200, blank=True
+    )
+    sender_address_latin = models.CharField(
+        _("sender address (Latin letters)"), max_length=300, blank=True
+    )
     # How the seller chose to settle on applying (月结 / 实时扣款): billing opens the
     # settlement account with it.
     settlement_mode = models.CharField(_("settlement chosen"), max_length=10, blank=True)

@@ -118,3 +118,11 @@ def store_trial_release(*, store_id: int) -> None:
     )
     if not updated:
         raise StoreError(_("This store has no trial shipment to give back."))
+
+
+def store_sender_set(*, store: Store, name_latin: str, address_latin: str) -> Store:
+    """The store's sender in Latin letters, printed on the customs declaration."""
+    store.sender_name_latin = name_latin.strip()[:200]
+    store.sender_address_latin = address_latin.strip()[:300]
+    store.save(update_fields=["sender_name_latin", "sender_address_latin", "updated_at"])
+    return store

@@ -68,6 +68,8 @@ OBJECT_URLS = {
     "shipments:import": import_with_report,
     "shipments:import_progress": import_with_report,
     "shipments:import_report": import_with_report,
+    "shipments:import_confirm": import_with_report,
+    "shipments:import_discard": import_with_report,
     "shipments:detail": _shipment,
     "shipments:cancel": _shipment,
     "billing:statement": _statement,
@@ -78,6 +80,8 @@ POST_ONLY = {
     "onboarding:application_new",
     "accounts:team_member_active",
     "shipments:cancel",
+    "shipments:import_confirm",
+    "shipments:import_discard",
     "billing:settlement_switch",
     # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
     "shipments:labels",

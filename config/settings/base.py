@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "stores",
     "onboarding",
     "pricing",
+    "customs",
     "billing",
     "shipments",
     "diagnostics",

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from core.gate import CheckStatus, GateResult, Outcome, Parcel, gate
+from core.gate import CheckStatus, GateResult, Outcome, Parcel, ParcelItem, gate
 from shipments.models import RefusedOrder, Shipment
 from stores.models import Store
 from stores.selectors import store_for_orders
@@ -24,17 +24,7 @@ from ..selectors import order_find
 
 def parcel_from_json(data: dict | None) -> Parcel | None:
     """The parcel a refusal recorded (``Parcel.as_json``), or None when it had none."""
-    if not data:
-        return None
-    dims = data.get("dims_cm")
-    return Parcel(
-        origin=data["origin"],
-        country=data["country"],
-        postcode=data.get("postcode", ""),
-        weight_g=int(data["weight_g"]),
-        dims_cm=tuple(Decimal(side) for side in dims) if dims else None,
-        green=bool(data.get("green")),
-    )
+    return Parcel.from_json(data)
 
 
 def parcel_of_shipment(shipment: Shipment) -> Parcel:
@@ -45,6 +35,29 @@ def parcel_of_shipment(shipment: Shipment) -> Parcel:
         weight_g=shipment.weight_g,
         dims_cm=shipment.dims_cm,
         green=shipment.green_rate > 0,
+        items=tuple(
+            ParcelItem(
+                description=item.description,
+                quantity=item.quantity,
+                unit_value=item.unit_value,
+                currency=item.currency,
+                unit_weight_g=item.unit_weight_g,
+                hs_code=item.hs_code,
+                origin_country=item.origin_country,
+                description_zh=item.description_zh,
+                sku=item.sku,
+                gtin=item.gtin,
+                mpn=item.mpn,
+                contains_battery=item.contains_battery,
+            )
+            for item in shipment.items.all()
+        ),
+        state=shipment.state,
+        city=shipment.city,
+        address=shipment.address,
+        incoterm=shipment.incoterm,
+        ioss_number=shipment.ioss_number,
+        uk_vat_number=shipment.uk_vat_number,
     )
 
 

@@ -84,6 +84,7 @@ class Quote:
     green_rate: Decimal  # 0.03 for 3 %, 0 unless asked
     transit_days: int
     customs_clearance_hours: int
+    accepts_batteries: bool
     base: Decimal
     fulfillment_adjustment: Decimal
     peak_adjustment: Decimal
@@ -283,6 +284,7 @@ def quote(
         green_rate=green_rate,
         transit_days=lane.transit_days,
         customs_clearance_hours=lane.customs_clearance_hours,
+        accepts_batteries=lane.accepts_batteries,
         base=fees.base,
         fulfillment_adjustment=fees.fulfillment_adjustment,
         peak_adjustment=fees.peak_adjustment,

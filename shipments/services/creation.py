@@ -3,8 +3,8 @@ seller's current fulfilment score, numbered and charged in one transaction. A re
 creates nothing and is recorded, so that its number alone explains it later."""
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,8 +12,25 @@ from django.utils.translation import gettext as _
 
 from billing.exceptions import InsufficientBalance
 from billing.services import shipment_charges_record
-from core.gate import OrderContext, Parcel, gate
-from pricing.exceptions import QuoteRefused
+from core.gate import OrderContext, Parcel, ParcelItem, gate
+from core.normalise import normalise_code, normalise_free_text
+from core.timezones import shanghai_date
+from customs.addresses import state_clean
+from customs.selectors import currencies_known
+from customs.validation import (
+    InvalidCustomsInput,
+    RawItem,
+    ioss_clean,
+    items_clean,
+    uk_vat_clean,
+)
+from pricing.exceptions import (
+    InvalidDimensions,
+    InvalidPostcode,
+    InvalidWeight,
+    QuoteRefused,
+    UnknownCountry,
+)
 from pricing.services import parcel_check
 from stores.locks import store_lock
 from stores.models import Store
@@ -21,11 +38,10 @@ from stores.services import store_trial_use
 
 from ..exceptions import DuplicateOrder, InvalidOrder, OrderRefused
 from ..gate_checks import is_trial
-from ..models import RefusedOrder, Shipment
+from ..models import Incoterm, RefusedOrder, Shipment, ShipmentItem
 from ..s10 import tracking_numbers
 
 MAX_ORDER_NUMBER = 64
-MAX_DECLARED_VALUE = Decimal("1000000")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +50,64 @@ class Recipient:
     address: str
     city: str
     phone: str = ""
+    address2: str = ""
+    email: str = ""
+
+
+ItemInput = RawItem | Mapping[str, object]
 
 
 def parcel_build(
-    *, origin: str, country: str, postcode: str, weight_g, dims_cm=None, green: bool = False
+    *,
+    origin: str,
+    country: str,
+    postcode: str,
+    weight_g,
+    dims_cm=None,
+    green: bool = False,
+    items: Sequence[ItemInput] | None = None,
+    state: str = "",
+    city: str = "",
+    address: str = "",
+    incoterm: str = Incoterm.DDU,
+    ioss_number: str = "",
+    uk_vat_number: str = "",
+    on: datetime.date | None = None,
+    currencies: frozenset[str] | None = None,
 ) -> Parcel:
-    """A checked ``Parcel`` from raw input, or ``InvalidOrder`` saying what is wrong."""
+    """A checked ``Parcel`` from raw input, or ``InvalidOrder`` saying what is wrong (its
+    ``field`` names the field, ``items[n].…`` for an item's). ``items=None`` asks about a
+    parcel without its contents (the diagnostics tool's hypothetical parcel); an order has
+    1 to 200 item lines, declared in a currency with a rate in force on ``on`` (a file passes
+    the day's ``currencies`` once for all its rows)."""
     try:
         country, postcode, weight_g, sides = parcel_check(
-            country=country, postcode=postcode, weight_g=weight_g, dims_cm=dims_cm
+            country=normalise_code(country),
+            postcode=normalise_free_text(postcode).upper(),
+            weight_g=_whole_number(weight_g),
+            dims_cm=dims_cm,
         )
     except QuoteRefused as error:
-        raise InvalidOrder(error.message) from None
+        raise InvalidOrder(error.message, field=_field_of(error)) from None
+    if incoterm not in Incoterm.values:
+        raise InvalidOrder(_("The incoterm is DDU or DDP."), field="incoterm")
+    try:
+        parcel_items = (
+            items_clean(
+                [item if isinstance(item, RawItem) else RawItem.of(item) for item in items],
+                parcel_weight_g=weight_g,
+                currencies=currencies
+                if currencies is not None
+                else currencies_known(on or shanghai_date(timezone.now())),
+            )
+            if items is not None
+            else ()
+        )
+        ioss = ioss_clean(ioss_number)
+        uk_vat = uk_vat_clean(uk_vat_number)
+    except InvalidCustomsInput as error:
+        prefix = _("Item %(n)s: ") % {"n": error.item} if error.item else ""
+        raise InvalidOrder(f"{prefix}{error.message}", field=error.where) from None
     return Parcel(
         origin=origin,
         country=country,
@@ -53,7 +115,35 @@ def parcel_build(
         weight_g=weight_g,
         dims_cm=sides,
         green=green,
+        items=parcel_items,
+        state=state_clean(country, state),
+        city=normalise_free_text(city),
+        address=normalise_free_text(address),
+        incoterm=incoterm,
+        ioss_number=ioss,
+        uk_vat_number=uk_vat,
     )
+
+
+def _whole_number(value: object) -> object:
+    """A weight typed as text (full-width digits, spaces) as the integer it reads as; any
+    other value as it is, for pricing's check to refuse."""
+    if isinstance(value, str):
+        text = normalise_code(value)
+        return int(text) if text.isdigit() else text
+    return value
+
+
+_FIELD_OF_REFUSAL = {
+    InvalidWeight: "weight_g",
+    InvalidDimensions: "length_cm",
+    UnknownCountry: "country",
+    InvalidPostcode: "postcode",
+}
+
+
+def _field_of(error: QuoteRefused) -> str:
+    return next((name for kind, name in _FIELD_OF_REFUSAL.items() if isinstance(error, kind)), "")
 
 
 def order_number_clean(order_number: str) -> str:
@@ -65,18 +155,6 @@ def order_number_clean(order_number: str) -> str:
             _("The order number is longer than %(max)s characters.") % {"max": MAX_ORDER_NUMBER}
         )
     return order_number
-
-
-def declared_value_clean(value) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidOrder(_("The declared value must be a number, e.g. 12.50.")) from None
-    if not amount.is_finite() or amount < 0 or amount >= MAX_DECLARED_VALUE:
-        raise InvalidOrder(_("The declared value must be between 0 and 999,999.99."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidOrder(_("The declared value has at most two decimals."))
-    return amount.quantize(Decimal("0.01"))
 
 
 def refused_order_record(
@@ -101,13 +179,14 @@ def shipment_build(
     ctx: OrderContext,
     tracking_number: str,
     recipient: Recipient,
-    contents: str,
-    declared_value: Decimal,
     user=None,
 ) -> Shipment:
-    """The unsaved shipment of an order that passed the gate, with its price fixed."""
+    """The unsaved shipment of an order that passed the gate, with its price fixed and its
+    customs declaration (the value and contents summed up from the items, the form and the
+    rates it was compared with). ``shipment_items_build`` makes its item rows."""
     price = ctx.facts.quote
     parcel = ctx.parcel
+    customs = ctx.facts.customs
     if price is None or parcel is None or ctx.store is None:
         raise ValueError("shipment_build needs an order that passed the gate")
     sides = parcel.dims_cm or (None, None, None)
@@ -123,16 +202,27 @@ def shipment_build(
         origin=parcel.origin,
         recipient_name=recipient.name,
         recipient_phone=recipient.phone,
+        recipient_email=recipient.email,
         address=recipient.address,
+        address2=recipient.address2,
         city=recipient.city,
+        state=parcel.state,
         postcode=parcel.postcode,
         country=parcel.country,
         weight_g=parcel.weight_g,
         length_cm=sides[0],
         width_cm=sides[1],
         height_cm=sides[2],
-        contents=contents,
-        declared_value=declared_value,
+        contents=contents_of(parcel.items),
+        declared_value=parcel.declared_value,
+        declared_currency=parcel.currency or "USD",
+        incoterm=parcel.incoterm,
+        ioss_number=customs.ioss_number if customs and customs.ioss_applies else parcel.ioss_number,
+        uk_vat_number=(
+            customs.uk_vat_number if customs and customs.uk_vat_applies else parcel.uk_vat_number
+        ),
+        customs_form=customs.form if customs else "CN22",
+        fx_rates=customs.fx_rates if customs else {},
         rate_card_id=price.card_id,
         lane=price.lane,
         zone=price.zone,
@@ -152,6 +242,38 @@ def shipment_build(
     )
 
 
+def contents_of(items: Sequence[ParcelItem]) -> str:
+    """The items in one line, for lists and the label: ``2 × Cotton T-shirt; Phone case``."""
+    parts = [
+        f"{item.quantity} × {item.description}" if item.quantity > 1 else item.description
+        for item in items
+    ]
+    text = "; ".join(parts)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def shipment_items_build(shipment: Shipment, items: Sequence[ParcelItem]) -> list[ShipmentItem]:
+    return [
+        ShipmentItem(
+            shipment=shipment,
+            position=n,
+            description=item.description,
+            description_zh=item.description_zh,
+            quantity=item.quantity,
+            unit_value=item.unit_value,
+            currency=item.currency,
+            unit_weight_g=item.unit_weight_g,
+            hs_code=item.hs_code,
+            origin_country=item.origin_country,
+            sku=item.sku,
+            gtin=item.gtin,
+            mpn=item.mpn,
+            contains_battery=item.contains_battery,
+        )
+        for n, item in enumerate(items, 1)
+    ]
+
+
 def shipment_create(
     *,
     seller,
@@ -159,8 +281,6 @@ def shipment_create(
     order_number: str,
     parcel: Parcel,
     recipient: Recipient,
-    contents: str,
-    declared_value,
     user=None,
     at: datetime.datetime | None = None,
     source: str = "web",
@@ -176,7 +296,10 @@ def shipment_create(
     the balance as it is now and refused like any other (recorded, never half-made).
     """
     order_number = order_number_clean(order_number)
-    declared_value = declared_value_clean(declared_value)
+    if not parcel.items:
+        raise InvalidOrder(
+            _("Add at least one item: what the parcel contains, for customs."), field="items"
+        )
     if store is not None and store.seller_id != seller.pk:
         raise InvalidOrder(_("This store is not yours."))
     at = at or timezone.now()
@@ -191,11 +314,10 @@ def shipment_create(
                     ctx=ctx,
                     tracking_number=tracking_numbers(1)[0],
                     recipient=recipient,
-                    contents=contents,
-                    declared_value=declared_value,
                     user=user,
                 )
                 _shipment_insert(shipment)
+                ShipmentItem.objects.bulk_create(shipment_items_build(shipment, parcel.items))
                 if shipment.is_trial:
                     store_trial_use(store=ctx.store, count=1)
                 shipment_charges_record(seller=seller, shipments=[shipment])

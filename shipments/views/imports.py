@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mixins import seller_required
 
@@ -19,7 +19,9 @@ from ..services.imports import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
     ImportFileRefused,
+    shipment_import_confirm,
     shipment_import_create,
+    shipment_import_discard,
     shipment_import_get_for_seller,
     shipment_import_list_for_seller,
     shipment_import_progress,
@@ -68,7 +70,10 @@ def import_list(request):
             else:
                 messages.success(
                     request,
-                    _("%(name)s received: its orders are being counted and processed.")
+                    _(
+                        "%(name)s received: its orders are being checked. Nothing is created "
+                        "or charged until you confirm what it will do."
+                    )
                     % {"name": shipment_import.file_name},
                 )
                 return redirect("shipments:import", pk=shipment_import.pk)
@@ -96,6 +101,33 @@ def import_detail(request, pk: int):
             "progress": shipment_import_progress(shipment_import=shipment_import),
         },
     )
+
+
+@seller_required
+@require_POST
+def import_confirm(request, pk: int):
+    """The seller saw the preview: create the file's valid orders."""
+    shipment_import = _get(request, pk)
+    try:
+        shipment_import_confirm(shipment_import=shipment_import)
+    except ImportFileRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Sent: the orders are being created."))
+    return redirect("shipments:import", pk=shipment_import.pk)
+
+
+@seller_required
+@require_POST
+def import_discard(request, pk: int):
+    shipment_import = _get(request, pk)
+    try:
+        shipment_import_discard(shipment_import=shipment_import)
+    except ImportFileRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, _("Discarded: nothing was created."))
+    return redirect("shipments:imports")
 
 
 @never_cache

@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.mixins import seller_required
 from billing.exceptions import InsufficientBalance
 from core.gate import gate
+from core.normalise import normalise_free_text
+from core.pdf_fonts import unprintable
 from core.spreadsheets import UTF8_BOM, spreadsheet_safe
 from core.timezones import SHANGHAI
 from pricing.countries import country_name
 from pricing.rates import pricing_table
 
 from ..exceptions import DuplicateOrder, InvalidOrder, NotCancellable, OrderRefused
-from ..forms import ShipmentCreateForm, ShipmentFilterForm
+from ..forms import ItemFormSet, ShipmentCreateForm, ShipmentFilterForm
 from ..models import CANCELLABLE_STATUSES, ShipmentStatus
 from ..selectors import (
     EXPORT_FIELDS,
@@ -155,8 +157,8 @@ def _same_order(shipment, data) -> bool:
     return (
         data["store"] is not None
         and shipment.store_id == data["store"].pk
-        and shipment.recipient_name == data["recipient_name"]
-        and shipment.address == data["address"]
+        and shipment.recipient_name == normalise_free_text(data["recipient_name"])
+        and shipment.address == parcel.address
         and shipment.country == parcel.country
         and shipment.postcode == parcel.postcode
         and shipment.weight_g == parcel.weight_g
@@ -186,18 +188,24 @@ def create(request):
         seller=seller,
         served_countries=pricing_table().served_countries,
     )
+    items = ItemFormSet(request.POST or None, prefix="items")
     refusal = None
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid() and items.is_valid()
+    parcel = form.parcel([item.raw() for item in items]) if valid else None
+    for index, errors in getattr(form, "item_errors", {}).items():
+        for field, message in errors.items():
+            if index < len(items.forms) and field in items.forms[index].fields:
+                items.forms[index].add_error(field, message)
+    if parcel is not None:
         data = form.cleaned_data
+        data["parcel"] = parcel
         try:
             shipment = shipment_create(
                 seller=seller,
                 store=data["store"],
                 order_number=data["order_number"],
-                parcel=data["parcel"],
+                parcel=parcel,
                 recipient=form.recipient(),
-                contents=data["contents"],
-                declared_value=data["declared_value"],
                 user=request.user,
                 source="web",
             )
@@ -218,8 +226,24 @@ def create(request):
                 request,
                 _("Shipment %(tracking)s created.") % {"tracking": shipment.tracking_number},
             )
+            missing = unprintable(
+                " ".join(
+                    (shipment.recipient_name, shipment.address, shipment.address2, shipment.city)
+                )
+            )
+            if missing:
+                messages.warning(
+                    request,
+                    _(
+                        "The label cannot print %(chars)s: they show as “?”. Check the "
+                        "recipient's name and address."
+                    )
+                    % {"chars": " ".join(missing)},
+                )
             return redirect("shipments:detail", pk=shipment.pk)
-    return render(request, "shipments/create.html", {"form": form, "refusal": refusal})
+    return render(
+        request, "shipments/create.html", {"form": form, "items": items, "refusal": refusal}
+    )
 
 
 @seller_required

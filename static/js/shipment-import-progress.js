@@ -16,6 +16,11 @@
   }
 
   function render(data) {
+    // The preview is ready: the page shows it with the buttons to confirm or discard.
+    if (data.preview) {
+      window.location.reload();
+      return false;
+    }
     const state = document.getElementById("import-state");
     state.textContent = data.state_label;
     state.className = `badge ${badges[data.state] || "text-bg-info"}`;

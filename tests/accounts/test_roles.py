@@ -36,7 +36,14 @@ SHIPMENTS_OPERATIONS = {
     "shipments.view_refusedorder",
     "shipments.view_shipmentimport",
     "shipments.view_notification",
+    "shipments.view_shipmentitem",
 }
+STORES_OPERATIONS = {"stores.view_store", "stores.view_storeevent"}
+CUSTOMS_OPERATIONS = {
+    f"customs.{verb}_{model}"
+    for model in ("customsrule", "fxrate", "genericterm")
+    for verb in ("view", "add", "change")
+} | {"customs.delete_genericterm", "customs.view_taxregistration"}
 BILLING_OPERATIONS = {"billing.view_settlementaccount", "billing.view_statement"}
 DIAGNOSTICS_OPERATIONS = {
     "diagnostics.run_diagnostics",
@@ -90,9 +97,18 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         | SHIPMENTS_OPERATIONS
         | BILLING_OPERATIONS
         | DIAGNOSTICS_OPERATIONS
+        | STORES_OPERATIONS
+        | CUSTOMS_OPERATIONS
     )
     assert _permissions("Finance") == (
-        {"accounts.view_seller", "shipments.view_shipment"} | PRICING_VIEW | BILLING_FINANCE
+        {
+            "accounts.view_seller",
+            "shipments.view_shipment",
+            "shipments.view_shipmentitem",
+            "stores.view_store",
+        }
+        | PRICING_VIEW
+        | BILLING_FINANCE
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from billing.models import SettlementMode
 from billing.services import statements_close_month
-from core.gate import CheckStatus, gate
+from core.gate import GATE_ORDER, CheckStatus, gate
 from tests.billing.factories import instant_store, monthly_store
 from tests.shipments.factories import AUGUST, create_shipment, parcel
 
@@ -22,11 +22,15 @@ def test_the_checks_are_registered_at_their_positions():
     overdue = gate.get("statement_overdue")
     short = gate.get("balance_insufficient")
     assert (overdue.position, overdue.needs_parcel, overdue.fix_url_name) == (
-        7,
+        GATE_ORDER.index("statement_overdue") + 1,
         False,
         "billing:index",
     )
-    assert (short.position, short.needs_parcel, short.fix_url_name) == (12, True, "billing:index")
+    assert (short.position, short.needs_parcel, short.fix_url_name) == (
+        len(GATE_ORDER),  # the last: every other reason first, then whether it is paid for
+        True,
+        "billing:index",
+    )
     codes = gate.codes()
     assert (
         codes.index("dsr_frozen")

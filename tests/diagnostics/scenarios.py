@@ -13,6 +13,7 @@ from shipments.exceptions import OrderRefused
 from tests.onboarding.factories import ApplicationFactory
 from tests.platforms.factories import StoreMetricsSnapshotFactory
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
+from tests.stores.factories import store_for_application
 
 AT = AUGUST  # every order and every diagnosis of a scenario happens at this moment
 S = ApplicationStatus
@@ -30,11 +31,11 @@ needs_billing = pytest.mark.skipif(
 
 def frozen_store(**fields):
     """An active, bound store with serious logistics complaints (DSR frozen)."""
-    store = ApplicationFactory(status=fields.pop("status", S.ACTIVE), **fields)
+    application = ApplicationFactory(status=fields.pop("status", S.ACTIVE), **fields)
     StoreMetricsSnapshotFactory(
-        platform=store.platform, store_id=store.store_id, serious_complaints_30d=2
+        platform=application.platform, store_id=application.store_id, serious_complaints_30d=2
     )
-    return store
+    return store_for_application(application)
 
 
 def used_trial(**fields):

@@ -28,6 +28,8 @@ from .scenarios import (
 
 pytestmark = pytest.mark.django_db
 S = ApplicationStatus
+# EU product identifiers are required from 2026-11-01 (customs migration 0002).
+AFTER_PRODUCT_IDS = datetime.datetime(2026, 11, 16, 2, 0, tzinfo=datetime.UTC)
 
 # code → (how to make a store, the order's parcel, when)
 ALONE = {
@@ -49,6 +51,35 @@ ALONE = {
     "lane_not_served": (store_ready, {"country": "RU", "postcode": "101000"}, AT),
     "overweight": (store_ready, {"weight_g": 31000}, AT),
     "trial_overweight": (lambda: store_ready(status=S.TRIAL), {"weight_g": 6000}, AT),
+    # Customs (the customs issue): what a border asks of the parcel.
+    "address_incomplete": (store_ready, {"state": ""}, AT),
+    "battery_not_on_lane": (
+        store_ready,
+        {"country": "SG", "postcode": "546080", "items": [{"contains_battery": True}]},
+        AT,
+    ),
+    "hs_code_missing": (store_ready, {"items": [{"hs_code": ""}]}, AT),
+    "item_description_generic": (store_ready, {"items": [{"description": "Gift"}]}, AT),
+    "product_ids_missing": (
+        store_ready,
+        {"country": "DE", "postcode": "10115", "items": [{"sku": ""}]},
+        AFTER_PRODUCT_IDS,
+    ),
+    "eu_ioss_required": (
+        store_ready,
+        {"country": "DE", "postcode": "10115", "ioss_number": ""},
+        AT,
+    ),
+    "eu_ioss_over_limit": (
+        store_ready,
+        {"country": "FR", "postcode": "75001", "items": [{"unit_value": "300.00"}]},
+        AT,
+    ),
+    "uk_vat_required": (
+        store_ready,
+        {"country": "GB", "postcode": "SW1A 1AA", "uk_vat_number": ""},
+        AT,
+    ),
 }
 BILLING_ALONE = {
     "statement_overdue": (overdue_store, {}, OVERDUE_AT),
@@ -198,8 +229,6 @@ def test_a_seller_without_any_store_is_told_to_apply():
             order_number="NO-STORE-1",
             parcel=parcel(),
             recipient=RECIPIENT,
-            contents="T-shirts",
-            declared_value="1.00",
             at=AT,
         )
     from diagnostics.services import order_diagnose

@@ -6,8 +6,21 @@ import io
 
 from openpyxl import Workbook
 
-from shipments.services.imports import shipment_import_create, shipment_import_run
-from tests.shipments.factories import AUGUST, ORDER_VALUES, store_ready
+from shipments.models import ImportStatus
+from shipments.services.imports import (
+    shipment_import_confirm,
+    shipment_import_create,
+    shipment_import_preview,
+    shipment_import_run,
+)
+from tests.shipments.factories import (
+    AUGUST,
+    EU,
+    MARKETPLACE_IOSS,
+    MARKETPLACE_UK_VAT,
+    ORDER_VALUES,
+    store_ready,
+)
 
 HEADER = [
     "order_number",
@@ -21,10 +34,18 @@ HEADER = [
     "length_cm",
     "width_cm",
     "height_cm",
-    "contents",
-    "declared_value",
+    "description",
+    "unit_value",
     "origin",
+    "state",
+    "currency",
+    "hs_code",
+    "sku",
+    "ioss_number",
+    "uk_vat_number",
 ]
+# The item columns too: quantity and weight per item.
+ITEM_HEADER = [*HEADER, "quantity", "unit_weight_g"]
 CHINESE_HEADER = [
     "订单号",
     "收件人",
@@ -38,14 +59,29 @@ CHINESE_HEADER = [
     "宽",
     "高",
     "品名",
-    "申报价值",
+    "单价",
     "发货地",
+    "州/省",
+    "币种",
+    "海关编码",
+    "SKU",
+    "IOSS",
+    "英国VAT",
 ]
 
 
 def order(order_number: str, **overrides) -> dict:
-    """A row of an order file (the origin left to the store's default)."""
-    return {"order_number": order_number, **ORDER_VALUES, "origin": "", **overrides}
+    """A row of an order file (the origin left to the store's default). A destination
+    other than the US has no state; a UK or EU one carries the marketplace's number."""
+    country = overrides.get("country", "US")
+    defaults = {}
+    if country not in ("US", "美国"):
+        defaults["state"] = ""
+    if country in ("GB", "英国"):
+        defaults["uk_vat_number"] = MARKETPLACE_UK_VAT
+    if country in EU or country in ("德国", "法国"):
+        defaults["ioss_number"] = MARKETPLACE_IOSS
+    return {"order_number": order_number, **ORDER_VALUES, "origin": "", **defaults, **overrides}
 
 
 def csv_bytes(rows, *, header=HEADER, encoding="utf-8", delimiter=",") -> bytes:
@@ -53,7 +89,8 @@ def csv_bytes(rows, *, header=HEADER, encoding="utf-8", delimiter=",") -> bytes:
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in HEADER[: len(header)]])
+        names = header if header in (HEADER, ITEM_HEADER) else HEADER[: len(header)]
+        writer.writerow([row.get(name, "") for name in names])
     return buffer.getvalue().encode(encoding)
 
 
@@ -66,13 +103,23 @@ def xlsx_bytes(rows, *, header=HEADER, typed=True) -> bytes:
         cells = []
         for name in HEADER[: len(header)]:
             value = row.get(name, "")
-            if typed and name in ("weight_g", "declared_value", "length_cm") and value:
+            if typed and name in ("weight_g", "unit_value", "length_cm") and value:
                 value = float(value) if "." in value else int(value)
             cells.append(value if value != "" else None)
         sheet.append(cells)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def send(shipment_import, *, at=AUGUST, **kwargs):
+    """What the worker and the seller do with an uploaded file: the preview, the seller's
+    confirmation, the run."""
+    if shipment_import.status == ImportStatus.PREVIEWING:
+        previewed = shipment_import_preview(import_id=shipment_import.pk, at=at)
+        if previewed is not None and previewed.status == ImportStatus.PREVIEWED:
+            shipment_import_confirm(shipment_import=previewed)
+    return shipment_import_run(import_id=shipment_import.pk, at=at, **kwargs)
 
 
 def import_with_report(owner) -> dict:
@@ -82,7 +129,7 @@ def import_with_report(owner) -> dict:
     shipment_import = shipment_import_create(
         seller=owner.seller, user=owner, name="orders.csv", data=data
     )
-    shipment_import_run(import_id=shipment_import.pk, at=AUGUST)
+    send(shipment_import)
     return {"pk": shipment_import.pk}
 
 

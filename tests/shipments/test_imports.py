@@ -33,8 +33,10 @@ from tests.shipments.factories import AUGUST, create_shipment, store_ready
 from tests.shipments.import_files import (
     CHINESE_HEADER,
     HEADER,
+    ITEM_HEADER,
     csv_bytes,
     order,
+    send,
     xlsx_bomb,
     xlsx_bytes,
 )
@@ -58,8 +60,9 @@ def upload(owner, data: bytes, name: str = "orders.csv") -> ShipmentImport:
 
 
 def run(shipment_import, **kwargs) -> ShipmentImport:
+    """Preview, confirm and run the file, as the worker and the seller do."""
     with translation.override("en"):
-        shipment_import_run(import_id=shipment_import.pk, at=AUGUST, **kwargs)
+        send(shipment_import, at=AUGUST, **kwargs)
     shipment_import.refresh_from_db()
     return shipment_import
 
@@ -100,7 +103,7 @@ def refused_by_worker(owner, data: bytes, name: str = "orders.csv") -> str:
 # ---------------------------------------------------------------------------
 def test_a_file_of_valid_orders_creates_priced_numbered_shipments(owner, store):
     shipment_import = upload(owner, csv_bytes([order("AE-1"), order("AE-2")]))
-    assert shipment_import.status == ImportStatus.QUEUED
+    assert shipment_import.status == ImportStatus.PREVIEWING  # nothing spent before confirming
     assert shipment_import.rows_total == 0  # counted by the worker, not in the request
     assert shipment_import.store == store
 
@@ -129,7 +132,9 @@ def test_a_file_of_valid_orders_creates_priced_numbered_shipments(owner, store):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_utf8_bom_and_gbk_files_with_chinese_headers_are_read(owner, encoding):
     rows = [
-        order("AE-中1", recipient_name="张伟", contents="棉质T恤", country="美国", origin="华南"),
+        order(
+            "AE-中1", recipient_name="张伟", description="棉质T恤", country="美国", origin="华南"
+        ),
         order("AE-2", recipient_name="王喆", city="伦敦", country="GB", postcode="SW1A 1AA"),
     ]
     shipment_import = run(upload(owner, csv_bytes(rows, header=CHINESE_HEADER, encoding=encoding)))
@@ -143,9 +148,12 @@ def test_utf8_bom_and_gbk_files_with_chinese_headers_are_read(owner, encoding):
 
 
 def test_header_aliases_spaces_stars_and_extra_columns(owner):
-    header = ["* 订单编号", "收件人姓名", "详细地址", "城市", "邮政编码", "目的国", "重量(g)"]
-    header += ["品名", "申报价值（美元）", "平台备注"]
-    text = ",".join(header) + "\r\nAE-7,Jane,1 Market St,SF,94105,US,500,Tee,12.5,gift\r\n"
+    header = ["* 订单编号", "收件人姓名", "详细地址", "城市", "州", "邮政编码", "目的国", "重量(g)"]
+    header += ["品名", "申报价值（美元）", "HS编码", "平台备注"]
+    text = (
+        ",".join(header)
+        + "\r\nAE-7,Jane,1 Market St,SF,CA,94105,US,500,Cotton tee,12.5,610910,gift\r\n"
+    )
     shipment_import = run(upload(owner, text.encode("utf-8")))
 
     assert shipment_import.rows_created == 1
@@ -154,7 +162,7 @@ def test_header_aliases_spaces_stars_and_extra_columns(owner):
 
 
 def test_an_xlsx_workbook_with_typed_numbers(owner):
-    rows = [order("AE-X1", weight_g="1200", declared_value="9.9"), order("AE-X2", length_cm="")]
+    rows = [order("AE-X1", weight_g="1200", unit_value="9.9"), order("AE-X2", length_cm="")]
     shipment_import = run(upload(owner, xlsx_bytes(rows, header=CHINESE_HEADER), "订单.xlsx"))
 
     assert shipment_import.rows_created == 2
@@ -169,16 +177,32 @@ def test_tabs_blank_rows_and_thousands_separators(owner):
     assert Shipment.objects.get().weight_g == 1500
 
 
-def test_the_template_is_accepted_as_it_is(owner):
+def test_the_template_is_read_but_its_example_row_never_becomes_a_shipment(owner):
     template = shipment_import_template_csv()
     assert template.startswith(codecs.BOM_UTF8)
     assert template.decode("utf-8-sig").splitlines()[0].startswith("订单号,收件人,电话")
 
     shipment_import = run(upload(owner, template, "运单导入模板.csv"))
 
+    assert (shipment_import.rows_created, shipment_import.rows_failed) == (0, 1)
+    assert report_rows(shipment_import)[1][1] == "example_row"
+    assert not Shipment.objects.exists()
+
+
+def test_the_template_with_its_example_filled_in_creates_its_shipment(owner):
+    lines = shipment_import_template_csv().decode("utf-8-sig").splitlines()
+    data = "\r\n".join([lines[0], lines[1].replace("EXAMPLE-0001", "AE-8100000001")])
+
+    shipment_import = run(upload(owner, data.encode("utf-8"), "运单导入模板.csv"))
+
     assert shipment_import.rows_created == 1
     shipment = Shipment.objects.get()
     assert (shipment.length_cm, shipment.width_cm, shipment.height_cm) == (20, 15, 10)
+    assert (shipment.state, shipment.declared_value, shipment.contents) == (
+        "CA",
+        Decimal("25.00"),
+        "2 × Cotton T-shirt",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -318,7 +342,7 @@ def test_an_xlsx_with_shared_strings_and_gaps_reads_like_excel(owner):
     data = xlsx_bomb(
         first_rows=(
             '<row r="1">'
-            + "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(14))
+            + "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(HEADER)))
             + "</row>"
         ),
         second_row=(
@@ -327,7 +351,8 @@ def test_an_xlsx_with_shared_strings_and_gaps_reads_like_excel(owner):
             '</t></is></c><c r="E3" t="inlineStr"><is><t>San Francisco</t></is></c>'
             '<c r="F3" t="inlineStr"><is><t>94105</t></is></c><c r="G3" t="inlineStr"><is>'
             '<t>US</t></is></c><c r="H3"><v>500.0</v></c><c r="L3" t="inlineStr"><is><t>Tee'
-            '</t></is></c><c r="M3"><v>12.5</v></c></row>'
+            '</t></is></c><c r="M3"><v>12.5</v></c><c r="O3" t="inlineStr"><is><t>CA</t></is>'
+            '</c><c r="Q3"><v>610910</v></c></row>'
         ),
         shared_strings=HEADER,
     )
@@ -377,9 +402,14 @@ def test_the_same_file_twice_while_the_first_is_queued_is_refused(owner):
         ({"country": "XX"}, "unknown_country", "country code"),
         ({"postcode": ""}, "invalid_postcode", "ZIP"),
         ({"postcode": "ABCDE"}, "invalid_postcode", "ZIP"),
-        ({"declared_value": "12,50"}, "invalid_declared_value", "number"),
-        ({"declared_value": "-1"}, "invalid_declared_value", "between"),
-        ({"declared_value": ""}, "missing_value", "declared_value"),
+        ({"unit_value": "12,50"}, "invalid_item", "number"),
+        ({"unit_value": "-1"}, "invalid_item", "greater than 0"),
+        ({"unit_value": ""}, "missing_value", "unit_value"),
+        ({"hs_code": "61091"}, "invalid_item", "6 to 10 digits"),
+        ({"hs_code": "61091000001"}, "invalid_item", "6 to 10 digits"),
+        ({"hs_code": "6109AB"}, "invalid_item", "6 to 10 digits"),
+        ({"currency": "XYZ"}, "invalid_item", "Unknown currency"),
+        ({"ioss_number": "IM9990000001"}, "invalid_parcel", "IOSS"),
         ({"recipient_name": ""}, "missing_value", "recipient_name (收件人) is empty"),
         ({"address": "x" * 301}, "too_long", "300"),
         ({"origin": "Mars"}, "unknown_origin", "Mars"),
@@ -395,35 +425,94 @@ def test_each_bad_row_is_reported_and_the_others_created(owner, overrides, code,
     assert (shipment_import.rows_created, shipment_import.rows_failed) == (2, 1)
     assert set(Shipment.objects.values_list("order_number", flat=True)) == {"AE-OK1", "AE-OK2"}
     header, *lines = report_rows(shipment_import)
-    assert header == ["row", "order_number", "code", "message"]
+    assert header == ["行号 row", "错误代码 error_code", "错误原因 error", *HEADER]
     assert len(lines) == 1
-    row, _number, got_code, message = lines[0]
+    row, got_code, message, *cells = lines[0]
     assert (row, got_code) == ("3", code)
     assert fragment in message
+    # The row as it was in the file: fixed there, the report is uploaded again.
+    assert cells[0] == overrides.get("order_number", "AE-BAD").strip()
     # Bad input is not a gate refusal: nothing for the diagnostics tool.
     assert RefusedOrder.objects.count() == 0
 
 
 def test_a_row_with_more_cells_than_the_header_keeps_the_known_columns(owner):
-    text = ",".join(HEADER) + "\r\nAE-1,Jane,,1 Market St,SF,94105,US,500,,,,Tee,1,,extra\r\n"
+    cells = "AE-1,Jane,,1 Market St,SF,94105,US,500,,,,Tee,1,,CA,USD,610910,S-1,,"
+    text = ",".join(HEADER) + f"\r\n{cells},extra\r\n"
     assert run(upload(owner, text.encode())).rows_created == 1
 
 
 def test_duplicates_in_the_file_and_against_existing_shipments(owner, store):
     create_shipment(store, order_number="AE-OLD")
-    rows = [order("AE-OLD"), order("AE-NEW"), order("AE-NEW"), order(" AE-NEW ")]
+    rows = [order("AE-OLD"), order("AE-NEW"), order("AE-MID"), order(" AE-NEW ")]
     shipment_import = run(upload(owner, csv_bytes(rows)))
 
-    assert (shipment_import.rows_created, shipment_import.rows_failed) == (1, 3)
+    assert (shipment_import.rows_created, shipment_import.rows_failed) == (2, 2)
     assert Shipment.objects.filter(order_number="AE-NEW").count() == 1
     assert Shipment.objects.filter(order_number="AE-OLD").count() == 1
     lines = report_rows(shipment_import)[1:]
-    assert [(line[0], line[1], line[2]) for line in lines] == [
-        ("2", "AE-OLD", "duplicate_order"),
-        ("4", "AE-NEW", "duplicate_in_file"),
-        ("5", "AE-NEW", "duplicate_in_file"),
+    assert [(line[0], line[1], line[3]) for line in lines] == [
+        ("2", "duplicate_order", "AE-OLD"),
+        ("5", "duplicate_in_file", "AE-NEW"),
     ]
-    assert "Row 3" in lines[1][3]
+    assert "Row 3" in lines[1][2]
+
+
+def test_rows_of_one_order_number_are_the_items_of_one_parcel(owner, store):
+    rows = [
+        order(
+            "AE-2ITEMS",
+            weight_g="1000",
+            description="Cotton T-shirt",
+            quantity="2",
+            unit_weight_g="200",
+            hs_code="610910",
+            sku="TS-1",
+        ),
+        {
+            "order_number": "AE-2ITEMS",
+            "description": "USB-C charging cable",
+            "unit_value": "8.00",
+            "currency": "USD",
+            "unit_weight_g": "60",
+            "hs_code": "85444200",
+            "sku": "CB-9",
+        },
+        order("AE-SOLO"),
+    ]
+    shipment_import = run(upload(owner, csv_bytes(rows, header=ITEM_HEADER), "items.csv"))
+
+    assert (shipment_import.rows_created, shipment_import.rows_failed) == (3, 0)
+    assert shipment_import.shipments_created == 2
+    both = Shipment.objects.get(order_number="AE-2ITEMS")
+    assert [(i.position, i.description, i.quantity, i.hs_code) for i in both.items.all()] == [
+        (1, "Cotton T-shirt", 2, "610910"),
+        (2, "USB-C charging cable", 1, "85444200"),
+    ]
+    assert both.declared_value == Decimal("33.00")  # 2 × 12.50 + 8.00: the items' sum
+    assert both.contents == "2 × Cotton T-shirt; USB-C charging cable"
+
+
+def test_a_bad_item_row_refuses_its_whole_order_and_names_the_row(owner, store):
+    rows = [
+        order("AE-PAIR", weight_g="1000", unit_weight_g="100"),
+        {
+            "order_number": "AE-PAIR",
+            "description": "Phone case",
+            "unit_value": "3.00",
+            "unit_weight_g": "50",
+            "hs_code": "4202",
+            "sku": "PC-1",
+        },
+        order("AE-FINE"),
+    ]
+    shipment_import = run(upload(owner, csv_bytes(rows, header=ITEM_HEADER), "items.csv"))
+
+    assert (shipment_import.rows_created, shipment_import.rows_failed) == (1, 2)
+    assert not Shipment.objects.filter(order_number="AE-PAIR").exists()
+    lines = report_rows(shipment_import)[1:]
+    assert [(line[0], line[1]) for line in lines] == [("2", "order_invalid"), ("3", "invalid_item")]
+    assert "Row 3" in lines[0][2] and "Item 2" in lines[1][2]
 
 
 # ---------------------------------------------------------------------------
@@ -441,7 +530,7 @@ def test_the_trial_quota_runs_out_in_the_middle_of_a_file(db):
     assert all(s.is_trial and s.charge == Decimal("0.00") for s in trial)
     assert all(s.quoted_total == Decimal("28.50") for s in trial)
     lines = report_rows(shipment_import)[1:]
-    assert [(line[0], line[1], line[2]) for line in lines] == [
+    assert [(line[0], line[3], line[1]) for line in lines] == [
         ("5", "AE-T4", "trial_quota_used"),
         ("6", "AE-T5", "trial_quota_used"),
     ]
@@ -460,7 +549,7 @@ def test_gate_refusals_are_recorded_for_the_diagnostics_tool(owner):
     assert (shipment_import.rows_created, shipment_import.rows_failed) == (0, 2)
     codes = dict(RefusedOrder.objects.values_list("order_number", "check_code"))
     assert codes == {"AE-RU": "lane_not_served", "AE-HEAVY": "overweight"}
-    assert [line[2] for line in report_rows(shipment_import)[1:]] == [
+    assert [line[1] for line in report_rows(shipment_import)[1:]] == [
         "lane_not_served",
         "overweight",
     ]
@@ -492,8 +581,8 @@ def test_a_crash_mid_file_resumes_after_the_last_committed_chunk(owner, monkeypa
     shipment_import = upload(owner, csv_bytes(rows))
     write_part = imports_run.report_part_write
 
-    def crash_after_the_second_part(shipment_import, offset, problems):
-        write_part(shipment_import, offset, problems)
+    def crash_after_the_second_part(shipment_import, offset, problems, cells):
+        write_part(shipment_import, offset, problems, cells)
         if offset == 3:
             raise RuntimeError("worker died")
 
@@ -514,7 +603,7 @@ def test_a_crash_mid_file_resumes_after_the_last_committed_chunk(owner, monkeypa
     assert shipment_import.rows_failed == 2
     numbers = list(Shipment.objects.values_list("order_number", flat=True))
     assert sorted(numbers) == ["AE-1", "AE-3", "AE-4", "AE-6", "AE-7"]
-    assert [(line[0], line[2]) for line in report_rows(shipment_import)[1:]] == [
+    assert [(line[0], line[1]) for line in report_rows(shipment_import)[1:]] == [
         ("3", "invalid_weight"),
         ("6", "unknown_country"),
     ]
@@ -528,7 +617,7 @@ def test_a_duplicate_in_file_is_found_across_a_resume(owner, monkeypatch):
     ShipmentImport.objects.filter(pk=shipment_import.pk).update(status=ImportStatus.RUNNING)
     run(shipment_import, chunk_rows=2)  # chunk 1 commits, chunk 2 is the duplicate
     assert Shipment.objects.count() == 2
-    assert report_rows(shipment_import)[1][2] == "duplicate_in_file"
+    assert report_rows(shipment_import)[1][1] == "duplicate_in_file"
 
 
 def test_a_unique_order_race_rolls_the_chunk_back_and_retries_it(owner, monkeypatch):
@@ -551,7 +640,7 @@ def test_a_unique_order_race_rolls_the_chunk_back_and_retries_it(owner, monkeypa
     assert calls == [2, 2]
     assert (shipment_import.rows_created, shipment_import.rows_failed) == (2, 1)
     assert Shipment.objects.count() == 2
-    assert [line[2] for line in report_rows(shipment_import)[1:]] == ["duplicate_in_file"]
+    assert [line[1] for line in report_rows(shipment_import)[1:]] == ["duplicate_in_file"]
 
 
 def test_stuck_files_are_sent_again(owner, django_capture_on_commit_callbacks):
@@ -664,8 +753,10 @@ def test_the_progress_json_and_the_report_download(seller, owner):
         "total": 3,
         "percent": 100,
         "created": 1,
+        "shipments": 1,
         "failed": 2,
         "error": "",
+        "preview": None,
         "finished": True,
         "has_report": True,
     }
@@ -676,8 +767,8 @@ def test_the_progress_json_and_the_report_download(seller, owner):
     body = b"".join(response.streaming_content)
     assert body.startswith(codecs.BOM_UTF8)
     lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert lines[0] == ["row", "order_number", "code", "message"]
-    assert [line[:3] for line in lines[1:]] == [
+    assert lines[0] == ["行号 row", "错误代码 error_code", "错误原因 error", *HEADER]
+    assert [[line[0], line[3], line[1]] for line in lines[1:]] == [
         ["3", "'=HYPERLINK(1)", "invalid_weight"],
         ["4", "'+SUM", "unknown_country"],
     ]
@@ -755,3 +846,71 @@ def test_a_file_uploaded_on_the_page_is_processed_by_the_worker(celery_worker, c
     assert all(s.charge == s.quoted_total > 0 for s in shipments)
     report = client.get(reverse("shipments:import_report", args=[shipment_import.pk]))
     assert b"unknown_country" in b"".join(report.streaming_content)
+
+
+# ---------------------------------------------------------------------------
+# The preview: what a file will do, before anything is created or charged
+# ---------------------------------------------------------------------------
+def test_the_preview_shows_the_cost_and_the_refusals_and_spends_nothing(db):
+    from shipments.services.imports import (
+        shipment_import_confirm,
+        shipment_import_discard,
+        shipment_import_preview,
+    )
+    from tests.billing.factories import instant_store
+
+    store = instant_store(balance="60.00")  # two parcels of ¥28.50, not three
+    owner = SellerUserFactory(seller=store.seller)
+    rows = [order("AE-1"), order("AE-2"), order("AE-3"), order("AE-RU", country="RU")]
+    shipment_import = upload(owner, csv_bytes(rows))
+
+    previewed = shipment_import_preview(import_id=shipment_import.pk, at=AUGUST)
+
+    assert previewed.status == ImportStatus.PREVIEWED
+    assert previewed.preview == {
+        "rows": 4,
+        "valid_rows": 2,
+        "shipments": 2,
+        "refused": {"balance_insufficient": 1, "lane_not_served": 1},
+        "total": "57.00",
+        "mode": "instant",
+        "balance_before": "60.00",
+        "balance_after": "3.00",
+        "short_rows": [4],
+        "short_count": 1,
+    }
+    assert not Shipment.objects.exists() and not RefusedOrder.objects.exists()
+    assert shipment_import_run(import_id=shipment_import.pk, at=AUGUST) is None  # unconfirmed
+
+    shipment_import_confirm(shipment_import=previewed)
+    with pytest.raises(ImportFileRefused):
+        shipment_import_confirm(shipment_import=previewed)  # twice: queued once
+    done = run(previewed)
+    assert (done.rows_created, done.rows_failed, done.shipments_created) == (2, 2, 2)
+
+    other = upload(owner, csv_bytes([order("AE-9")]))
+    shipment_import_preview(import_id=other.pk, at=AUGUST)
+    other.refresh_from_db()
+    discarded = shipment_import_discard(shipment_import=other)
+    assert discarded.status == ImportStatus.DISCARDED
+    assert not Shipment.objects.filter(order_number="AE-9").exists()
+    assert not (Path(settings.MEDIA_ROOT) / other.storage_name).exists()
+
+
+def test_the_file_page_shows_the_preview_with_its_buttons(db, client):
+    from shipments.services.imports import shipment_import_preview
+
+    store = store_ready()
+    owner = SellerUserFactory(seller=store.seller)
+    shipment_import = upload(owner, csv_bytes([order("AE-1"), order("AE-X", hs_code="")]))
+    shipment_import_preview(import_id=shipment_import.pk, at=AUGUST)
+    client.force_login(owner)
+
+    page = client.get(reverse("shipments:import", args=[shipment_import.pk])).content.decode()
+
+    assert 'id="import-preview"' in page and 'id="import-confirm"' in page
+    assert "<code>hs_code_missing</code>" in page
+    response = client.post(reverse("shipments:import_confirm", args=[shipment_import.pk]))
+    assert response.status_code == 302
+    shipment_import.refresh_from_db()
+    assert shipment_import.status == ImportStatus.QUEUED

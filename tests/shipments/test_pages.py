@@ -109,7 +109,13 @@ def test_a_trial_shipment_says_it_is_free(seller_client, seller_user, in_august)
         ({"country": "XX"}, "country"),
         ({"postcode": ""}, "postcode"),
         ({"postcode": "9410"}, "postcode"),
-        ({"declared_value": "-1"}, "declared_value"),
+        ({"items-0-unit_value": "-1"}, "items-0-unit_value"),
+        ({"items-0-hs_code": "61091A"}, "items-0-hs_code"),
+        ({"items-0-quantity": "1.5"}, "items-0-quantity"),
+        ({"items-0-currency": "ZZZ"}, "items-0-currency"),
+        ({"items-0-unit_weight_g": "900"}, "items-0-unit_weight_g"),
+        ({"ioss_number": "IM9990000001"}, "ioss_number"),
+        ({"uk_vat_number": "GB12345"}, "uk_vat_number"),
         ({"order_number": ""}, "order_number"),
         ({"order_number": "A" * 65}, "order_number"),
         ({"recipient_name": ""}, "recipient_name"),
@@ -121,7 +127,11 @@ def test_bad_input_is_shown_on_its_field_and_nothing_is_created(
     response = seller_client.post(CREATE, order_form(store, **overrides))
 
     assert response.status_code == 200
-    assert field in response.context["form"].errors
+    if field.startswith("items-"):
+        index, name = field.split("-")[1:]
+        assert name in response.context["items"].forms[int(index)].errors
+    else:
+        assert field in response.context["form"].errors
     assert Shipment.objects.count() == 0
     assert RefusedOrder.objects.count() == 0
 

@@ -58,13 +58,86 @@ COLUMNS = (
     ),
     Column("width_cm", "宽", False, gettext_lazy("cm"), ("宽(厘米)", "宽(cm)")),
     Column("height_cm", "高", False, gettext_lazy("cm"), ("高(厘米)", "高(cm)")),
-    Column("contents", "品名", True, gettext_lazy("what is in the parcel"), ("物品", "内容")),
     Column(
-        "declared_value",
-        "申报价值",
+        "description",
+        "品名",
         True,
-        gettext_lazy("USD, e.g. 12.50"),
-        ("申报价值(美元)", "申报价值(usd)"),
+        gettext_lazy(
+            "one item per row, in English (what it is, e.g. cotton T-shirt); rows with the same "
+            "order number are the items of one parcel"
+        ),
+        ("物品", "内容", "contents", "英文品名", "item_description"),
+    ),
+    Column("description_zh", "中文品名", False, gettext_lazy("optional"), ("品名(中文)",)),
+    Column("quantity", "数量", False, gettext_lazy("whole number, 1 by default"), ("件数",)),
+    Column(
+        "unit_value",
+        "单价",
+        True,
+        gettext_lazy("the item's unit value, e.g. 12.50"),
+        ("申报价值", "申报价值(美元)", "申报价值(usd)", "declared_value", "申报单价"),
+    ),
+    Column(
+        "currency",
+        "币种",
+        False,
+        gettext_lazy("ISO code, USD by default (one currency per parcel)"),
+        ("货币",),
+    ),
+    Column(
+        "unit_weight_g",
+        "单件重量(克)",
+        False,
+        gettext_lazy("grams per item; by default the parcel's weight for a one-item parcel"),
+        ("单件重量(g)", "单件重量"),
+    ),
+    Column(
+        "hs_code",
+        "海关编码",
+        False,
+        gettext_lazy("HS code, 6 to 10 digits (e.g. 610910)"),
+        ("hs编码", "hs", "商品编码", "海关商品编码"),
+    ),
+    Column("origin_country", "原产国", False, gettext_lazy("two-letter ISO code, CN by default")),
+    Column("sku", "SKU", False, gettext_lazy("the product's SKU"), ("商品编码sku", "货号")),
+    Column("gtin", "GTIN", False, gettext_lazy("EAN/UPC, optional"), ("ean", "upc", "条码")),
+    Column("mpn", "MPN", False, gettext_lazy("manufacturer part number, optional"), ("型号",)),
+    Column(
+        "contains_battery",
+        "带电",
+        False,
+        gettext_lazy("yes when the item contains lithium batteries"),
+        ("含电池", "battery"),
+    ),
+    Column(
+        "state",
+        "州/省",
+        False,
+        gettext_lazy("required where the destination needs it (US: CA, NY …)"),
+        ("州", "省", "州省"),
+    ),
+    Column("address2", "地址2", False, gettext_lazy("optional"), ("地址行2",)),
+    Column("recipient_email", "邮箱", False, gettext_lazy("optional"), ("收件人邮箱", "email")),
+    Column(
+        "incoterm",
+        "贸易条款",
+        False,
+        gettext_lazy("DDU (default) or DDP"),
+        ("incoterms",),
+    ),
+    Column(
+        "ioss_number",
+        "IOSS",
+        False,
+        gettext_lazy("the marketplace's IOSS number, for EU parcels up to €150"),
+        ("ioss号",),
+    ),
+    Column(
+        "uk_vat_number",
+        "英国VAT",
+        False,
+        gettext_lazy("the marketplace's UK VAT number, for UK parcels up to £135"),
+        ("uk_vat", "英国增值税号"),
     ),
     Column(
         "origin",
@@ -77,6 +150,21 @@ COLUMNS = (
     ),
 )
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
+# The values of an item line; the others are the order's (read from its first row).
+ITEM_COLUMNS = (
+    "description",
+    "description_zh",
+    "quantity",
+    "unit_value",
+    "currency",
+    "unit_weight_g",
+    "hs_code",
+    "origin_country",
+    "sku",
+    "gtin",
+    "mpn",
+    "contains_battery",
+)
 
 
 def header_key(text: str) -> str:

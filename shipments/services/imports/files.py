@@ -88,6 +88,7 @@ class OrderFile:
     encoding: str  # "utf-8-sig" or "gb18030"; "" for XLSX
     delimiter: str
     header: dict[str, int]  # column name → cell index
+    header_cells: tuple[str, ...] = ()  # the header row as written
 
     def rows(self, *, deadline: float | None = None) -> Iterator[tuple[int, list[str]]]:
         """Every row, blank or not, up to ``MAX_ROW_NUMBER``; ``ImportFileRefused`` past it
@@ -185,13 +186,15 @@ def order_file_open(*, name: str, data: bytes) -> OrderFile:
         first_line = _first_line(data, encoding)
         delimiter = max((",", "\t", ";"), key=first_line.count)
         probe = OrderFile(data=data, kind="csv", encoding=encoding, delimiter=delimiter, header={})
-    header = _read_header(_header_cells(probe))
+    cells = _header_cells(probe)
+    header = _read_header(cells)
     return OrderFile(
         data=data,
         kind=probe.kind,
         encoding=probe.encoding,
         delimiter=probe.delimiter,
         header=header,
+        header_cells=tuple(cells),
     )
 
 

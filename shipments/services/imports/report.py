@@ -18,9 +18,11 @@ from core.spreadsheets import spreadsheet_safe
 
 from ...models import ShipmentImport
 from .columns import COLUMNS
-from .rows import RowProblem
+from .rows import EXAMPLE_ORDER_PREFIX, RowProblem
 
-REPORT_HEADER = ("row", "order_number", "code", "message")
+# The report's own columns, then the file's: fix the rows in place and upload the report
+# again (its own columns are ignored on the way in, being no order column).
+REPORT_HEADER = ("行号 row", "错误代码 error_code", "错误原因 error")
 STORAGE_DIR = "shipment-imports"
 
 
@@ -28,7 +30,10 @@ def _parts_dir(shipment_import) -> str:
     return f"{STORAGE_DIR}/{shipment_import.seller_id}/{shipment_import.pk}-report-parts"
 
 
-def report_part_write(shipment_import, offset: int, problems: list[RowProblem]) -> None:
+def report_part_write(
+    shipment_import, offset: int, problems: list[RowProblem], cells: dict[int, list[str]]
+) -> None:
+    """The chunk's refused rows: each with its problem and its own cells as in the file."""
     name = f"{_parts_dir(shipment_import)}/{offset:09d}.csv"
     if default_storage.exists(name):
         default_storage.delete(name)  # a chunk that did not commit last time
@@ -40,7 +45,8 @@ def report_part_write(shipment_import, offset: int, problems: list[RowProblem]) 
         writer.writerow(
             [
                 problem.row,
-                *(map(spreadsheet_safe, (problem.order_number, problem.code, problem.message))),
+                *map(spreadsheet_safe, (problem.code, problem.message)),
+                *map(spreadsheet_safe, cells.get(problem.row, ())),
             ]
         )
     default_storage.save(name, ContentFile(crypto.encrypt(buffer.getvalue().encode("utf-8"))))
@@ -59,7 +65,9 @@ def report_join(shipment_import) -> str:
         return ""
     output = io.BytesIO()
     output.write(codecs.BOM_UTF8)
-    output.write((",".join(REPORT_HEADER) + "\r\n").encode("utf-8"))
+    header = io.StringIO()
+    csv.writer(header).writerow([*REPORT_HEADER, *map(spreadsheet_safe, shipment_import.header)])
+    output.write(header.getvalue().encode("utf-8"))
     last_row = 0
     for part in parts:
         with default_storage.open(f"{directory}/{part}", "rb") as stored:
@@ -100,27 +108,39 @@ def shipment_import_report_open(*, shipment_import: ShipmentImport) -> io.BytesI
         return None
 
 
+# The template's example row: its order number starts with ``EXAMPLE-``, which an import
+# refuses (``example_row``): uploaded as it is, it can never become a charged shipment.
+TEMPLATE_EXAMPLE = {
+    "order_number": f"{EXAMPLE_ORDER_PREFIX}0001",
+    "recipient_name": "Jane Doe",
+    "recipient_phone": "+1 415 555 0100",
+    "address": "1 Market St",
+    "city": "San Francisco",
+    "state": "CA",
+    "postcode": "94105",
+    "country": "US",
+    "weight_g": "500",
+    "length_cm": "20",
+    "width_cm": "15",
+    "height_cm": "10",
+    "description": "Cotton T-shirt",
+    "description_zh": "棉质T恤",
+    "quantity": "2",
+    "unit_value": "12.50",
+    "currency": "USD",
+    "unit_weight_g": "200",
+    "hs_code": "610910",
+    "origin_country": "CN",
+    "sku": "TS-001",
+    "origin": "华东",
+}
+
+
 def shipment_import_template_csv() -> bytes:
-    """The template: Chinese headers (the English names work too), one example row."""
+    """The template: Chinese headers (the English names work too), one example row, which
+    an import refuses as such."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.label for column in COLUMNS])
-    writer.writerow(
-        [
-            "AE-8100000001",
-            "Jane Doe",
-            "+1 415 555 0100",
-            "1 Market St",
-            "San Francisco",
-            "94105",
-            "US",
-            "500",
-            "20",
-            "15",
-            "10",
-            "T-shirt",
-            "12.50",
-            "华东",
-        ]
-    )
+    writer.writerow([spreadsheet_safe(TEMPLATE_EXAMPLE.get(column.name, "")) for column in COLUMNS])
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

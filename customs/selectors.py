@@ -1,0 +1,149 @@
+"""Reads of customs data: the rules in force, the FX table, the generic terms, a seller's
+registrations — and the ``CustomsBook`` that turns them into the gate's ``CustomsFacts``
+for one parcel without another query."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from core.gate import CustomsFacts, Parcel
+
+from .models import CustomsRule, FxRate, GenericTerm, RegistrationKind, RuleKind, TaxRegistration
+
+CNY = "CNY"
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    countries: frozenset[str]  # empty: every destination
+    amount: Decimal | None
+    currency: str
+    number: int | None
+
+    def applies_to(self, country: str) -> bool:
+        return not self.countries or country in self.countries
+
+
+def rules_in_force(on: datetime.date) -> list[Rule]:
+    rows = CustomsRule.objects.filter(effective_from__lte=on).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
+    return [
+        Rule(
+            kind=row.kind,
+            countries=frozenset(row.countries or ()),
+            amount=row.amount,
+            currency=row.currency,
+            number=row.number,
+        )
+        for row in rows.order_by("kind", "-effective_from")
+    ]
+
+
+def fx_rates_on(on: datetime.date) -> dict[str, Decimal]:
+    """CNY per unit of each currency, the latest rate in force on ``on`` (CNY is 1)."""
+    rows = (
+        FxRate.objects.filter(effective_from__lte=on)
+        .order_by("currency", "-effective_from")
+        .distinct("currency")
+        .values_list("currency", "cny_per_unit")
+    )
+    return {CNY: Decimal(1), **dict(rows)}
+
+
+def currencies_known(on: datetime.date) -> frozenset[str]:
+    """The currencies an item may be declared in on ``on``: those with a rate in force."""
+    return frozenset(fx_rates_on(on))
+
+
+def generic_terms() -> frozenset[str]:
+    return frozenset(term.casefold() for term in GenericTerm.objects.values_list("term", flat=True))
+
+
+def registrations_of(*, seller: Any) -> dict[str, str]:
+    return dict(TaxRegistration.objects.filter(seller=seller).values_list("kind", "number"))
+
+
+def convert(
+    amount: Decimal, *, from_currency: str, to_currency: str, rates: dict[str, Decimal]
+) -> Decimal:
+    """``amount`` in another currency through CNY, to the cent, half up."""
+    if from_currency == to_currency:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    cny = amount * rates[from_currency]
+    return (cny / rates[to_currency]).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsBook:
+    """Everything customs knows for one account on one day, read once (four queries); the
+    facts of each parcel are then worked out in memory (``facts_for``)."""
+
+    on: datetime.date
+    rules: tuple[Rule, ...]
+    rates: dict[str, Decimal]
+    terms: frozenset[str]
+    registrations: dict[str, str]
+
+    @classmethod
+    def load(cls, *, seller: Any, on: datetime.date) -> "CustomsBook":
+        return cls(
+            on=on,
+            rules=tuple(rules_in_force(on)),
+            rates=fx_rates_on(on),
+            terms=generic_terms(),
+            registrations=registrations_of(seller=seller) if seller is not None else {},
+        )
+
+    def rule(self, kind: str, country: str) -> Rule | None:
+        return next((r for r in self.rules if r.kind == kind and r.applies_to(country)), None)
+
+    def facts_for(self, parcel: Parcel) -> CustomsFacts:
+        country, currency, total = parcel.country, parcel.currency, parcel.declared_value
+        used: set[str] = {currency} if currency else set()
+
+        def value_in(target: str) -> Decimal | None:
+            if not currency or currency not in self.rates or target not in self.rates:
+                return None
+            used.add(target)
+            return convert(total, from_currency=currency, to_currency=target, rates=self.rates)
+
+        hs = self.rule(RuleKind.HS_CODE, country)
+        ioss = self.rule(RuleKind.IOSS_LIMIT, country)
+        uk = self.rule(RuleKind.UK_VAT_LIMIT, country)
+        cn23 = self.rule(RuleKind.CN23_ABOVE, country)
+        value: Decimal | None = None
+        if ioss is not None:
+            value = value_in(ioss.currency)
+        elif uk is not None:
+            value = value_in(uk.currency)
+        form = "CN22"
+        if cn23 is not None and cn23.amount is not None:
+            in_sdr = value_in(cn23.currency)
+            if in_sdr is not None and in_sdr > cn23.amount:
+                form = "CN23"
+        return CustomsFacts(
+            hs_code_min_digits=hs.number if hs is not None else None,
+            generic_terms=self.terms,
+            product_ids_required=self.rule(RuleKind.PRODUCT_IDS, country) is not None,
+            ioss_applies=ioss is not None,
+            ioss_limit=ioss.amount if ioss is not None else None,
+            ioss_currency=ioss.currency if ioss is not None else "",
+            uk_vat_applies=uk is not None,
+            uk_vat_limit=uk.amount if uk is not None else None,
+            uk_vat_currency=uk.currency if uk is not None else "",
+            value=value,
+            fx_rates={
+                "on": self.on.isoformat(),
+                **{code: str(self.rates[code]) for code in sorted(used) if code in self.rates},
+            },
+            ioss_number=parcel.ioss_number or self.registrations.get(RegistrationKind.IOSS, ""),
+            uk_vat_number=parcel.uk_vat_number
+            or self.registrations.get(RegistrationKind.UK_VAT, ""),
+            form=form,
+        )
