@@ -2,6 +2,8 @@
 never reach the database or date arithmetic unchecked."""
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -18,7 +20,7 @@ class BoundedDateField(forms.DateField):
     """A ``DateField`` that accepts only ``MIN_DATE`` … ``MAX_DATE``: a period built from
     it (``end + 1 day``) can never overflow."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = [
             *self.validators,
@@ -31,7 +33,9 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     """The admin's autocomplete, rendering a bound value the field cannot read (``?seller=abc``)
     as no choice instead of failing on the query that looks it up."""
 
-    def optgroups(self, name, value, attrs=None):
+    def optgroups(
+        self, name: str, value: Sequence[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         field = self.choices.field
         opts = field.queryset.model._meta
         key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
