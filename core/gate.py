@@ -169,6 +169,15 @@ class PriceQuote(Protocol):
     def customs_clearance_hours(self) -> int: ...
 
 
+class CreatedShipment(Protocol):
+    """A shipment just created (``shipments.Shipment``), as the ``on_created`` hooks read it."""
+
+    @property
+    def is_trial(self) -> bool: ...
+    @property
+    def charge(self) -> Decimal: ...
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteRefusal:
     """Why no line prices the parcel: no lane for the destination, or too heavy for it."""
@@ -245,7 +254,7 @@ class CheckResult:
 CheckFunction = Callable[[OrderContext], CheckResult]
 FixUrlFunction = Callable[[OrderContext], str | None]
 LoaderFunction = Callable[[OrderContext], None]
-CreatedHook = Callable[[OrderContext, Any], None]
+CreatedHook = Callable[[OrderContext, CreatedShipment], None]
 Scope = Literal["account", "parcel"]
 
 
@@ -482,7 +491,7 @@ class GateRegistry:
                 loader.func(ctx)
         return ctx
 
-    def created(self, ctx: OrderContext, shipment: Any) -> None:
+    def created(self, ctx: OrderContext, shipment: CreatedShipment) -> None:
         for hook in self._created_hooks:
             hook(ctx, shipment)
 
