@@ -32,9 +32,14 @@ def parcel_from_json(data: dict | None) -> Parcel | None:
         country=data["country"],
         postcode=data.get("postcode", ""),
         weight_g=int(data["weight_g"]),
-        dims_cm=tuple(Decimal(side) for side in dims) if dims else None,
+        dims_cm=_sides_from_json(dims) if dims else None,
         green=bool(data.get("green")),
     )
+
+
+def _sides_from_json(dims: list[str]) -> tuple[Decimal, Decimal, Decimal]:
+    length, width, height = (Decimal(side) for side in dims)
+    return length, width, height
 
 
 def parcel_of_shipment(shipment: Shipment) -> Parcel:
@@ -214,11 +219,15 @@ def order_diagnose(
                 at=at,
             )
         raise OrderNotFound()
+    store: Store | None
+    parcel: Parcel | None
     if found.shipment is not None:
         store, parcel = found.shipment.store, parcel_of_shipment(found.shipment)
-    else:
+    elif found.refusal is not None:
         store = found.refusal.store or store_for_orders(seller=seller)
         parcel = parcel_from_json(found.refusal.parcel)
+    else:  # not reached: ``found.found`` holds one of the two
+        raise OrderNotFound()
     diagnosis = Diagnosis(
         kind=RunKind.ORDER,
         seller=seller,
