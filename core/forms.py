@@ -2,8 +2,8 @@
 never reach the database or date arithmetic unchecked."""
 
 import datetime
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -14,6 +14,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 # Beyond them a date is a typo or a probe (9999-12-31 + one day overflows Python's dates).
 MIN_DATE = datetime.date(2000, 1, 1)
 MAX_DATE = datetime.date(2099, 12, 31)
+
+
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
+
+
+def field_of(fields: Mapping[str, forms.Field], name: str, kind: type[_FieldT]) -> _FieldT:
+    """A form's field ``name`` as the kind it was declared, to set its choices or queryset
+    (for the type checker ``form.fields`` holds plain ``Field`` objects)."""
+    field = fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"the field {name!r} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class BoundedDateField(forms.DateField):

@@ -9,7 +9,7 @@ edit until it takes effect. Nothing is deleted here.
 from __future__ import annotations
 
 import datetime
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +24,7 @@ from django_stubs_ext import WithAnnotations
 
 from accounts.models import User
 from core.admin import NoDeleteAdmin
+from core.forms import field_of
 from core.timezones import today_shanghai
 
 from .exceptions import PricingError
@@ -226,8 +227,7 @@ class LaneAdmin(NoDeleteAdmin[Lane]):
     ) -> type[forms.ModelForm[Lane]]:
         form = super().get_form(request, obj, change=change, **kwargs)
         if "card" in form.base_fields:
-            # The model form's field for the foreign key; ``base_fields`` types it as Field.
-            card = cast(forms.ModelChoiceField[RateCard], form.base_fields["card"])
+            card = field_of(form.base_fields, "card", forms.ModelChoiceField)
             card.queryset = RateCard.objects.filter(effective_from__gt=today_shanghai())
         return form
 

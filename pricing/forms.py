@@ -1,11 +1,13 @@
 """The quote calculator's form: a GET form, it writes nothing."""
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+from core.forms import field_of
 
 from .countries import COUNTRY_NAMES, country_name
 from .models import Region
@@ -61,9 +63,9 @@ class QuoteForm(forms.Form):
 
     def __init__(self, *args: Any, served_countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The form's copy of the ChoiceField declared above; ``fields`` types it as Field.
-        country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = country_choices(served_countries)
+        field_of(self.fields, "country", forms.ChoiceField).choices = country_choices(
+            served_countries
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
