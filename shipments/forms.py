@@ -1,11 +1,12 @@
 """The seller's shipment forms: one order, and the list's filters (a GET form)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BoundedDateField
+from core.forms import BoundedDateField, field_of
 from pricing.exceptions import (
     InvalidDimensions,
     InvalidPostcode,
@@ -80,14 +81,17 @@ class ShipmentCreateForm(forms.Form):
     def __init__(self, *args, seller, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         stores = stores_for_seller(seller=seller)
-        self.fields["store"].queryset = stores
+        field_of(self.fields, "store", StoreChoiceField).queryset = stores
         if not self.is_bound:
             default = store_for_orders(seller=seller)
             self.fields["store"].initial = default.pk if default is not None else None
-        self.fields["country"].choices = country_choices(served_countries)
+        field_of(self.fields, "country", forms.ChoiceField).choices = country_choices(
+            served_countries
+        )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         sides = [cleaned.get(name) for name in _SIDES]
         given = [side is not None for side in sides]
         if any(given) and not all(given):
@@ -148,7 +152,10 @@ class ShipmentFilterForm(forms.Form):
     def __init__(self, *args, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = country_choices(served_countries)
-        self.fields["country"].choices = [("", _("All countries")), *choices[1:]]
+        field_of(self.fields, "country", forms.ChoiceField).choices = [
+            ("", _("All countries")),
+            *choices[1:],
+        ]
 
     def filters(self) -> ShipmentFilters:
         if not self.is_bound:

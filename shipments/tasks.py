@@ -27,7 +27,7 @@ def import_run(self: JingluoTask, import_id: int) -> str:
     try:
         shipment_import = shipment_import_run(import_id=import_id)
     except (SoftTimeLimitExceeded, OperationalError, InterfaceError, OSError) as error:
-        if self.request.retries >= self.max_retries:
+        if self.retries_exhausted():
             shipment_import_fail(
                 import_id=import_id,
                 reason=gettext(

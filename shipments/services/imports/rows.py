@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from core.gate import Parcel
 from pricing.exceptions import InvalidDimensions, InvalidPostcode, InvalidWeight, UnknownCountry
@@ -86,12 +87,12 @@ class RowProblem:
 
 
 class _Invalid(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: StrOrPromise):
         self.code = code
         self.message = str(message)
 
 
-_PARCEL_CODES = {
+_PARCEL_CODES: dict[type, str] = {
     InvalidWeight: "invalid_weight",
     InvalidDimensions: "invalid_dimensions",
     UnknownCountry: "unknown_country",
@@ -133,13 +134,13 @@ def _dims(cells: dict[str, str]) -> tuple[Decimal, Decimal, Decimal] | None:
         raise _Invalid(
             "invalid_dimensions", _("Give the length, width and height in cm, or none of them.")
         )
-    sides = tuple(
+    length, width, height = (
         _number(text, name, "invalid_dimensions")
         for text, name in zip(texts, ("length_cm", "width_cm", "height_cm"), strict=True)
     )
-    if any(side != side.quantize(Decimal("0.1")) for side in sides):
+    if any(side != side.quantize(Decimal("0.1")) for side in (length, width, height)):
         raise _Invalid("invalid_dimensions", _("Dimensions have at most one decimal, in cm."))
-    return sides
+    return length, width, height
 
 
 def _origin(text: str) -> str:

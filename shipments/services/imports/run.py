@@ -5,11 +5,12 @@ import hashlib
 import logging
 import operator
 import uuid
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from stores.services import store_trial_use
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport
 from ...s10 import tracking_numbers
-from ..creation import shipment_build
+from ..creation import order_seller, order_store, shipment_build
 from .files import ImportFileRefused, OrderFile, order_file_open
 from .report import STORAGE_DIR, report_join, report_part_write, report_parts_delete
 from .rows import OrderRow, RowProblem, cell_at, order_row_parse
@@ -341,7 +342,7 @@ def _shipments_insert(shipments: list[Shipment]) -> None:
     values = operator.attrgetter(*(field.attname for field in fields))
     quote = connection.ops.quote_name
     table = quote(Shipment._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(_column(field)) for field in fields)
     with connection.wrap_database_errors, connection.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for shipment in shipments:
@@ -357,10 +358,16 @@ def _shipments_insert(shipments: list[Shipment]) -> None:
         shipment._state.db = connection.alias
 
 
+def _column(field: Field[Any, Any]) -> str:
+    if field.column is None:  # only a field without a column of its own, never a concrete one
+        raise ValueError(f"Shipment.{field.name} has no column to COPY into")
+    return field.column
+
+
 def _refused_order(ctx: OrderContext, cause: Outcome, *, user_id) -> RefusedOrder:
     return RefusedOrder(
-        seller=ctx.seller,
-        store=ctx.store,
+        seller=order_seller(ctx),
+        store=order_store(ctx),
         order_number=ctx.order_number,
         check_code=cause.code,
         message=cause.message,
