@@ -80,10 +80,11 @@ security: venv ## bandit over the code, pip-audit over requirements.txt (needs P
 browsers: system ## Check the Chromium the browser journeys drive (installed by `make system`)
 	@/usr/bin/chromium --version || { echo "chromium missing: run make system" >&2; exit 1; }
 
-lint: venv ## ruff (lint, format), import-linter (the walls between apps)
+lint: venv ## ruff (lint, format), import-linter (the walls between apps), mypy (types)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: venv ## ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix .

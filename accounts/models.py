@@ -4,6 +4,10 @@ A seller user belongs to exactly one ``Seller``, as its owner or as a staff memb
 Operations and finance staff have no seller: they work only in the admin.
 """
 
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,10 +41,10 @@ class Seller(models.Model):
         return self.company_name
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -48,12 +52,14 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
@@ -66,7 +72,8 @@ class User(AbstractUser):
         OWNER = "owner", _("Owner")
         MEMBER = "member", _("Staff member")
 
-    username = None
+    # Django drops an inherited field set to None; the stub types AbstractUser.username as a field.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     seller = models.ForeignKey(
         Seller,
@@ -81,9 +88,11 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stub types AbstractUser.objects as contrib's UserManager, whose create_user takes a
+    # username; this model signs in by e-mail, so its manager derives from BaseUserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

@@ -4,7 +4,7 @@ order's charge (the charge that ``shipments`` worked out, ``ctx.facts.charge``).
 
 from django.utils.translation import gettext_lazy as _
 
-from core.gate import CheckResult, OrderContext, OverdueFacts, gate
+from core.gate import CheckResult, CreatedShipment, OrderContext, OverdueFacts, gate
 
 from .models import SettlementMode
 from .selectors import settlement_get
@@ -28,7 +28,7 @@ def load_settlement(ctx: OrderContext) -> None:
 
 
 @gate.on_created
-def debit_balance(ctx: OrderContext, shipment) -> None:
+def debit_balance(ctx: OrderContext, shipment: CreatedShipment) -> None:
     """The next order of the same file sees the balance this shipment left."""
     if ctx.facts.settlement_mode == SettlementMode.INSTANT and shipment.charge:
         ctx.facts.balance -= shipment.charge

@@ -1,8 +1,11 @@
 """Reads of settlement: accounts, the ledger, statements with what is paid, overdue."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -20,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Seller
 from core.timezones import today_shanghai
 
 from .locks import settlement_mode_initial
@@ -63,9 +67,24 @@ def _paid_subquery():
     )
 
 
+class StatementFigures(TypedDict):
+    """What ``statements_with_state`` annotates a statement with."""
+
+    paid: Decimal
+    outstanding: Decimal
+    state: str  # a StatementState
+
+
+if TYPE_CHECKING:  # WithAnnotations[Model, TypedDict] is for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    # A statement with its figures: ``statement.paid``, ``.outstanding``, ``.state``.
+    StatementWithState = WithAnnotations[Statement, StatementFigures]
+
+
 def statements_with_state(
     queryset: QuerySet[Statement] | None = None, *, today: datetime.date | None = None
-) -> QuerySet[Statement]:
+) -> QuerySet[StatementWithState]:
     """Statements annotated with ``paid``, ``outstanding`` and ``state`` (paid / unpaid /
     overdue: due date before today in Asia/Shanghai and not paid in full)."""
     today = today or today_shanghai()
@@ -82,19 +101,19 @@ def statements_with_state(
 
 def statements_filter_state(
     queryset: QuerySet[Statement], *, state: str, today: datetime.date | None = None
-) -> QuerySet[Statement]:
+) -> QuerySet[StatementWithState]:
     today = today or today_shanghai()
-    queryset = statements_with_state(queryset, today=today)
+    with_state = statements_with_state(queryset, today=today)
     if state == StatementState.PAID:
-        return queryset.filter(paid__gte=F("total"))
+        return with_state.filter(paid__gte=F("total"))
     if state == StatementState.OVERDUE:
-        return queryset.filter(paid__lt=F("total"), due_date__lt=today)
+        return with_state.filter(paid__lt=F("total"), due_date__lt=today)
     if state == StatementState.UNPAID:
-        return queryset.filter(paid__lt=F("total"), due_date__gte=today)
-    return queryset
+        return with_state.filter(paid__lt=F("total"), due_date__gte=today)
+    return with_state
 
 
-def statements_overdue(*, today: datetime.date | None = None) -> QuerySet[Statement]:
+def statements_overdue(*, today: datetime.date | None = None) -> QuerySet[StatementWithState]:
     return statements_filter_state(
         Statement.objects.all(), state=StatementState.OVERDUE, today=today
     )
@@ -164,13 +183,15 @@ def open_period_total(*, seller, at=None) -> Decimal:
     return -(total or ZERO)
 
 
-def statements_for_seller(*, seller, today: datetime.date | None = None) -> QuerySet[Statement]:
+def statements_for_seller(
+    *, seller: Seller, today: datetime.date | None = None
+) -> QuerySet[StatementWithState]:
     return statements_with_state(Statement.objects.filter(seller=seller), today=today).order_by(
         "-period"
     )
 
 
-def statement_get_for_seller(*, seller, pk: int) -> Statement:
+def statement_get_for_seller(*, seller: Seller, pk: int) -> StatementWithState:
     """The seller's own statement, or 404: another seller's id does not exist for them."""
     return get_object_or_404(statements_with_state(Statement.objects.filter(seller=seller)), pk=pk)
 
@@ -179,7 +200,7 @@ def statement_lines(*, statement: Statement) -> QuerySet[StatementLine]:
     return statement.lines.order_by("position")
 
 
-def statements_for_period(*, period: datetime.date) -> QuerySet[Statement]:
+def statements_for_period(*, period: datetime.date) -> QuerySet[StatementWithState]:
     return statements_with_state(Statement.objects.filter(period=period)).order_by("number")
 
 

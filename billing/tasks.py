@@ -48,7 +48,7 @@ def export_month(self: JingluoTask, job_id: int) -> str:
     try:
         job = export_job_run(job_id=job_id)
     except (OperationalError, OSError) as error:  # the database or the storage away
-        if self.request.retries >= self.max_retries:
+        if self.retries_exhausted():
             export_job_fail(job_id=job_id, error=export_job_failure_message())
             return "failed"
         raise self.retry(exc=error, countdown=self.backoff(base=30, cap=600)) from error

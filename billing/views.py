@@ -42,9 +42,10 @@ def index(request):
     page = ledger_entries_page(
         seller=seller, before=request.GET.get("before"), size=ENTRIES_PER_PAGE
     )
-    statements = list(statements_for_seller(seller=seller)[:STATEMENTS_SHOWN])
-    for statement in statements:
-        statement.state_label = StatementState.LABELS[statement.state]
+    statements = [
+        (statement, StatementState.LABELS[statement.state])
+        for statement in statements_for_seller(seller=seller)[:STATEMENTS_SHOWN]
+    ]
     return render(
         request,
         "billing/index.html",

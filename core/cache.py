@@ -7,16 +7,26 @@ beside the page itself. A ``redis.Redis`` is safe to share between threads (each
 borrows a connection from the pool), so one per pool serves them all.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis import ConnectionPool, Redis
 
 
 class _SharedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+    # Django's RedisCacheClient sets these; they are private there, so django-stubs omits them.
+    _client: type[Redis]
+    _get_connection_pool: Callable[[bool], ConnectionPool]
 
-    def get_client(self, key=None, *, write=False):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Redis] = {}
+
+    def get_client(
+        self, key: str | bytes | memoryview | None = None, *, write: bool = False
+    ) -> Redis:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
@@ -25,6 +35,6 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _SharedClientRedisCacheClient

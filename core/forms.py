@@ -2,6 +2,8 @@
 never reach the database or date arithmetic unchecked."""
 
 import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -14,11 +16,23 @@ MIN_DATE = datetime.date(2000, 1, 1)
 MAX_DATE = datetime.date(2099, 12, 31)
 
 
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
+
+
+def field_of(fields: Mapping[str, forms.Field], name: str, kind: type[_FieldT]) -> _FieldT:
+    """A form's field ``name`` as the kind it was declared, to set its choices or queryset
+    (for the type checker ``form.fields`` holds plain ``Field`` objects)."""
+    field = fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"the field {name!r} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
 class BoundedDateField(forms.DateField):
     """A ``DateField`` that accepts only ``MIN_DATE`` … ``MAX_DATE``: a period built from
     it (``end + 1 day``) can never overflow."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.validators = [
             *self.validators,
@@ -31,7 +45,9 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     """The admin's autocomplete, rendering a bound value the field cannot read (``?seller=abc``)
     as no choice instead of failing on the query that looks it up."""
 
-    def optgroups(self, name, value, attrs=None):
+    def optgroups(
+        self, name: str, value: Sequence[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         field = self.choices.field
         opts = field.queryset.model._meta
         key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk

@@ -234,7 +234,7 @@ class PriceQuote(Protocol):
     @property
     def zone(self) -> str: ...
     @property
-    def volumetric_weight_g(self) -> int | None: ...
+    def volumetric_weight_g(self) -> int: ...  # 0 without dimensions
     @property
     def chargeable_weight_g(self) -> int: ...
     @property
@@ -259,6 +259,15 @@ class PriceQuote(Protocol):
     def customs_clearance_hours(self) -> int: ...
     @property
     def accepts_batteries(self) -> bool: ...
+
+
+class CreatedShipment(Protocol):
+    """A shipment just created (``shipments.Shipment``), as the ``on_created`` hooks read it."""
+
+    @property
+    def is_trial(self) -> bool: ...
+    @property
+    def charge(self) -> Decimal: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +377,7 @@ class CheckResult:
 CheckFunction = Callable[[OrderContext], CheckResult]
 FixUrlFunction = Callable[[OrderContext], str | None]
 LoaderFunction = Callable[[OrderContext], None]
-CreatedHook = Callable[[OrderContext, Any], None]
+CreatedHook = Callable[[OrderContext, CreatedShipment], None]
 Scope = Literal["account", "parcel"]
 
 
@@ -605,7 +614,7 @@ class GateRegistry:
                 loader.func(ctx)
         return ctx
 
-    def created(self, ctx: OrderContext, shipment: Any) -> None:
+    def created(self, ctx: OrderContext, shipment: CreatedShipment) -> None:
         for hook in self._created_hooks:
             hook(ctx, shipment)
 

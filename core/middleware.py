@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -11,7 +12,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     seller lands on the Chinese portal and chooses English deliberately.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if not language or not translation.check_for_language(language):
             language = settings.LANGUAGE_CODE

@@ -9,7 +9,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
 
 
-def spreadsheet_safe(value) -> str:
+def spreadsheet_safe(value: object) -> str:
     """``value`` as text, with a leading ``'`` where a spreadsheet would run it as a formula.
     For text someone typed; numbers of our own are written as they are."""
     text = "" if value is None else str(value)
@@ -24,7 +24,7 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 class CsvUnreadable(ValueError):
     """A CSV upload that cannot be read as text, with a message the uploader can act on."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(str(message))
 

@@ -20,7 +20,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-class JingluoTask(Task):
+class JingluoTask(Task[Any, Any]):
     acks_late = True
     reject_on_worker_lost = True
     soft_time_limit = 120
@@ -29,6 +29,10 @@ class JingluoTask(Task):
     def backoff(self, *, base: int = 5, cap: int = 600) -> int:
         """Seconds before the next retry: ``base`` × 2^retries, at most ``cap``."""
         return int(min(cap, base * 2**self.request.retries))
+
+    def retries_exhausted(self) -> bool:
+        """Whether the task has used its retries (``max_retries = None`` retries forever)."""
+        return self.max_retries is not None and self.request.retries >= self.max_retries
 
 
 def enqueue_on_commit(task: Any, *args: Any, link: Any = None) -> None:

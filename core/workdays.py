@@ -36,7 +36,7 @@ def quantize_days(value: Decimal) -> Decimal:
 def is_working_day(day: datetime.date) -> bool:
     """Whether `day` is a working day in China, holidays and 调休 included."""
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         if day.year not in _years_without_calendar:
             _years_without_calendar.add(day.year)

@@ -2,6 +2,7 @@
 sellers' registrations to look up."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.admin import NoDeleteAdmin
 
@@ -45,5 +46,5 @@ class TaxRegistrationAdmin(NoDeleteAdmin):
     search_fields = ("number", "seller__company_name")
     readonly_fields = ("seller", "kind", "number", "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 import pycountry
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 from stdnum import ean
 from stdnum.eu import oss
 from stdnum.gb import vat as gb_vat
@@ -31,7 +32,7 @@ class InvalidCustomsInput(DomainError):
     """A customs value that cannot be right; ``field`` names it and ``item`` the item row
     (1-based) when it belongs to one."""
 
-    def __init__(self, message: object, *, field: str, item: int | None = None):
+    def __init__(self, message: StrOrPromise, *, field: str, item: int | None = None):
         self.field = field
         self.item = item
         super().__init__(message)

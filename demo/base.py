@@ -219,7 +219,7 @@ def scan_png(*, title: str, lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _scans(company: Company, licence_name: str) -> dict[str, tuple[str, bytes]]:
+def _scans(company: Company, licence_name: str) -> dict[str, tuple[str, list[str]]]:
     expiry = company.id_expiry.isoformat() if company.id_expiry else "长期"
     return {
         DocumentKind.LICENCE: (

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from accounts.models import User
+from core.gate import Parcel
 from shipments.exceptions import OrderRefused
 from shipments.models import EventSource, Shipment
 from shipments.services import (
@@ -143,24 +145,33 @@ def _parcel(
     company: Company,
     destination: Destination,
     weight_g: int,
-    dims=None,
+    dims: tuple[Decimal, Decimal, Decimal] | None = None,
     **overrides: object,
-):
-    values: dict[str, object] = {
-        "origin": company.origin,
-        "country": destination.country,
-        "postcode": destination.postcode,
-        "weight_g": weight_g,
-        "dims_cm": dims,
-        "items": _items(demo, destination, weight_g),
-        "state": destination.state,
-        "city": destination.city,
-        "address": destination.address,
-        "ioss_number": MARKETPLACE_IOSS if destination.country in EU_COUNTRIES else "",
-        "uk_vat_number": MARKETPLACE_UK_VAT if destination.country == "GB" else "",
-    }
-    values.update(overrides)
-    return parcel_build(**values)  # type: ignore[arg-type]
+) -> Parcel:
+    """The parcel of an order to ``destination``; ``overrides`` replace its items, state or
+    tax numbers (a refusal's cause)."""
+    items = overrides.get("items")
+    return parcel_build(
+        origin=company.origin,
+        country=destination.country,
+        postcode=destination.postcode,
+        weight_g=weight_g,
+        dims_cm=dims,
+        items=items if isinstance(items, list) else _items(demo, destination, weight_g),
+        state=str(overrides.get("state", destination.state)),
+        city=destination.city,
+        address=destination.address,
+        ioss_number=str(
+            overrides.get(
+                "ioss_number", MARKETPLACE_IOSS if destination.country in EU_COUNTRIES else ""
+            )
+        ),
+        uk_vat_number=str(
+            overrides.get(
+                "uk_vat_number", MARKETPLACE_UK_VAT if destination.country == "GB" else ""
+            )
+        ),
+    )
 
 
 def _recipient(destination: Destination) -> Recipient:
@@ -212,7 +223,7 @@ def refuse(
     expect: str,
     where: Destination | None = None,
     weight_g: int = 500,
-    **parcel: object,
+    parcel: dict[str, object] | None = None,
 ) -> str:
     """An order the gate refuses at ``at`` with the check ``expect``: recorded by the
     creation service as a refused order. Returns its order number. ``parcel`` overrides the
@@ -225,7 +236,7 @@ def refuse(
                 seller=user.seller,
                 store=store,
                 order_number=order_number,
-                parcel=_parcel(demo, company, where, weight_g, **parcel),
+                parcel=_parcel(demo, company, where, weight_g, None, **(parcel or {})),
                 recipient=_recipient(where),
                 user=user,
                 at=at,

@@ -8,7 +8,7 @@ of the journey; a monthly seller's statements are paid, partly paid and overdue.
 
 from __future__ import annotations
 
-from accounts.models import User
+from accounts.models import Seller, User
 from accounts.services import seller_alert_phone_set
 from diagnostics.models import RunSource
 from diagnostics.services import account_diagnose, order_diagnose
@@ -37,6 +37,7 @@ from .parcels import (
     ON_TIME,
     RESOLVED,
     RETURNED,
+    Destination,
     refuse,
 )
 from .steps import close_month, onboard, pay, ship_and_track, top_up, trial
@@ -92,6 +93,13 @@ MAIN_SCHEDULE = [
     (0.03, ON_TIME, "eu"),
 ]
 ROTATION = ["us-west", "us-east", "uk", "eu", "us-central", "us-west", "sea", "eu", "uk"]
+
+
+def _seller(user: User) -> Seller:
+    """The seller of one of the demo's seller users."""
+    if user.seller is None:
+        raise RuntimeError(f"the demo user {user.email} has no seller")
+    return user.seller
 
 
 def main_seller(demo: Demo, company: Company, user: User) -> None:
@@ -187,7 +195,7 @@ def _customs_refusals(demo: Demo, company: Company, user: User, store) -> None:
         "hs_code": "620442",
         "sku": "DR-3304",
     }
-    cases = [
+    cases: list[tuple[str, Destination, dict[str, object]]] = [
         ("address_incomplete", DESTINATIONS["us-east"][0], {"state": ""}),
         (
             "battery_not_on_lane",
@@ -224,7 +232,7 @@ def _customs_refusals(demo: Demo, company: Company, user: User, store) -> None:
             at=demo.ago(4 - n // 3, 1 + n),
             expect=code,
             where=where,
-            **parcel,
+            parcel=parcel,
         )
 
 
@@ -306,11 +314,11 @@ def monthly_seller(demo: Demo, company: Company, user: User) -> None:
         if (period, day) == (p3, 29):
             close_month(demo, p3)
         if (period, day) == (p2, 8):
-            pay(demo, user.seller.statements.get(period=p3), at=demo.on(demo.day_of(p2, 10)))
+            pay(demo, _seller(user).statements.get(period=p3), at=demo.on(demo.day_of(p2, 10)))
         if (period, day) == (p2, 27):
             close_month(demo, p2)
         if (period, day) == (p1, 10):
-            statement = user.seller.statements.get(period=p2)
+            statement = _seller(user).statements.get(period=p2)
             pay(demo, statement, at=demo.on(demo.day_of(p1, 12), 15), share="0.6")
     for at in (demo.on(demo.day_of(p1, 17), 9), demo.ago(2, 5)):
         refuse(demo, company=company, store=store, user=user, at=at, expect="statement_overdue")
@@ -417,7 +425,7 @@ def month_end(demo: Demo, sellers: dict[str, User]) -> None:
         return
     paid_on = demo.on(demo.day_of(demo.month(0), 4), 16)
     for key in ("id_expiring", "address"):
-        statement = sellers[key].seller.statements.filter(period=last).first()
+        statement = _seller(sellers[key]).statements.filter(period=last).first()
         if statement is not None:
             pay(demo, statement, at=paid_on)
 
@@ -427,12 +435,15 @@ def diagnostics_runs(demo: Demo, sellers: dict[str, User]) -> None:
     from shipments.models import RefusedOrder
 
     def latest_refusal(key: str, code: str) -> str:
-        return (
+        number = (
             RefusedOrder.objects.filter(seller=sellers[key].seller, check_code=code)
             .order_by("-at")
             .values_list("order_number", flat=True)
             .first()
         )
+        if number is None:
+            raise RuntimeError(f"the demo's {key} seller has no order refused for {code}")
+        return number
 
     questions = [
         ("troubled", "store_not_bound", RunSource.SELLER, 0.1),

@@ -3,6 +3,7 @@ distribution of root causes beside the article's split with drill-down, and the 
 itself for any seller."""
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -13,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Seller
 from core.admin import ReadOnlyAdmin
@@ -47,8 +49,9 @@ class PeriodForm(forms.Form):
         ],
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
@@ -56,7 +59,7 @@ class PeriodForm(forms.Form):
 
 def _period(request) -> tuple[PeriodForm, str, datetime.datetime, datetime.datetime]:
     today = timezone.now().astimezone(SHANGHAI).date()
-    initial = {
+    initial: dict[str, Any] = {
         "start": today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1),
         "end": today,
         "source": "refusals",
@@ -80,8 +83,9 @@ class ToolForm(forms.Form):
     )
     order = forms.CharField(label=_("Platform order number"), max_length=64, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("seller") and not data.get("order"):
             raise forms.ValidationError(_("Choose a seller, or give an order number."))
         return data
@@ -194,7 +198,8 @@ class DiagnosticRunAdmin(ReadOnlyAdmin):
         if not request.user.has_perm(RUN_PERMISSION):
             raise PermissionDenied
         form = ToolForm(request.GET or None)
-        diagnosis, error, candidates = None, None, []
+        diagnosis, candidates = None, []
+        error: StrOrPromise | None = None
         if form.is_bound and form.is_valid():
             seller, order = form.cleaned_data["seller"], form.cleaned_data["order"].strip()
             try:

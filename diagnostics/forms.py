@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,8 +23,9 @@ class ParcelForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     weight_g = forms.IntegerField(label=_("Weight (g)"), min_value=1, max_value=1_000_000)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:

@@ -97,21 +97,21 @@ def cause_distribution(
     Every registered check has a bar, in the gate's order; codes no longer registered
     follow."""
     if source == "runs":
-        rows = (
+        runs = (
             DiagnosticRun.objects.filter(at__gte=start, at__lt=end)
             .exclude(kind="order", found="")  # order numbers not found: no trace
             .values("root_cause")
             .annotate(n=Count("id"), sellers=Count("seller", distinct=True))
         )
-        counts = {r["root_cause"]: (r["n"], r["sellers"]) for r in rows}
+        counts = {r["root_cause"]: (r["n"], r["sellers"]) for r in runs}
         passed = counts.pop("", (0, 0))[0]
     else:
-        rows = (
+        refusals = (
             RefusedOrder.objects.filter(at__gte=start, at__lt=end)
             .values("check_code")
             .annotate(n=Count("id"), sellers=Count("seller", distinct=True))
         )
-        counts = {r["check_code"]: (r["n"], r["sellers"]) for r in rows}
+        counts = {r["check_code"]: (r["n"], r["sellers"]) for r in refusals}
         passed = 0
     total = sum(n for n, _sellers in counts.values())
     bars = []

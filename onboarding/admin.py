@@ -3,7 +3,7 @@ decisions through services, and the dashboard of applications."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Field, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -273,6 +273,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
             for submitted, activated in Application.objects.filter(
                 activated_at__isnull=False, submitted_at__isnull=False
             ).values_list("submitted_at", "activated_at")
+            if submitted is not None and activated is not None  # filtered above; for the types
         ]
         median, fastest = median_and_fastest(durations)
         context = {
@@ -304,9 +305,10 @@ def _comparison_rows(application: Application, document: Document) -> list[dict]
             read = f"{read[:4]}{'*' * 10}{read[-4:]}" if read and len(read) > 8 else read
         else:
             matches = same_text(str(read), typed) if read else None
+        field = Application._meta.get_field(typed_name)
         rows.append(
             {
-                "field": str(Application._meta.get_field(typed_name).verbose_name),
+                "field": str(field.verbose_name if isinstance(field, Field) else typed_name),
                 "typed": typed,
                 "read": read,
                 "confidence": document.ocr_confidences.get(read_name),

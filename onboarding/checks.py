@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from stdnum.cn import uscc as uscc_std
 
-from platforms.models import AliExpressTier, Platform, TikTokSite
+from platforms.models import AliExpressTier, Platform, StoreMetricsSnapshot, TikTokSite
 
 from .models import Application, CheckStatus, DocumentKind
 from .normalise import normalise_text, same_text
@@ -33,7 +34,7 @@ class CheckContext:
     licence: dict = field(default_factory=dict)  # fields read from the current licence
     id_front: dict = field(default_factory=dict)
     id_back: dict = field(default_factory=dict)
-    metrics: object | None = None  # platforms' latest StoreMetricsSnapshot for the store
+    metrics: StoreMetricsSnapshot | None = None  # platforms' latest for the store
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ class CheckResult:
 @dataclass(frozen=True)
 class Check:
     code: str
-    title: str
-    fix: str
+    title: StrOrPromise
+    fix: StrOrPromise
     run: Callable[[CheckContext], CheckResult]
 
 

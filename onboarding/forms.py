@@ -1,14 +1,17 @@
 """The application, one form per step. Every field may stay empty in a draft; what is
 filled must be well-formed. Completeness is judged at submission."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from stdnum.cn import ric, uscc
 
 from .models import Application, DocumentKind
 
 
-def _clean_uscc(value: str) -> str:
+def _clean_uscc(value: str | None) -> str:
     value = (value or "").strip().upper().replace(" ", "")
     if value and not uscc.is_valid(value):
         raise forms.ValidationError(
@@ -17,8 +20,8 @@ def _clean_uscc(value: str) -> str:
     return value
 
 
-class StepForm(forms.ModelForm):
-    title = ""
+class StepForm(forms.ModelForm[Application]):
+    title: StrOrPromise = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,8 +73,9 @@ class LegalRepForm(StepForm):
             raise forms.ValidationError(_("Not a valid resident ID card number."))
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("legal_rep_id_long_term"):
             cleaned["legal_rep_id_expiry"] = None
         return cleaned
@@ -171,7 +175,7 @@ class DocumentFieldsForm(forms.Form):
             )
 
 
-FIELDS_BY_KIND = {
+FIELDS_BY_KIND: dict[str, list[str]] = {
     DocumentKind.LICENCE: [
         "uscc",
         "name",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 MIN_DSR = Decimal("4.8")
 MAX_RETURN_RATE_PCT = Decimal("5")
@@ -18,7 +19,7 @@ MIN_LABEL_PRINT_SUCCESS_PCT = Decimal("98")
 @dataclass(frozen=True)
 class HealthLine:
     code: str
-    label: str
+    label: StrOrPromise
     value: Decimal | None
     threshold: Decimal
     higher_is_better: bool

@@ -16,11 +16,12 @@ def application_status_of(*, store_status: str, closure: str = "") -> str:
         return (
             ApplicationStatus.REJECTED if closure == Closure.REJECTED else ApplicationStatus.CLOSED
         )
-    return {
+    in_service: dict[str, str] = {
         StoreStatus.TRIAL: ApplicationStatus.TRIAL,
         StoreStatus.TRIAL_REVIEW: ApplicationStatus.TRIAL_REVIEW,
         StoreStatus.ACTIVE: ApplicationStatus.ACTIVE,
-    }[store_status]
+    }
+    return in_service[store_status]
 
 
 def application_follow_store(transition: StoreTransition) -> None:

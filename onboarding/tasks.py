@@ -36,7 +36,7 @@ def document_ocr(self: JingluoTask, document_id: int) -> str:
         return "failed"
     except (OcrTimeout, SoftTimeLimitExceeded, OperationalError, OSError) as error:
         # Transient: a busy machine, a database restart, a storage hiccup.
-        if self.request.retries >= self.max_retries:
+        if self.retries_exhausted():
             document_ocr_fail(document_id=document_id, reason=_timeout_reason())
             return "failed"
         logger.warning("OCR of document %s: %s; retrying", document_id, error)

@@ -1,3 +1,6 @@
+import datetime
+from typing import Any, TypedDict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -87,7 +90,7 @@ def application_step(request, pk: int, step: str):
         try:
             application_update(
                 application=application,
-                data={name: form.cleaned_data[name] for name in form_class.Meta.fields},
+                data={name: form.cleaned_data[name] for name in form._meta.fields or ()},
             )
         except OnboardingError as error:
             form.add_error(None, error.message)
@@ -169,6 +172,16 @@ def application_progress_json(request, pk: int):
     return JsonResponse(application_progress(application=application))
 
 
+class _LetterDetails(TypedDict):
+    """What both authorisation letters take besides the agency."""
+
+    seller: LetterParty
+    platform_label: str
+    store_id: str
+    issued_on: datetime.date
+    reference: str
+
+
 def _party(application) -> LetterParty:
     return LetterParty(
         company_name=application.company_name,
@@ -183,7 +196,7 @@ def _party(application) -> LetterParty:
 def application_letter(request, pk: int, kind: str):
     """The authorisation letter, filled in, for the seller to print, stamp and upload."""
     application = application_get_for_seller(seller=request.user.seller, pk=pk)
-    common = {
+    common: _LetterDetails = {
         "seller": _party(application),
         "platform_label": application.get_platform_display() or "",
         "store_id": application.store_id,
@@ -224,9 +237,11 @@ def document_download(request, pk: int):
         document=document, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
     )
     response = HttpResponse(data, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(
+    disposition = content_disposition_header(
         bool(request.GET.get("download")), document.original_name
     )
+    if disposition is not None:  # None only for a document without a name, shown inline
+        response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -273,8 +288,9 @@ class IdRenewalForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name in ("back", "front"):
             upload = data.get(name)
             if upload is not None and upload.size > MAX_DOCUMENT_BYTES:

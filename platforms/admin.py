@@ -80,16 +80,16 @@ class StoreMetricsSnapshotAdmin(ReadOnlyAdmin):
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 data, sha256 = read_feed_file(upload)
-                batch = store_metrics_import(
+                imported = store_metrics_import(
                     source=CsvStoreMetricsSource(data),
                     file_name=upload.name,
                     sha256=sha256,
                     user=request.user,
                 )
-                if batch.status == ImportStatus.SUCCEEDED:
+                if imported.status == ImportStatus.SUCCEEDED:
                     self.message_user(
                         request,
-                        gettext("%(count)d rows imported.") % {"count": batch.rows_imported},
+                        gettext("%(count)d rows imported.") % {"count": imported.rows_imported},
                         messages.SUCCESS,
                     )
                 else:
@@ -99,7 +99,7 @@ class StoreMetricsSnapshotAdmin(ReadOnlyAdmin):
                         messages.ERROR,
                     )
                 url = reverse("admin:platforms_storemetricssnapshot_import")
-                return HttpResponseRedirect(f"{url}?batch={batch.pk}")
+                return HttpResponseRedirect(f"{url}?batch={imported.pk}")
         else:
             form = StoreMetricsImportForm()
         batch = self._shown_batch(request)

@@ -226,8 +226,10 @@ def _count(text: str) -> int:
 
 
 def _boolean(text: str) -> bool | None:
-    if not text:
-        return None
+    return _yes_or_no(text) if text else None
+
+
+def _yes_or_no(text: str) -> bool:
     value = text.lower()
     if value in _TRUE:
         return True
@@ -240,7 +242,7 @@ def _boolean(text: str) -> bool | None:
 
 def _required_boolean(text: str) -> bool:
     _required(text)
-    return _boolean(text)
+    return _yes_or_no(text)
 
 
 def _choice(choices: list[str], aliases: Mapping[str, str]) -> Callable[[str], str]:

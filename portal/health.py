@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import connection
 
-PROBE_TIMEOUT_SECONDS = 1.0
+PROBE_TIMEOUT_SECONDS = 1  # whole seconds: kombu takes an int
 
 
 def _timed(probe: Callable[[], dict]) -> dict:

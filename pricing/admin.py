@@ -6,15 +6,25 @@ and bands; the "duplicate as a new card" action makes the next version, which op
 edit until it takes effect. Nothing is deleted here.
 """
 
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypedDict
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Subquery
+from django.db.models import Count, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
+from accounts.models import User
 from core.admin import NoDeleteAdmin
+from core.forms import field_of
 from core.timezones import today_shanghai
 
 from .exceptions import PricingError
@@ -38,6 +48,10 @@ def _card_frozen(card: RateCard | None) -> bool:
     return card is not None and card.pk is not None and card.effective_from <= today_shanghai()
 
 
+def _lane_frozen(lane: Lane | None) -> bool:
+    return lane is not None and _card_frozen(lane.card)
+
+
 # A lane as operations read it, in the card's inline and in the lanes' list.
 LANE_FIELDS = (
     "origin",
@@ -51,25 +65,42 @@ LANE_FIELDS = (
 )
 
 
-class LaneInline(admin.TabularInline):
+class LaneInline(admin.TabularInline[Lane, RateCard]):
     model = Lane
     extra = 0
     fields = LANE_FIELDS
     show_change_link = True
     can_delete = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lane]:
         return super().get_queryset(request).select_related("zone")
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: RateCard | None = None) -> bool:
         return not _card_frozen(obj) and super().has_change_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: RateCard | None = None) -> bool:
         return not _card_frozen(obj) and super().has_add_permission(request, obj)
 
 
+class _CardFigures(TypedDict):
+    """What RateCardAdmin.get_queryset annotates a card with."""
+
+    _lane_count: int
+    _in_force_pk: int | None
+
+
+class RateCardForm(forms.ModelForm[RateCard]):
+    def clean_effective_from(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["effective_from"]
+        try:
+            rate_card_check_effective_from(effective_from=value)
+        except PricingError as error:
+            raise ValidationError(error.message) from None
+        return value
+
+
 @admin.register(RateCard)
-class RateCardAdmin(NoDeleteAdmin):
+class RateCardAdmin(NoDeleteAdmin[RateCard]):
     list_display = ("name", "effective_from", "status", "lane_count", "created_by", "created_at")
     list_select_related = ("created_by",)
     list_filter = ("effective_from",)
@@ -79,8 +110,10 @@ class RateCardAdmin(NoDeleteAdmin):
     readonly_fields = ("created_by", "created_at")
     inlines = (LaneInline,)
     actions = ("duplicate_as_new_card",)
+    # The date is checked on the form (a field error), and again by the service on save.
+    form = RateCardForm
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RateCard]:
         in_force = (
             RateCard.objects.filter(effective_from__lte=today_shanghai())
             .order_by("-effective_from")
@@ -93,42 +126,30 @@ class RateCardAdmin(NoDeleteAdmin):
         )
 
     @admin.display(description=_("lanes"), ordering="_lane_count")
-    def lane_count(self, obj: RateCard) -> int:
+    def lane_count(self, obj: WithAnnotations[RateCard, _CardFigures]) -> int:
         return obj._lane_count
 
     @admin.display(description=_("status"))
-    def status(self, obj: RateCard) -> str:
+    def status(self, obj: WithAnnotations[RateCard, _CardFigures]) -> str:
         if obj.effective_from > today_shanghai():
             return gettext("Scheduled (editable)")
         return gettext("In force") if obj.pk == obj._in_force_pk else gettext("Superseded")
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: RateCard | None = None) -> bool:
         return not _card_frozen(obj) and super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        # The form already checked the date (see get_form); keep the service as the gate.
+    def save_model(
+        self, request: HttpRequest, obj: RateCard, form: RateCardForm, change: bool
+    ) -> None:
+        # The form already checked the date (RateCardForm); keep the service as the gate.
         rate_card_check_editable(card=obj)
         rate_card_check_effective_from(effective_from=obj.effective_from)
-        if not change:
+        if not change and isinstance(request.user, User):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-
-        class RateCardForm(form):
-            def clean_effective_from(self):
-                value = self.cleaned_data["effective_from"]
-                try:
-                    rate_card_check_effective_from(effective_from=value)
-                except PricingError as error:
-                    raise ValidationError(error.message) from None
-                return value
-
-        return RateCardForm
-
     @admin.action(description=_("Duplicate as a new card"), permissions=["add"])
-    def duplicate_as_new_card(self, request, queryset):
+    def duplicate_as_new_card(self, request: HttpRequest, queryset: QuerySet[RateCard]) -> None:
         created = []
         for card in queryset.order_by("effective_from"):
             try:
@@ -151,8 +172,8 @@ class RateCardAdmin(NoDeleteAdmin):
         )
 
 
-class WeightBandFormSet(BaseInlineFormSet):
-    def clean(self):
+class WeightBandFormSet(BaseInlineFormSet[WeightBand, Lane, forms.ModelForm[WeightBand]]):
+    def clean(self) -> None:
         super().clean()
         bounds = [
             form.cleaned_data["up_to_g"]
@@ -167,27 +188,25 @@ class WeightBandFormSet(BaseInlineFormSet):
             )
 
 
-class WeightBandInline(admin.TabularInline):
+class WeightBandInline(admin.TabularInline[WeightBand, Lane]):
     model = WeightBand
     formset = WeightBandFormSet
     fields = ("up_to_g", "price")
     extra = 0
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return not _card_frozen(obj and obj.card) and super().has_change_permission(request, obj)
+    def has_change_permission(self, request: HttpRequest, obj: Lane | None = None) -> bool:
+        return not _lane_frozen(obj) and super().has_change_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return not _card_frozen(obj and obj.card) and super().has_add_permission(request, obj)
+    def has_add_permission(self, request: HttpRequest, obj: Lane | None = None) -> bool:
+        return not _lane_frozen(obj) and super().has_add_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Lane | None = None) -> bool:
         # Removing a band of a card not yet in force is an edit, and allowed.
-        return not _card_frozen(obj and obj.card) and request.user.has_perm(
-            "pricing.change_weightband"
-        )
+        return not _lane_frozen(obj) and request.user.has_perm("pricing.change_weightband")
 
 
 @admin.register(Lane)
-class LaneAdmin(NoDeleteAdmin):
+class LaneAdmin(NoDeleteAdmin[Lane]):
     list_display = ("card", *LANE_FIELDS)
     list_select_related = ("card", "zone")
     list_filter = ("card", "origin", "zone", "service")
@@ -195,35 +214,38 @@ class LaneAdmin(NoDeleteAdmin):
     autocomplete_fields = ("zone",)
     inlines = (WeightBandInline,)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return not _card_frozen(obj and obj.card) and super().has_change_permission(request, obj)
+    def has_change_permission(self, request: HttpRequest, obj: Lane | None = None) -> bool:
+        return not _lane_frozen(obj) and super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Lane, form: forms.ModelForm[Lane], change: bool
+    ) -> None:
         rate_card_check_editable(card=obj.card)
         super().save_model(request, obj, form, change)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Lane | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Lane]]:
         form = super().get_form(request, obj, change=change, **kwargs)
         if "card" in form.base_fields:
-            form.base_fields["card"].queryset = RateCard.objects.filter(
-                effective_from__gt=today_shanghai()
-            )
+            card = field_of(form.base_fields, "card", forms.ModelChoiceField)
+            card.queryset = RateCard.objects.filter(effective_from__gt=today_shanghai())
         return form
 
 
-class ZoneCountryInline(admin.TabularInline):
+class ZoneCountryInline(admin.TabularInline[ZoneCountry, Zone]):
     model = ZoneCountry
     fields = ("country", "postcode_first_digits")
     extra = 0
 
 
 @admin.register(Zone)
-class ZoneAdmin(NoDeleteAdmin):
+class ZoneAdmin(NoDeleteAdmin[Zone]):
     list_display = ("code", "name", "countries_list")
     search_fields = ("code", "name", "countries__country")
     inlines = (ZoneCountryInline,)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Zone]:
         return super().get_queryset(request).prefetch_related("countries")
 
     @admin.display(description=_("countries"))
@@ -238,7 +260,7 @@ class ZoneAdmin(NoDeleteAdmin):
 
 
 @admin.register(PeakSeason)
-class PeakSeasonAdmin(NoDeleteAdmin):
+class PeakSeasonAdmin(NoDeleteAdmin[PeakSeason]):
     list_display = (
         "name",
         "start_month",
@@ -253,6 +275,6 @@ class PeakSeasonAdmin(NoDeleteAdmin):
 
 
 @admin.register(GreenDiscount)
-class GreenDiscountAdmin(NoDeleteAdmin):
+class GreenDiscountAdmin(NoDeleteAdmin[GreenDiscount]):
     list_display = ("effective_from", "discount_pct")
     date_hierarchy = "effective_from"

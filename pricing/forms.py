@@ -1,16 +1,23 @@
 """The quote calculator's form: a GET form, it writes nothing."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from core.forms import field_of
 
 from .countries import COUNTRY_NAMES, country_name
 from .models import Region
 from .services.quotes import MAX_SIDE_CM
 
+_Choice = tuple[str, str]
+_ChoiceGroup = tuple[StrOrPromise, list[_Choice]]
 
-def country_choices(served: list[str]) -> list:
+
+def country_choices(served: list[str]) -> list[_Choice | _ChoiceGroup]:
     """Served countries first, then others a seller may ask about (refused, with why)."""
     served_set = set(served)
     by_name = sorted(served, key=country_name)
@@ -22,7 +29,7 @@ def country_choices(served: list[str]) -> list:
     ]
 
 
-def _side(label):
+def _side(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
@@ -54,12 +61,15 @@ class QuoteForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, served_countries: list[str], **kwargs):
+    def __init__(self, *args: Any, served_countries: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices(served_countries)
+        field_of(self.fields, "country", forms.ChoiceField).choices = country_choices(
+            served_countries
+        )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         sides = [cleaned.get(name) for name in ("length_cm", "width_cm", "height_cm")]
         if any(side is not None for side in sides) and not all(side is not None for side in sides):
             raise forms.ValidationError(

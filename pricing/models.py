@@ -10,6 +10,7 @@ set of ZIP first digits, to a zone. The demo data (migration 0002) uses the rule
 "first ZIP digit 0–3 → US East, 4–7 → US Central, 8–9 → US West".
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -126,7 +127,7 @@ class RateCard(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.effective_from:%Y-%m-%d})"
 
-    def is_in_force_or_past(self, today) -> bool:
+    def is_in_force_or_past(self, today: datetime.date) -> bool:
         """In force now or earlier: the card has priced shipments and is frozen."""
         return self.effective_from <= today
 

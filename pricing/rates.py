@@ -181,7 +181,7 @@ def pricing_table_load() -> PricingTable:
 
 
 class _Holder:
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.table: PricingTable | None = None
         self.version: str | None = None
@@ -193,7 +193,8 @@ _holder = _Holder()
 
 def _shared_version() -> str | None:
     try:
-        return cache.get(VERSION_KEY)
+        version: str | None = cache.get(VERSION_KEY)  # a hex string, or None when missing
+        return version
     except Exception:  # Redis down: keep pricing with what this process has
         logger.warning("pricing cache version unavailable", exc_info=True)
         return _holder.version

@@ -4,6 +4,8 @@ This is cache plumbing, not business flow: it must hold for admin edits, data mi
 and the shell alike, which is why it is a signal.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -13,7 +15,7 @@ from .rates import pricing_cache_invalidate
 PRICING_MODELS = (RateCard, Lane, WeightBand, Zone, ZoneCountry, PeakSeason, GreenDiscount)
 
 
-def _invalidate(**kwargs) -> None:
+def _invalidate(**kwargs: Any) -> None:
     # Now, for this process (which sees its own uncommitted rows), and after the commit,
     # for the others (which could have reloaded the old rows in between).
     pricing_cache_invalidate()

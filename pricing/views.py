@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.mixins import seller_required
+from accounts.mixins import seller_of, seller_required
 from core.timezones import today_shanghai
 from stores.selectors import fulfilment_score_for_seller
 
@@ -25,9 +25,9 @@ def quote_calculator(request: HttpRequest) -> HttpResponse:
     """The price of a parcel, from query parameters: nothing is written."""
     form = QuoteForm(request.GET or None, served_countries=pricing_table().served_countries)
     result = refusal = None
-    score = fulfilment_score_for_seller(seller=request.user.seller)
-    own_score = score is not None
-    score = score if own_score else DEFAULT_SCORE
+    seller_score = fulfilment_score_for_seller(seller=seller_of(request))
+    own_score = seller_score is not None
+    score = seller_score if seller_score is not None else DEFAULT_SCORE
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:

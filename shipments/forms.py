@@ -3,11 +3,12 @@ form). What a value must be is decided once, by ``parcel_build`` (pricing's parc
 customs' item check); the forms place its errors on their fields."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BoundedDateField
+from core.forms import BoundedDateField, field_of
 from core.gate import Parcel
 from core.normalise import normalise_free_text
 from customs.validation import RawItem
@@ -87,14 +88,17 @@ class ShipmentCreateForm(forms.Form):
     def __init__(self, *args, seller, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         stores = stores_for_seller(seller=seller)
-        self.fields["store"].queryset = stores
+        field_of(self.fields, "store", StoreChoiceField).queryset = stores
         if not self.is_bound:
             default = store_for_orders(seller=seller)
             self.fields["store"].initial = default.pk if default is not None else None
-        self.fields["country"].choices = country_choices(served_countries)
+        field_of(self.fields, "country", forms.ChoiceField).choices = country_choices(
+            served_countries
+        )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         sides = [cleaned.get(name) for name in _SIDES]
         given = [side is not None for side in sides]
         if any(given) and not all(given):
@@ -205,7 +209,10 @@ class ShipmentFilterForm(forms.Form):
     def __init__(self, *args, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = country_choices(served_countries)
-        self.fields["country"].choices = [("", _("All countries")), *choices[1:]]
+        field_of(self.fields, "country", forms.ChoiceField).choices = [
+            ("", _("All countries")),
+            *choices[1:],
+        ]
 
     def filters(self) -> ShipmentFilters:
         if not self.is_bound:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from core.gate import CheckResult, OrderContext, QuoteRefusal, gate
+from core.gate import CheckResult, CreatedShipment, OrderContext, QuoteRefusal, gate
 from pricing.exceptions import LaneNotServed, NoRateCardInForce, OverMaxWeight
 from pricing.services import quote
 from stores.models import TRIAL_MAX_WEIGHT_G, StoreStatus
@@ -61,7 +61,7 @@ def load_quote(ctx: OrderContext) -> None:
 
 
 @gate.on_created
-def count_trial(ctx: OrderContext, shipment) -> None:
+def count_trial(ctx: OrderContext, shipment: CreatedShipment) -> None:
     if shipment.is_trial:
         ctx.facts.trial_used += 1
 

@@ -38,7 +38,7 @@ SHIPMENT_TRANSITIONS: dict[str, set[str]] = {
     S.CANCELLED: set(),
 }
 # The lifecycle's order: a late event of an earlier step never moves a parcel back.
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     S.CREATED: 0,
     S.LABEL_PRINTED: 1,
     S.PICKED_UP: 2,

@@ -27,7 +27,7 @@ def import_run(self: JingluoTask, import_id: int) -> str:
     try:
         shipment_import = shipment_import_run(import_id=import_id)
     except (SoftTimeLimitExceeded, OperationalError, InterfaceError, OSError) as error:
-        if self.request.retries >= self.max_retries:
+        if self.retries_exhausted():
             shipment_import_fail(
                 import_id=import_id,
                 reason=gettext(
@@ -70,7 +70,7 @@ def import_preview(self: JingluoTask, import_id: int) -> str:
     try:
         shipment_import = shipment_import_preview(import_id=import_id)
     except (OperationalError, InterfaceError, OSError) as error:
-        if self.request.retries >= self.max_retries:
+        if self.retries_exhausted():
             shipment_import_fail(
                 import_id=import_id,
                 reason=gettext("The file could not be checked: upload it again."),

@@ -9,7 +9,7 @@ from core.admin import ReadOnlyAdmin
 from .models import Store, StoreEvent
 
 
-class StoreEventInline(admin.TabularInline):
+class StoreEventInline(admin.TabularInline[StoreEvent, Store]):
     model = StoreEvent
     extra = 0
     can_delete = False
@@ -17,12 +17,12 @@ class StoreEventInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ("-at", "-id")
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Store | None = None) -> bool:
         return False
 
 
 @admin.register(Store)
-class StoreAdmin(ReadOnlyAdmin):
+class StoreAdmin(ReadOnlyAdmin[Store]):
     list_display = (
         "reference",
         "seller",

@@ -3,6 +3,8 @@ statements by period and state, the overdue list, payments and top-ups (recorded
 the services, never edited or deleted).
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core.admin import NoDeleteAdmin, ReadOnlyAdmin
 from core.timezones import today_shanghai
@@ -135,8 +138,9 @@ class StatementStateFilter(admin.SimpleListFilter):
         return list(StatementState.LABELS.items())
 
     def queryset(self, request, queryset):
-        if self.value() in StatementState.LABELS:
-            return statements_filter_state(queryset, state=self.value())
+        state = self.value()
+        if state is not None and state in StatementState.LABELS:
+            return statements_filter_state(queryset, state=state)
         return queryset
 
 
@@ -157,8 +161,8 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
-class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin):
-    list_display = (
+class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin[Statement]):
+    list_display: tuple[str, ...] = (
         "number",
         "seller",
         "period",
@@ -202,7 +206,7 @@ class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin):
         return obj.outstanding
 
     @admin.display(description=_("state"), ordering="state")
-    def state_label(self, obj) -> str:
+    def state_label(self, obj) -> StrOrPromise:
         return StatementState.LABELS[obj.state]
 
     @admin.display(description=_("lines"))
@@ -277,8 +281,9 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         fields = ("statement", "amount", "reference", "received_on")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         statement = cleaned.get("statement")
         if statement is not None and cleaned.get("amount") and cleaned.get("reference"):
             try:
@@ -295,8 +300,9 @@ class TopUpForm(forms.ModelForm):
         model = TopUp
         fields = ("seller", "amount", "reference", "received_on")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("amount") is not None and cleaned.get("reference"):
             try:
                 topup_check(amount=cleaned["amount"], reference=cleaned["reference"])
@@ -315,7 +321,7 @@ class MoneyReceivedAdmin(NoDeleteAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return (*self.form._meta.fields, "entry", "recorded_by", "recorded_at")
+            return (*(self.form._meta.fields or ()), "entry", "recorded_by", "recorded_at")
         return ()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -180,9 +180,10 @@ class ExportJobAdmin(admin.ModelAdmin):
         return _download(export)
 
 
-class StatementExportsMixin:
+class StatementExportsMixin(admin.ModelAdmin[Statement]):
     """For the Statement admin: the statement's PDF, XLSX and CSV on its page, for users
-    with ``billing.export_statement``."""
+    with ``billing.export_statement``. A ModelAdmin itself, so that what it extends
+    (``get_urls``, ``get_fields`` …) is typed; it comes first among the admin's bases."""
 
     def get_urls(self):
         return [

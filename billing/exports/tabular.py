@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import BinaryIO
+from typing import IO
 
 from django.db import connection
 from openpyxl import Workbook
@@ -43,7 +43,7 @@ def _csv_line(values: Iterable) -> bytes:
 
 def csv_write(
     *,
-    out: BinaryIO,
+    out: IO[bytes],
     by: str,
     key,
     extra_rows: Iterable[list] = (),
@@ -86,7 +86,7 @@ def statement_rows(*, statement_id: int, neutralise: bool) -> list[tuple]:
 
 def xlsx_write(
     *,
-    out: BinaryIO,
+    out: IO[bytes],
     by: str,
     key,
     title: str,

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import BinaryIO
+from typing import IO
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -66,7 +66,7 @@ class ExportNotReady(BillingError):
 class ExportFile:
     filename: str
     content_type: str
-    file: BinaryIO  # at position 0; the caller closes it
+    file: IO[bytes] | File[bytes]  # at position 0; the caller closes it
 
 
 def export_check_allowed(*, user) -> None:
@@ -129,7 +129,7 @@ def month_export_write(
     *,
     period: datetime.date,
     fmt: str,
-    out: BinaryIO,
+    out: IO[bytes],
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write every statement line of ``period`` (all sellers, by statement number and

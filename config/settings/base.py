@@ -6,9 +6,14 @@ Every value that differs between machines comes from the environment through one
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+# Django's generic classes (``ModelAdmin[Store]``, ``TabularInline[Lane, RateCard]`` …) take
+# their type arguments at run time too, as mypy reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"

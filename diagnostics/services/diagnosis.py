@@ -227,11 +227,15 @@ def order_diagnose(
                 at=at,
             )
         raise OrderNotFound()
+    store: Store | None
+    parcel: Parcel | None
     if found.shipment is not None:
         store, parcel = found.shipment.store, parcel_of_shipment(found.shipment)
-    else:
+    elif found.refusal is not None:
         store = found.refusal.store or store_for_orders(seller=seller)
         parcel = parcel_from_json(found.refusal.parcel)
+    else:  # not reached: ``found.found`` holds one of the two
+        raise OrderNotFound()
     diagnosis = Diagnosis(
         kind=RunKind.ORDER,
         seller=seller,

@@ -65,6 +65,10 @@ def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
             best = attempt
         if _complete(kind, best[0]):
             break
+    if best is None:  # a file without a page
+        raise UnreadableDocument(
+            _("No text could be read from the document; upload a sharper, well-lit scan.")
+        )
     fields, confidences, raw_text = best
     if not any(v for k, v in fields.items() if k != "uscc_valid") and not raw_text.strip():
         raise UnreadableDocument(

@@ -139,7 +139,7 @@ def _open_image(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:

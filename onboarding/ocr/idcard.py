@@ -197,10 +197,10 @@ def repair_id_number(readings: list[str]) -> str | None:
                 return match[0]
     for raw in readings:
         compact = "".join(_DIGIT.get(c, c) for c in re.sub(r"\s+", "", raw.upper()))
-        match = re.search(r"\d{17}[\dX]", compact)
-        if not match:
+        found = re.search(r"\d{17}[\dX]", compact)
+        if not found:
             continue
-        number = match[0]
+        number = found[0]
         repaired = {
             number[:i] + alt + number[i + 1 :]
             for i, char in enumerate(number)

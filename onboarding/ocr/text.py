@@ -29,7 +29,7 @@ class Field:
     label: str
     value_words: list[Word] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    value_left: int | None = 0
+    value_left: int = 0
     last_top: int = 0
 
     @property
@@ -74,7 +74,7 @@ def _match_at(text: str, label: str, skip: int) -> int | None:
             i += 1
     if skipped < skip:
         return None
-    got = []
+    got: list[str] = []
     while i < len(text) and len(got) < len(label):
         if text[i] not in _JUNK:
             got.append(text[i])
@@ -198,7 +198,7 @@ def collect_fields(
             value_words = _words_from(segment.words, end)
             current.lines.append(segment.text[end:])
             current.value_words = value_words
-            current.value_left = _char_left(segment.words, end) if value_words else None
+            value_left = _char_left(segment.words, end) if value_words else None
             current.last_top = segment.top
             if not strip_junk(segment.text[end:]):
                 # the value was cut off as a segment of its own on the same row
@@ -207,9 +207,8 @@ def collect_fields(
                     used.add(id(neighbour))
                     current.lines.append(neighbour.text)
                     current.value_words = list(neighbour.words)
-                    current.value_left = neighbour.left
-            if current.value_left is None:
-                current.value_left = segment.right + height
+                    value_left = neighbour.left
+            current.value_left = segment.right + height if value_left is None else value_left
             if key not in fields:
                 fields[key] = current
             # a label closes the open field above it in the same column

@@ -108,7 +108,7 @@ class UsccReading:
 
 
 def is_valid(code: str | None) -> bool:
-    return bool(code) and stdnum_uscc.is_valid(code)
+    return bool(code and stdnum_uscc.is_valid(code))
 
 
 def is_enterprise(code: str) -> bool:
@@ -161,10 +161,13 @@ def _char_cost(raw: str, candidate: str, position: int) -> float:
     if normal == candidate:
         return forced
     known = [
-        _ALTERNATIVES.get(raw, {}).get(candidate),
-        _ALTERNATIVES.get(normal, {}).get(candidate),
+        cost
+        for cost in (
+            _ALTERNATIVES.get(raw, {}).get(candidate),
+            _ALTERNATIVES.get(normal, {}).get(candidate),
+        )
+        if cost is not None
     ]
-    known = [cost for cost in known if cost is not None]
     return min(known) if known else _UNRELATED_COST
 
 
@@ -226,7 +229,7 @@ def repair_uscc(*readings: str | None) -> UsccReading:
     costs = [_position_costs(usable, i) for i in range(LENGTH)]
     if any(not options for options in costs):
         return UsccReading(code=usable[0], valid=False)
-    base = [min(options, key=options.get) for options in costs]
+    base = [min(options, key=options.__getitem__) for options in costs]
     base_code = "".join(base)
     raw_equal = base_code in usable
 

@@ -1,6 +1,7 @@
 """Applications: drafts, submission, status transitions and the automatic checks."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
@@ -89,7 +90,11 @@ def application_transition(
         now = timezone.now()
         update_fields = ["status", "updated_at"]
         from_status, locked.status = locked.status, to_status
-        stamps = {S.SUBMITTED: "submitted_at", S.TRIAL: "approved_at", S.ACTIVE: "activated_at"}
+        stamps: dict[str, str] = {
+            S.SUBMITTED: "submitted_at",
+            S.TRIAL: "approved_at",
+            S.ACTIVE: "activated_at",
+        }
         stamp = stamps.get(to_status)
         if stamp and getattr(locked, stamp) is None:
             setattr(locked, stamp, now)
@@ -146,7 +151,10 @@ def application_check_can_submit(*, application: Application) -> list[str]:
         return [_("This application can no longer be changed.")]
     for name in REQUIRED_FIELDS + (AGENCY_FIELDS if application.is_agency else []):
         if not getattr(application, name):
-            label = Application._meta.get_field(name).verbose_name
+            field = Application._meta.get_field(name)
+            label = (
+                field.verbose_name if isinstance(field, Field) else name
+            )  # a field, not a relation
             problems.append(_("Fill in: %(field)s.") % {"field": label})
     if application.uscc and not uscc.is_valid(application.uscc):
         problems.append(_("The unified social credit code is not valid."))

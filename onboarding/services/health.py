@@ -1,5 +1,7 @@
 """The daily health check: close the service of an active store that fails it."""
 
+import functools
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -38,7 +40,7 @@ def applications_health_check() -> list[int]:
                 reason=reason,
                 data={"failed": [line.code for line in failures]},
             )
-            transaction.on_commit(lambda s=store, r=reason: _notify_closed(s, r))
+            transaction.on_commit(functools.partial(_notify_closed, store, reason))
         closed.append(store.application.pk)
     return closed
 

@@ -142,6 +142,8 @@ def id_renewal_apply(
             applied = back is not None and _applied(application, back)
             return RenewalOutcome(RenewalState.APPLIED if applied else RenewalState.NOTHING)
         back = _current(application, DocumentKind.ID_BACK)
+        if back is None:  # never while a renewal is pending: it is the renewed back
+            return RenewalOutcome(RenewalState.NOTHING)
         front = _current(application, DocumentKind.ID_FRONT)
         reading = (OcrStatus.QUEUED, OcrStatus.READING)
         if back.ocr_status in reading or (front is not None and front.ocr_status in reading):

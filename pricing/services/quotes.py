@@ -21,9 +21,11 @@ green discount.
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Context, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -91,7 +93,7 @@ class Quote:
     green_discount: Decimal
     total: Decimal
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int]:
         """The command's and API's view: money as strings with two decimals."""
         return {
             "lane": self.lane,
@@ -103,7 +105,7 @@ class Quote:
             "total": str(self.total),
         }
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -126,32 +128,33 @@ def fee_breakdown(*, base: Decimal, score: Decimal, peak: Decimal, green: Decima
     )
 
 
-def _check_weight(weight_g) -> int:
+def _check_weight(weight_g: object) -> int:
     if isinstance(weight_g, bool) or not isinstance(weight_g, int) or weight_g <= 0:
         raise InvalidWeight
     return weight_g
 
 
-def _check_dims(dims_cm) -> tuple[Decimal, Decimal, Decimal] | None:
+def _check_dims(dims_cm: Iterable[object] | None) -> tuple[Decimal, Decimal, Decimal] | None:
     if dims_cm is None:
         return None
     try:
-        sides = tuple(Decimal(str(side)) for side in dims_cm)
+        sides = [Decimal(str(side)) for side in dims_cm]
     except (InvalidOperation, TypeError, ValueError):
         raise InvalidDimensions from None
     if len(sides) != 3 or not all(side.is_finite() and 0 < side <= MAX_SIDE_CM for side in sides):
         raise InvalidDimensions
-    return sides
+    length, width, height = sides
+    return length, width, height
 
 
-def _check_score(score) -> Decimal:
+def _check_score(score: object) -> Decimal:
     try:
-        score = Decimal(str(score))
+        value = Decimal(str(score))
     except (InvalidOperation, TypeError, ValueError):
         raise InvalidScore from None
-    if not score.is_finite() or not 0 <= score <= HUNDRED:
+    if not value.is_finite() or not 0 <= value <= HUNDRED:
         raise InvalidScore
-    return score
+    return value
 
 
 def _not_served(country: str) -> LaneNotServed:
@@ -164,12 +167,14 @@ def _not_served(country: str) -> LaneNotServed:
     )
 
 
-def parcel_check(*, country: str, postcode: str, weight_g, dims_cm=None):
+def parcel_check(
+    *, country: str, postcode: str, weight_g: object, dims_cm: Iterable[object] | None = None
+) -> tuple[str, str, int, tuple[Decimal, Decimal, Decimal] | None]:
     """Check a parcel's input before any price is looked for: a whole positive weight,
     sensible dimensions, a known country and, where the zone depends on it, a valid
     postcode. Returns ``(country, postcode, weight_g, sides)`` normalised; raises the
     ``QuoteRefused`` subclass that says what is wrong."""
-    weight_g = _check_weight(weight_g)
+    grams = _check_weight(weight_g)
     sides = _check_dims(dims_cm)
     country = (country or "").strip().upper()
     if country not in ISO_CODES:
@@ -178,7 +183,7 @@ def parcel_check(*, country: str, postcode: str, weight_g, dims_cm=None):
     pattern = POSTCODE_FORMATS.get(country)
     if pattern and not pattern.fullmatch(postcode):
         raise _invalid_postcode(country, postcode)
-    return country, postcode, weight_g, sides
+    return country, postcode, grams, sides
 
 
 def _invalid_postcode(country: str, postcode: str) -> InvalidPostcode:
@@ -219,7 +224,7 @@ def quote(
     country: str,
     postcode: str = "",
     weight_g: int,
-    dims_cm=None,
+    dims_cm: Iterable[object] | None = None,
     score: Decimal = HUNDRED,
     on_date: date | datetime,
     green: bool = False,

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from accounts.models import User
 from core.timezones import today_shanghai
 
 from ..exceptions import InvalidEffectiveDate, RateCardInForce
@@ -31,11 +33,13 @@ def rate_card_check_effective_from(*, effective_from: date, today: date | None =
         raise InvalidEffectiveDate
 
 
-def rate_card_save(*, card: RateCard, user=None, today: date | None = None) -> RateCard:
+def rate_card_save(
+    *, card: RateCard, user: User | AnonymousUser | None = None, today: date | None = None
+) -> RateCard:
     """Create or change a card that is not yet in force."""
     rate_card_check_editable(card=card, today=today)
     rate_card_check_effective_from(effective_from=card.effective_from, today=today)
-    if card.pk is None and user is not None and user.is_authenticated:
+    if card.pk is None and isinstance(user, User):
         card.created_by = user
     card.save()
     return card
@@ -44,8 +48,11 @@ def rate_card_save(*, card: RateCard, user=None, today: date | None = None) -> R
 def rate_card_next_free_date(*, today: date | None = None) -> date:
     """Tomorrow, or the day after the latest card if that is later."""
     candidate = (today or today_shanghai()) + timedelta(days=1)
-    latest = RateCard.objects.order_by("-effective_from").values_list("effective_from", flat=True)
-    latest = latest.first()
+    latest = (
+        RateCard.objects.order_by("-effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
     if latest is not None and latest >= candidate:
         candidate = latest + timedelta(days=1)
     return candidate
@@ -53,7 +60,11 @@ def rate_card_next_free_date(*, today: date | None = None) -> date:
 
 @transaction.atomic
 def rate_card_duplicate(
-    *, card: RateCard, effective_from: date | None = None, user=None, today: date | None = None
+    *,
+    card: RateCard,
+    effective_from: date | None = None,
+    user: User | AnonymousUser | None = None,
+    today: date | None = None,
 ) -> RateCard:
     """Copy ``card`` with its lanes and bands as the next version, not yet in force.
 
@@ -65,7 +76,7 @@ def rate_card_duplicate(
         name=card.name,
         effective_from=effective_from,
         notes=card.notes,
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=user if isinstance(user, User) else None,
     )
     lanes = list(card.lanes.all())
     bands = list(WeightBand.objects.filter(lane__card=card))

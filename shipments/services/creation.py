@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Seller
 from billing.exceptions import InsufficientBalance
 from billing.services import shipment_charges_record
 from core.gate import OrderContext, Parcel, ParcelItem, gate
@@ -157,12 +158,32 @@ def order_number_clean(order_number: str) -> str:
     return order_number
 
 
+def order_seller(ctx: OrderContext) -> Seller:
+    """The order's seller as the row a shipment or a refusal points at (the gate reads it
+    through the ``GateSeller`` Protocol)."""
+    seller = ctx.seller
+    if seller is None:
+        raise ValueError("an order is placed by a seller: the context has none")
+    if not isinstance(seller, Seller):
+        raise TypeError(f"an order's seller is an accounts.Seller, not {type(seller).__name__}")
+    return seller
+
+
+def order_store(ctx: OrderContext) -> Store | None:
+    """The order's store as the row a shipment or a refusal points at (the gate reads it
+    through the ``GateStore`` Protocol)."""
+    store = ctx.store
+    if store is None or isinstance(store, Store):
+        return store
+    raise TypeError(f"an order's store is a stores.Store, not {type(store).__name__}")
+
+
 def refused_order_record(
     *, ctx: OrderContext, code: str, message: str, evidence: dict, user=None, source: str = "web"
 ) -> RefusedOrder:
     return RefusedOrder.objects.create(
-        seller=ctx.seller,
-        store=ctx.store,
+        seller=order_seller(ctx),
+        store=order_store(ctx),
         order_number=ctx.order_number,
         check_code=code,
         message=message,
@@ -184,15 +205,15 @@ def shipment_build(
     """The unsaved shipment of an order that passed the gate, with its price fixed and its
     customs declaration (the value and contents summed up from the items, the form and the
     rates it was compared with). ``shipment_items_build`` makes its item rows."""
-    price = ctx.facts.quote
-    parcel = ctx.parcel
+    price, charge = ctx.facts.quote, ctx.facts.charge
+    parcel, store = ctx.parcel, order_store(ctx)
     customs = ctx.facts.customs
-    if price is None or parcel is None or ctx.store is None:
+    if price is None or charge is None or parcel is None or store is None:
         raise ValueError("shipment_build needs an order that passed the gate")
     sides = parcel.dims_cm or (None, None, None)
     return Shipment(
-        seller=ctx.seller,
-        store=ctx.store,
+        seller=order_seller(ctx),
+        store=store,
         order_number=ctx.order_number,
         tracking_number=tracking_number,
         is_trial=is_trial(ctx),
@@ -236,7 +257,7 @@ def shipment_build(
         peak_adjustment=price.peak_adjustment,
         green_discount=price.green_discount,
         quoted_total=price.total,
-        charge=ctx.facts.charge,
+        charge=charge,
         transit_days=price.transit_days,
         customs_clearance_hours=price.customs_clearance_hours,
     )
@@ -318,8 +339,9 @@ def shipment_create(
                 )
                 _shipment_insert(shipment)
                 ShipmentItem.objects.bulk_create(shipment_items_build(shipment, parcel.items))
-                if shipment.is_trial:
-                    store_trial_use(store=ctx.store, count=1)
+                trial_store = order_store(ctx)
+                if shipment.is_trial and trial_store is not None:  # a trial has its store
+                    store_trial_use(store=trial_store, count=1)
                 shipment_charges_record(seller=seller, shipments=[shipment])
                 return shipment
     except InsufficientBalance:

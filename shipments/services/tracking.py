@@ -19,6 +19,7 @@ import enum
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -175,30 +176,31 @@ def carrier_event_parse(raw: dict) -> CarrierEvent:
     missing = [key for key, value in values.items() if not str(value or "").strip()]
     if missing:
         raise TrackingEventInvalid(_("Missing value: %(fields)s.") % {"fields": ", ".join(missing)})
-    if not all(isinstance(value, str) for value in values.values()):
+    texts = {key: value for key, value in values.items() if isinstance(value, str)}
+    if len(texts) != len(values):
         raise TrackingEventInvalid(_("event_id, tracking_number, status and at are text."))
-    event_id = values["event_id"].strip()
+    event_id = texts["event_id"].strip()
     if len(event_id) > MAX_EVENT_ID:
         raise TrackingEventInvalid(
             _("The event ID is longer than %(max)d characters.") % {"max": MAX_EVENT_ID}
         )
-    status = values["status"].strip().lower()
+    status = texts["status"].strip().lower()
     if status not in CARRIER_STATUSES:
         raise TrackingEventInvalid(
             _("Unknown status “%(status)s”: use one of %(statuses)s.")
-            % {"status": values["status"].strip(), "statuses": ", ".join(sorted(CARRIER_STATUSES))}
+            % {"status": texts["status"].strip(), "statuses": ", ".join(sorted(CARRIER_STATUSES))}
         )
     try:
-        at = datetime.datetime.fromisoformat(values["at"].strip())
+        at = datetime.datetime.fromisoformat(texts["at"].strip())
     except ValueError:
         raise TrackingEventInvalid(
             _("“%(at)s” is not a date and time in ISO 8601, e.g. 2026-08-15T10:00:00+08:00.")
-            % {"at": values["at"].strip()}
+            % {"at": texts["at"].strip()}
         ) from None
     aware_check(at)
     return CarrierEvent(
         event_id=event_id,
-        tracking_number=values["tracking_number"].strip().upper(),
+        tracking_number=texts["tracking_number"].strip().upper(),
         status=status,
         at=at,
         location=_text(raw.get("location"), 200),
@@ -228,22 +230,23 @@ def _applies(shipment: Shipment, to_status: str, at: datetime.datetime) -> bool:
 
 def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
     """Move the (locked) shipment and stamp the dates that belong to the new status."""
-    fields = {"status": to_status, "status_changed_at": at}
+    fields: dict[str, Any] = {"status": to_status, "status_changed_at": at}
     if to_status == S.LABEL_PRINTED and shipment.label_printed_at is None:
         fields["label_printed_at"] = at
-    if to_status in _CARRIER_HAS_IT and shipment.picked_up_at is None:
-        fields["picked_up_at"] = at
-    if to_status in _CARRIER_HAS_IT and shipment.promised_by is None:
-        # Fixed once, at pickup; a carrier's later estimate never moves it.
-        fields["promised_by"] = (fields.get("picked_up_at") or shipment.picked_up_at) + (
-            datetime.timedelta(days=shipment.transit_days)
-        )
+    if to_status in _CARRIER_HAS_IT:
+        picked_up_at = shipment.picked_up_at
+        if picked_up_at is None:
+            picked_up_at = fields["picked_up_at"] = at
+        if shipment.promised_by is None:
+            # Fixed once, at pickup; a carrier's later estimate never moves it.
+            fields["promised_by"] = picked_up_at + datetime.timedelta(days=shipment.transit_days)
     if to_status == S.CUSTOMS:
         fields["customs_since"] = at
         fields["customs_alerted_at"] = None  # a new hold, a new alert
     if to_status == S.DELIVERED:
         fields["delivered_at"] = at
-        fields["on_time"] = at <= fields.get("promised_by", shipment.promised_by)
+        promised_by = fields.get("promised_by", shipment.promised_by)  # set at pickup
+        fields["on_time"] = None if promised_by is None else at <= promised_by
     if to_status == S.CANCELLED:
         fields["cancelled_at"] = at
     for name, value in fields.items():
@@ -370,12 +373,13 @@ def carrier_events_record(*, events: list[CarrierEvent], source: str) -> EventBa
     batch is harmless: duplicates are ignored). Unknown tracking numbers are reported."""
     numbers = {event.tracking_number for event in events}
     shipments = {s.tracking_number: s for s in Shipment.objects.filter(tracking_number__in=numbers)}
-    result = EventBatchResult(unknown=[])
+    unknown: list[str] = []
+    result = EventBatchResult(unknown=unknown)
     for event in events:
         shipment = shipments.get(event.tracking_number)
         if shipment is None:
-            if event.tracking_number not in result.unknown:
-                result.unknown.append(event.tracking_number)
+            if event.tracking_number not in unknown:
+                unknown.append(event.tracking_number)
             continue
         result.count(shipment_event_record(shipment=shipment, event=event, source=source).outcome)
     return result

@@ -4,8 +4,9 @@ import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.timezones import today_shanghai
 from pricing.exceptions import QuoteRefused
@@ -20,9 +21,10 @@ def _dims(value: str) -> tuple[Decimal, Decimal, Decimal]:
     if not match:
         raise CommandError(f"--dims: expected LxWxH in cm, e.g. 20x15x10 (got {value!r})")
     try:
-        return tuple(Decimal(side) for side in match.groups())
+        length, width, height = (Decimal(side) for side in match.groups())
     except InvalidOperation:
         raise CommandError(f"--dims: not a number in {value!r}") from None
+    return length, width, height
 
 
 class Command(BaseCommand):
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         "the reason for a refusal on stderr (exit status 1)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--origin", required=True, choices=Region.values)
         parser.add_argument("--country", required=True, help="ISO code, e.g. US, DE, SG")
         parser.add_argument("--postcode", default="", help="required for the US (5-digit ZIP)")
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--green", action="store_true", help="apply the green discount")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = quote(
                 origin=options["origin"],

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,7 +13,7 @@ class Column:
     name: str
     label: str  # the Chinese header of the template
     required: bool
-    help: str  # lazy
+    help: StrOrPromise  # lazy
     aliases: tuple[str, ...] = ()
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -90,7 +90,9 @@ class OrderFile:
     header: dict[str, int]  # column name → cell index
     header_cells: tuple[str, ...] = ()  # the header row as written
 
-    def rows(self, *, deadline: float | None = None) -> Iterator[tuple[int, list[str]]]:
+    def rows(
+        self, *, deadline: float | None = None
+    ) -> Generator[tuple[int, list[str]], None, None]:
         """Every row, blank or not, up to ``MAX_ROW_NUMBER``; ``ImportFileRefused`` past it
         or past ``deadline`` (``time.monotonic()``)."""
         if self.kind == "xlsx":

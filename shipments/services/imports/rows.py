@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from core.gate import Parcel
 from core.normalise import normalise_code, normalise_free_text
@@ -97,13 +98,13 @@ class RowProblem:
 
 
 class _Invalid(Exception):
-    def __init__(self, code: str, message: str, *, item: int | None = None):
+    def __init__(self, code: str, message: StrOrPromise, *, item: int | None = None):
         self.code = code
         self.message = str(message)
         self.item = item  # 0-based item row of the order, when the problem is an item's
 
 
-_PARCEL_CODES = {
+_PARCEL_CODES: dict[type, str] = {
     InvalidWeight: "invalid_weight",
     InvalidDimensions: "invalid_dimensions",
     UnknownCountry: "unknown_country",

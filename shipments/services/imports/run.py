@@ -8,11 +8,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
@@ -31,7 +32,7 @@ from stores.services import store_trial_use
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport, ShipmentItem
 from ...s10 import tracking_numbers
-from ..creation import shipment_build, shipment_items_build
+from ..creation import order_seller, order_store, shipment_build, shipment_items_build
 from .files import ImportFileRefused, OrderFile, order_file_open
 from .report import STORAGE_DIR, report_join, report_part_write, report_parts_delete
 from .rows import OrderRow, RowProblem, cell_at, order_rows_parse
@@ -362,7 +363,7 @@ def _gate_chunk(
             orders.append(parsed)
     existing = set(
         Shipment.objects.filter(
-            seller=account.seller, order_number__in=[order.order_number for order in orders]
+            seller=order_seller(account), order_number__in=[order.order_number for order in orders]
         ).values_list("order_number", flat=True)
     )
     for order in orders:
@@ -466,7 +467,7 @@ def shipment_import_preview(*, import_id: int, at: datetime.datetime | None = No
     account = gate.context(seller=seller, store=store, parcel=None, at=at or timezone.now())
     balance_before = account.facts.balance
     seen: dict[str, int] = {}
-    refused: dict[str, int] = {}
+    refused_by_code: dict[str, int] = {}
     valid_rows = shipments = 0
     total = Decimal("0.00")
     short_rows: list[int] = []
@@ -477,7 +478,7 @@ def shipment_import_preview(*, import_id: int, at: datetime.datetime | None = No
         with transaction.atomic():  # reads only; nothing is written
             gated = _gate_chunk(shipment_import, order_file, groups, seen, account)
         for problem in gated.problems:
-            refused[problem.code] = refused.get(problem.code, 0) + 1
+            refused_by_code[problem.code] = refused_by_code.get(problem.code, 0) + 1
             if problem.code == "balance_insufficient":
                 short_rows.append(problem.row)
         for shipment, order in gated.shipments:
@@ -496,7 +497,7 @@ def shipment_import_preview(*, import_id: int, at: datetime.datetime | None = No
         "rows": shipment_import.rows_total,
         "valid_rows": valid_rows,
         "shipments": shipments,
-        "refused": dict(sorted(refused.items(), key=lambda item: (-item[1], item[0]))),
+        "refused": dict(sorted(refused_by_code.items(), key=lambda item: (-item[1], item[0]))),
         "total": str(total),
         "mode": account.facts.settlement_mode,
         "balance_before": str(balance_before),
@@ -533,7 +534,7 @@ def _shipments_insert(shipments: list[Shipment]) -> None:
 
     quote = connection.ops.quote_name
     table = quote(Shipment._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(_column(field)) for field in fields)
     with connection.wrap_database_errors, connection.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for shipment in shipments:
@@ -549,10 +550,16 @@ def _shipments_insert(shipments: list[Shipment]) -> None:
         shipment._state.db = connection.alias
 
 
+def _column(field: Field[Any, Any]) -> str:
+    if field.column is None:  # only a field without a column of its own, never a concrete one
+        raise ValueError(f"Shipment.{field.name} has no column to COPY into")
+    return field.column
+
+
 def _refused_order(ctx: OrderContext, cause: Outcome, *, user_id) -> RefusedOrder:
     return RefusedOrder(
-        seller=ctx.seller,
-        store=ctx.store,
+        seller=order_seller(ctx),
+        store=order_store(ctx),
         order_number=ctx.order_number,
         check_code=cause.code,
         message=cause.message,

@@ -221,8 +221,9 @@ class XlsxRows:
 
     def rows(self, *, max_row: int, deadline: float | None) -> Iterator[tuple[int, list[str]]]:
         clock = _Deadline(deadline)
+        strings_name = self._strings_name
         strings = _SharedStrings(
-            (lambda: self._zip.open(self._strings_name)) if self._strings_name else None, clock
+            (lambda: self._zip.open(strings_name)) if strings_name else None, clock
         )
         try:
             with self._zip.open(self.sheet_path) as stream:
