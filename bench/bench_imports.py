@@ -1,13 +1,16 @@
-"""Bulk import of a file of orders: rows per second and peak memory, beside PostgreSQL COPY.
+"""Bulk import of a file of orders with their customs item rows: rows per second and peak
+memory, beside PostgreSQL COPY.
 
     .venv/bin/python bench/bench_imports.py [--rows 100000] [--chunk 1000] [--keep-db]
 
 Creates its own database (``bench_imports``, migrated from scratch, dropped at the end),
 an active store bound on its platform, and a CSV of valid orders to the US, the UK, the EU
-and South-East Asia. The file is uploaded through the upload service (checked, encrypted,
-stored) and processed in this process by the same service the Celery task calls (no
-broker): every row gated, priced, numbered and created in chunks. Then the same rows are
-COPY'd into a copy of the shipments table (same indexes and constraints) as the yardstick.
+and South-East Asia, each of 1 to 7 item rows (4 on average: 100,000 rows ≈ 25,000
+shipments). The file is uploaded through the upload service (checked, encrypted, stored),
+previewed and, confirmed, processed in this process by the same services the Celery tasks
+call (no broker): every order parsed with its items, gated (customs checks included),
+priced, numbered and created in chunks. Then the same shipments are COPY'd into a copy of
+the shipments table (same indexes and constraints) as the yardstick.
 
 Targets: ≥ 2,000 rows/s, peak memory < 300 MB (``ru_maxrss`` of this process, which does
 all the work). Prints figures; asserts nothing.
@@ -40,18 +43,27 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 DESTINATIONS = [
-    ("US", "94105"),
-    ("US", "10001"),
-    ("US", "60601"),
-    ("GB", "SW1A 1AA"),
-    ("DE", "10115"),
-    ("FR", "75001"),
-    ("NL", "1011"),
-    ("SG", "018956"),
-    ("TH", "10110"),
+    ("US", "94105", "CA"),
+    ("US", "10001", "NY"),
+    ("US", "60601", "IL"),
+    ("GB", "SW1A 1AA", ""),
+    ("DE", "10115", ""),
+    ("FR", "75001", ""),
+    ("NL", "1011 AB", ""),
+    ("SG", "018956", ""),
+    ("TH", "10110", ""),
 ]
-HEADER = ["订单号", "收件人", "电话", "地址", "城市", "邮编", "国家", "重量(克)", "长", "宽", "高"]
-HEADER += ["品名", "申报价值", "发货地"]
+EU = {"DE", "FR", "NL"}
+ITEMS = [
+    ("Cotton T-shirt", "610910", "TS-1"),
+    ("Silicone phone case", "420232", "PC-2"),
+    ("Running sneakers", "640411", "SN-3"),
+    ("Stainless steel vacuum flask", "961700", "VF-4"),
+    ("USB-C charging cable", "854442", "UC-5"),
+]
+HEADER = ["订单号", "收件人", "电话", "地址", "城市", "州/省", "邮编", "国家", "重量(克)", "长"]
+HEADER += ["宽", "高", "品名", "数量", "单价", "币种", "单件重量(克)", "海关编码", "SKU"]
+HEADER += ["IOSS", "英国VAT", "发货地"]
 
 
 def rss_mb() -> float:
@@ -67,31 +79,50 @@ def peak_mb() -> float:
 
 
 def orders_csv(rows: int, seed: int = 7) -> bytes:
-    """The file, written straight to UTF-8 bytes (no 100,000-row string in memory)."""
+    """The file, written straight to UTF-8 bytes (no 100,000-row string in memory): orders
+    of 1 to 7 item rows, the order's columns filled on its first row only."""
     rng = random.Random(seed)  # noqa: S311 - benchmark data, not secrets
     output = io.BytesIO()
     text = io.TextIOWrapper(output, encoding="utf-8", newline="")
     writer = csv.writer(text)
     writer.writerow(HEADER)
-    for n in range(rows):
-        country, postcode = rng.choice(DESTINATIONS)
+    written, order = 0, 0
+    while written < rows:
+        order += 1
+        country, postcode, state = rng.choice(DESTINATIONS)
+        lines = min(rng.randint(1, 7), rows - written)
         dims = ["", "", ""] if rng.random() < 0.5 else [rng.randint(5, 60) for _ in range(3)]
-        writer.writerow(
-            [
-                f"AE-{8_100_000_000 + n}",
+        weight = lines * 300 + rng.randint(50, 1000)
+        for line in range(lines):
+            description, hs_code, sku = rng.choice(ITEMS)
+            order_cells = [
                 rng.choice(["张伟", "王芳", "Jane Doe", "Li Na", "Müller Hans"]),
                 "+1 415 555 0100",
                 f"{rng.randint(1, 999)} Market St, Apt {rng.randint(1, 99)}",
                 "San Francisco",
+                state,
                 postcode,
                 country,
-                rng.randint(50, 4000),
+                weight,
                 *dims,
-                rng.choice(["T恤", "手机壳", "Phone case", "Sneakers"]),
-                f"{rng.randint(100, 9999) / 100:.2f}",
-                rng.choice(["华东", "east", "south", ""]),
             ]
-        )
+            writer.writerow(
+                [
+                    f"AE-{8_100_000_000 + order}",
+                    *(order_cells if line == 0 else [""] * len(order_cells)),
+                    description,
+                    rng.randint(1, 2),
+                    f"{rng.randint(100, 2999) / 100:.2f}",
+                    "USD",
+                    rng.randint(50, 140),
+                    hs_code,
+                    sku,
+                    "IM2760000001" if country in EU and line == 0 else "",
+                    "GB980780684" if country == "GB" and line == 0 else "",
+                    rng.choice(["华东", "east", "south", ""]) if line == 0 else "",
+                ]
+            )
+            written += 1
     text.flush()
     return output.getvalue()
 
@@ -154,7 +185,7 @@ def main() -> None:
 
 def run(args) -> None:
     from accounts.models import User
-    from shipments.models import RefusedOrder, Shipment
+    from shipments.models import RefusedOrder, Shipment, ShipmentItem
     from shipments.services.imports import run as imports_run
     from tests.accounts.factories import SellerUserFactory
     from tests.shipments.factories import store_ready
@@ -163,6 +194,7 @@ def run(args) -> None:
     user = SellerUserFactory(seller=store.seller, seller_role=User.SellerRole.OWNER)
     data = orders_csv(args.rows)
     imports_run._enqueue = lambda import_id: None  # processed below, in this process
+    imports_run._enqueue_preview = lambda import_id: None
 
     queries = [0]
 
@@ -177,26 +209,38 @@ def run(args) -> None:
     )
     upload_s = time.perf_counter() - started
     del data
+    started = time.perf_counter()
+    previewed = imports_run.shipment_import_preview(import_id=shipment_import.pk)
+    preview_s = time.perf_counter() - started
+    imports_run.shipment_import_confirm(shipment_import=previewed)
     started, cpu_started = time.perf_counter(), cpu_s()
     with connection.execute_wrapper(count):
         imports_run.shipment_import_run(import_id=shipment_import.pk, chunk_rows=args.chunk)
     elapsed, cpu = time.perf_counter() - started, cpu_s() - cpu_started
     shipment_import.refresh_from_db()
     created = Shipment.objects.count()
+    items = ShipmentItem.objects.count()
 
     copied, copy_s = copy_yardstick()
-    print(f"rows in the file:       {args.rows:,} (CSV, UTF-8, Chinese headers)")
+    print(f"rows in the file:       {args.rows:,} item rows (CSV, UTF-8, Chinese headers)")
     print(
         f"upload (check, count, encrypt, store): {upload_s:.2f} s"
         f"  ({args.rows / upload_s:,.0f} rows/s)"
     )
     print(
-        f"import (gate, price, number, create, charge), chunks of {args.chunk}: "
+        f"preview (count, parse, gate every order, nothing written): {preview_s:.2f} s"
+        f"  ({args.rows / preview_s:,.0f} rows/s); {previewed.preview['shipments']:,} orders,"
+        f" refused {previewed.preview['refused']}"
+    )
+    print(
+        f"import (parse items, gate with customs, price, number, create, charge),"
+        f" chunks of {args.chunk}: "
         f"{elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s  (target ≥ 2,000)"
     )
     print(
-        f"  status {shipment_import.status}, created {shipment_import.rows_created:,},"
-        f" refused {shipment_import.rows_failed:,}; shipments in the table {created:,},"
+        f"  status {shipment_import.status}, rows created {shipment_import.rows_created:,},"
+        f" refused {shipment_import.rows_failed:,}; shipments in the table {created:,}"
+        f" with {items:,} items,"
         f" refused orders {RefusedOrder.objects.count():,}"
     )
     print(

@@ -355,7 +355,9 @@ class OrderContext:
 Evidence = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+# Check results and outcomes are made for every check of every order of a bulk file: plain
+# slotted classes (a frozen dataclass's __init__ costs twice as much); never changed after.
+@dataclass(slots=True)
 class CheckResult:
     status: str
     evidence: Evidence = field(default_factory=dict)
@@ -413,7 +415,7 @@ class Loader:
     needs: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     check: GateCheck
     result: CheckResult

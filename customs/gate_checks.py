@@ -3,6 +3,7 @@ from the rules, FX rates, terms and registrations in force on the order's date (
 Each names the item rows at fault; the diagnostics tool shows the same."""
 
 import re
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ def _parcel_and_facts(ctx: OrderContext) -> tuple[Parcel, CustomsFacts] | None:
     return ctx.parcel, ctx.facts.customs
 
 
+@lru_cache(maxsize=8192)
 def is_generic(description: str, terms: frozenset[str]) -> bool:
     text = description.casefold().strip()
     if text in terms:

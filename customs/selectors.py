@@ -3,7 +3,7 @@ registrations — and the ``CustomsBook`` that turns them into the gate's ``Cust
 for one parcel without another query."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -89,6 +89,8 @@ class CustomsBook:
     rates: dict[str, Decimal]
     terms: frozenset[str]
     registrations: dict[str, str]
+    _by_country: dict[str, dict[str, Rule]] = field(default_factory=dict, compare=False, repr=False)
+    _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, *, seller: Any, on: datetime.date) -> "CustomsBook":
@@ -101,22 +103,38 @@ class CustomsBook:
         )
 
     def rule(self, kind: str, country: str) -> Rule | None:
-        return next((r for r in self.rules if r.kind == kind and r.applies_to(country)), None)
+        return self.rules_for(country).get(kind)
+
+    def rules_for(self, country: str) -> dict[str, Rule]:
+        """The rules that apply to ``country``, by kind (the newest of each kind first in
+        ``rules``), worked out once per country and book."""
+        found = self._by_country.get(country)
+        if found is None:
+            found = {}
+            for rule in self.rules:
+                if rule.applies_to(country):
+                    found.setdefault(rule.kind, rule)
+            self._by_country[country] = found
+        return found
 
     def facts_for(self, parcel: Parcel) -> CustomsFacts:
         country, currency, total = parcel.country, parcel.currency, parcel.declared_value
-        used: set[str] = {currency} if currency else set()
+        rules = self.rules_for(country)
+        rates = self.rates
+        used = {currency} if currency in rates else set()
 
         def value_in(target: str) -> Decimal | None:
-            if not currency or currency not in self.rates or target not in self.rates:
+            if currency not in rates or target not in rates:
                 return None
             used.add(target)
-            return convert(total, from_currency=currency, to_currency=target, rates=self.rates)
+            return convert(total, from_currency=currency, to_currency=target, rates=rates)
 
-        hs = self.rule(RuleKind.HS_CODE, country)
-        ioss = self.rule(RuleKind.IOSS_LIMIT, country)
-        uk = self.rule(RuleKind.UK_VAT_LIMIT, country)
-        cn23 = self.rule(RuleKind.CN23_ABOVE, country)
+        hs, ioss, uk, cn23 = (
+            rules.get(RuleKind.HS_CODE),
+            rules.get(RuleKind.IOSS_LIMIT),
+            rules.get(RuleKind.UK_VAT_LIMIT),
+            rules.get(RuleKind.CN23_ABOVE),
+        )
         value: Decimal | None = None
         if ioss is not None:
             value = value_in(ioss.currency)
@@ -127,10 +145,11 @@ class CustomsBook:
             in_sdr = value_in(cn23.currency)
             if in_sdr is not None and in_sdr > cn23.amount:
                 form = "CN23"
+        shown = self._rates_shown
         return CustomsFacts(
             hs_code_min_digits=hs.number if hs is not None else None,
             generic_terms=self.terms,
-            product_ids_required=self.rule(RuleKind.PRODUCT_IDS, country) is not None,
+            product_ids_required=RuleKind.PRODUCT_IDS in rules,
             ioss_applies=ioss is not None,
             ioss_limit=ioss.amount if ioss is not None else None,
             ioss_currency=ioss.currency if ioss is not None else "",
@@ -138,12 +157,18 @@ class CustomsBook:
             uk_vat_limit=uk.amount if uk is not None else None,
             uk_vat_currency=uk.currency if uk is not None else "",
             value=value,
-            fx_rates={
-                "on": self.on.isoformat(),
-                **{code: str(self.rates[code]) for code in sorted(used) if code in self.rates},
-            },
+            fx_rates={"on": shown["on"], **{code: shown[code] for code in sorted(used)}},
             ioss_number=parcel.ioss_number or self.registrations.get(RegistrationKind.IOSS, ""),
             uk_vat_number=parcel.uk_vat_number
             or self.registrations.get(RegistrationKind.UK_VAT, ""),
             form=form,
         )
+
+    @property
+    def _rates_shown(self) -> dict[str, str]:
+        """The rates as a shipment keeps them (text), worked out once per book."""
+        shown = self._shown
+        if not shown:
+            shown["on"] = self.on.isoformat()
+            shown.update({code: str(rate) for code, rate in self.rates.items()})
+        return shown
