@@ -278,34 +278,52 @@ def admin_approve(page, pk: int) -> None:
 
 
 @dataclass(frozen=True)
+class Item:
+    """One item line of the form, for customs."""
+
+    description: str = "Cotton T-shirt"
+    quantity: str = "1"
+    unit_value: str = "12.50"
+    unit_weight_g: str = "200"
+    hs_code: str = "610910"
+    sku: str = "TS-001"
+
+
+@dataclass(frozen=True)
 class Order:
-    """What a seller types into the shipment form (华东 → US West, 500 g by default)."""
+    """What a seller types into the shipment form (华东 → San Francisco, CA, 500 g, one
+    T-shirt by default)."""
 
     order_number: str
     country: str = "US"
     postcode: str = "94105"
     city: str = "San Francisco"
+    state: str = "CA"
     weight_g: int = 500
     origin: str = "east"
     recipient_name: str = "Jane Doe"
     address: str = "1 Market St"
-    contents: str = "T-shirts"
-    declared_value: str = "12.50"
+    items: tuple[Item, ...] = (Item(),)
 
 
 def fill_order(page, portal: str, order: Order) -> None:
-    """Open the shipment form and type one order (the store is preselected)."""
+    """Open the shipment form and type one order (the store is preselected), adding item
+    rows with the form's own button."""
     page.goto(f"{portal}/shipments/new/")
     page.select_option("#id_origin", order.origin)
     page.fill("#id_order_number", order.order_number)
     page.fill("#id_recipient_name", order.recipient_name)
     page.fill("#id_address", order.address)
     page.fill("#id_city", order.city)
+    page.fill("#id_state", order.state)
     page.fill("#id_postcode", order.postcode)
     page.select_option("#id_country", order.country)
     page.fill("#id_weight_g", str(order.weight_g))
-    page.fill("#id_contents", order.contents)
-    page.fill("#id_declared_value", order.declared_value)
+    for n, item in enumerate(order.items):
+        if n:
+            page.click("#item-add")
+        for name in ("description", "quantity", "unit_value", "unit_weight_g", "hs_code", "sku"):
+            page.fill(f"#id_items-{n}-{name}", getattr(item, name))
 
 
 def submit_order(page) -> None:

@@ -9,10 +9,12 @@ the browser); everything after is the portal's own doors: the form, the labels v
 webhook, the Celery task queued on delivery."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from billing.models import LedgerEntry
 from conftest import wait_for
@@ -121,15 +123,42 @@ def test_a_seller_ships_the_trial_becomes_active_and_sees_the_charge(portal, new
     seller.goto(f"{portal}/dashboard/")
     screenshot(seller, "dashboard-active")
 
-    # A priced parcel: the charge on the shipment's page…
+    # A priced parcel of two items to California: the charge on the shipment's page…
     total = priced_total(timezone.localdate())
-    priced_id = steps.create_shipment(seller, portal, steps.Order(order_number="AE-PRICED-0001"))
+    two_items = steps.Order(
+        order_number="AE-PRICED-0001",
+        items=(
+            steps.Item(quantity="2"),
+            steps.Item(
+                description="USB-C charging cable",
+                unit_value="6.20",
+                unit_weight_g="50",
+                hs_code="854442",
+                sku="UC-1002",
+            ),
+        ),
+    )
+    steps.fill_order(seller, portal, two_items)
+    screenshot(seller, "shipment-items")
+    steps.submit_order(seller)
+    priced_id = int(seller.url.rstrip("/").rsplit("/", 1)[1])
     assert steps.text_of(seller, "#shipment-total") == f"¥{total}"
     assert seller.locator("#shipment-charge").count() == 0  # not a trial shipment
     screenshot(seller, "shipment-priced")
     priced = Shipment.objects.get(pk=priced_id)
     assert (priced.is_trial, priced.base, priced.charge) == (False, Decimal("28.50"), total)
     assert priced.base + priced.fulfillment_adjustment + priced.peak_adjustment == total
+    assert (priced.state, priced.declared_value, priced.items.count()) == (
+        "CA",
+        Decimal("31.20"),
+        2,
+    )
+    # …its label, with the state, and its CN22 page listing both items.
+    label = PdfReader(io.BytesIO(steps.print_labels(seller, portal, [priced_id])))
+    assert "San Francisco CA 94105" in label.pages[0].extract_text()
+    cn22 = label.pages[1].extract_text()
+    assert "CUSTOMS DECLARATION CN 22" in cn22
+    assert "USB-C charging cable" in cn22 and "854442" in cn22 and "31.20 USD" in cn22
 
     # …and on the billing page, accrued to this month (a monthly seller).
     seller.goto(f"{portal}/billing/")

@@ -19,7 +19,7 @@ from billing.services import topup_record
 from conftest import wait_for
 from shipments import tasks as shipment_tasks
 from shipments.models import ImportStatus, Shipment, ShipmentImport
-from shipments.services.imports import CHUNK_ROWS, shipment_import_create
+from shipments.services.imports import CHUNK_ROWS, shipment_import_confirm, shipment_import_create
 from tests.accounts.factories import SellerUserFactory
 from tests.shipments.factories import store_ready
 from tests.shipments.import_files import csv_bytes, order
@@ -67,6 +67,10 @@ def test_an_import_cut_off_by_a_database_restart_resumes_and_charges_each_order_
     shipment_import = shipment_import_create(
         seller=owner.seller, user=owner, name="orders.csv", data=data
     )
+    # The worker previews the file; the seller confirms; the worker runs it.
+    wait_for(lambda: _progress(shipment_import.pk)[0] == ImportStatus.PREVIEWED, timeout=120)
+    shipment_import.refresh_from_db()
+    shipment_import_confirm(shipment_import=shipment_import)
 
     # Mid-import: a chunk committed, the next one open in the worker's transaction.
     def mid_chunk():
@@ -102,6 +106,10 @@ def test_an_import_cut_off_by_a_database_restart_resumes_and_charges_each_order_
     assert shipment_tasks.import_run.delay(shipment_import.pk).get(timeout=60) == "skipped"
     # The same file uploaded again: every row is a duplicate, nothing created or charged.
     again = shipment_import_create(seller=owner.seller, user=owner, name="orders.csv", data=data)
+    wait_for(lambda: _progress(again.pk)[0] == ImportStatus.PREVIEWED, timeout=120)
+    again.refresh_from_db()
+    assert again.preview["refused"] == {"duplicate_order": ROWS}
+    shipment_import_confirm(shipment_import=again)
     finished = (ImportStatus.DONE, ImportStatus.FAILED)
     wait_for(lambda: _progress(again.pk)[0] in finished, timeout=120)
     again.refresh_from_db()

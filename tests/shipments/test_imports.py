@@ -832,11 +832,25 @@ def test_a_file_uploaded_on_the_page_is_processed_by_the_worker(celery_worker, c
     assert response.status_code == 302
     shipment_import = ShipmentImport.objects.get()
     url = reverse("shipments:import_progress", args=[shipment_import.pk])
-    deadline = time.monotonic() + 60
-    progress = client.get(url).json()
-    while not progress["finished"] and time.monotonic() < deadline:
-        time.sleep(0.3)
+
+    def until_finished() -> dict:
+        deadline = time.monotonic() + 60
         progress = client.get(url).json()
+        while not progress["finished"] and time.monotonic() < deadline:
+            time.sleep(0.3)
+            progress = client.get(url).json()
+        return progress
+
+    # The worker previews the file; the seller confirms what it will do; the worker runs it.
+    preview = until_finished()
+    assert preview["state"] == "previewed", preview
+    assert (preview["preview"]["valid_rows"], preview["preview"]["refused"]) == (
+        4,
+        {"unknown_country": 1},
+    )
+    assert not Shipment.objects.exists()
+    client.post(reverse("shipments:import_confirm", args=[shipment_import.pk]))
+    progress = until_finished()
 
     assert progress["state"] == "done", progress
     assert (progress["done"], progress["total"]) == (5, 5)
