@@ -5,10 +5,10 @@
 - 委托物流服务授权书: for a store run by an agency operator (代运营), the seller (委托方)
   authorises the agency (受托方) to deal with 经络速通 for that store; both sign and stamp.
 
-Both are one A4 page in Chinese, set in reportlab's built-in CID font STSong-Light (Adobe-GB1):
-PDF viewers supply the glyphs, nothing is embedded, and the text stays extractable so that a
-test (or ops) can read it back. The installed Noto CJK fonts are CFF-based .ttc files, which
-reportlab cannot embed. The PDF is built with `invariant=1`: the same input gives the same bytes.
+Both are one A4 page in Chinese, set in the portal's one embedded font (``core.pdf_fonts``,
+subset to the characters used), so the letter prints the same on any printer; the text stays
+extractable so that a test (or ops) can read it back, and a character the font lacks prints as
+a visible ``?``. The PDF is built with `invariant=1`: the same input gives the same bytes.
 """
 
 import datetime
@@ -22,12 +22,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.pdf_fonts import FONT, font, printable
+
 CARRIER_NAME = "经络速通（Jingluo Express）"
-FONT = "STSong-Light"
 
 PAGE_WIDTH, _ = A4
 MARGIN_X = 2.2 * cm
@@ -153,7 +152,7 @@ def chinese_date(day: datetime.date) -> str:
 
 @functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    font()
     base = ParagraphStyle(
         "letter", fontName=FONT, fontSize=10.5, leading=15.5, wordWrap="CJK", alignment=TA_JUSTIFY
     )
@@ -177,7 +176,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text: `&`, `<` and `>` in company data are escaped, not markup."""
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(printable(text)), style)
 
 
 def _heading(title: str, *, reference: str, date: str) -> list:
@@ -196,6 +195,12 @@ def _party_rows(role: str, party: LetterParty) -> list[_Row]:
         ("统一社会信用代码", party.uscc, "法定代表人", party.legal_representative),
         ("住所", party.address),
     ]
+
+
+def _table_style(commands: list) -> TableStyle:
+    """The commands, every cell set in the embedded font (an empty cell too: reportlab would
+    otherwise name Helvetica, which is not embedded)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), FONT), *commands])
 
 
 def _details_table(rows: list[_Row]) -> Table:
@@ -218,7 +223,7 @@ def _details_table(rows: list[_Row]) -> Table:
     )
     shaded = colors.Color(0.95, 0.95, 0.95)
     table.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, RULE),
                 ("BACKGROUND", (0, 0), (0, -1), shaded),
@@ -245,7 +250,7 @@ def _clauses(texts: list[str]) -> list[Paragraph]:
 
 def _box(width: float, height: float) -> Table:
     box = Table([[""]], colWidths=[width], rowHeights=[height])
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.black)]))
+    box.setStyle(_table_style([("BOX", (0, 0), (-1, -1), 0.8, colors.black)]))
     return box
 
 
@@ -260,7 +265,7 @@ def _signature_block(role: str, party: LetterParty, width: float) -> Table:
         ],
         colWidths=[right_width],
     )
-    right.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    right.setStyle(_table_style([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     block = Table(
         [
             [_paragraph(f"{role}：{party.company_name}", styles["cell"]), ""],
@@ -271,7 +276,7 @@ def _signature_block(role: str, party: LetterParty, width: float) -> Table:
         colWidths=[SEAL_SIZE + 0.4 * cm, right_width],
     )
     block.setStyle(
-        TableStyle(
+        _table_style(
             [
                 ("SPAN", (0, 0), (1, 0)),
                 ("SPAN", (0, 3), (1, 3)),
@@ -292,7 +297,7 @@ def _signatures(parties: list[tuple[str, LetterParty]]) -> Table:
     row = ["", *blocks] if len(blocks) == 1 else blocks
     table = Table([row], colWidths=[half + 0.8 * cm, half])
     table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        _table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )
     return table
 
@@ -313,6 +318,7 @@ def _render(story: list, *, title: str, reference: str) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
+        initialFontName=FONT,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
         topMargin=MARGIN_Y,

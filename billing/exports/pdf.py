@@ -1,7 +1,7 @@
-"""A statement (对账单) as a PDF: A4 landscape, in Chinese, set like the authorisation
-letters (``onboarding.letters``) in reportlab's CID font STSong-Light: nothing embedded,
-the text extractable (a test reads it back), the same input giving the same bytes
-(``invariant=1``).
+"""A statement (对账单) as a PDF: A4 landscape, in Chinese, set like the labels and the
+authorisation letters in the portal's one embedded font (``core.pdf_fonts``, subset to the
+characters used): it prints the same everywhere, the text stays extractable (a test reads it
+back), and the same input gives the same bytes (``invariant=1``).
 
 What it shows: who bills (company details), who is billed, the statement number, period,
 issue and due dates, every line with its price breakdown (base, fulfilment-score
@@ -19,16 +19,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.pdf_fonts import FONT, font, printable
 from core.timezones import SHANGHAI
 
 from ..selectors_exports import HEADERS
 from .company import CARRIER, Payee
-
-FONT = "STSong-Light"
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
@@ -69,8 +66,7 @@ def chinese_date(day: datetime.date) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    font()
     base = ParagraphStyle("statement", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
     return {
         "body": base,
@@ -87,7 +83,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(printable(text)), style)
 
 
 def statement_pdf(*, statement, rows: Sequence[tuple], payee: Payee = CARRIER) -> bytes:
@@ -123,6 +119,7 @@ def statement_pdf(*, statement, rows: Sequence[tuple], payee: Payee = CARRIER) -
     document = SimpleDocTemplate(
         buffer,
         pagesize=PAGE,
+        initialFontName=FONT,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
@@ -157,6 +154,7 @@ def _header_table(statement, payee, period, issued, width, styles) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("BOX", (0, 0), (-1, -1), 0.5, RULE),
                 ("BACKGROUND", (1, 0), (1, -1), SHADE),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -182,7 +180,7 @@ def _lines_table(rows, width, styles) -> LongTable:
             elif source == "说明 Description":
                 cells.append(_p(value or "", styles["cell"]) if value else "")
             else:
-                cells.append("" if value is None else str(value))
+                cells.append("" if value is None else printable(str(value)))
         data.append(cells)
     if len(data) == 1:
         data.append(["", "本期无明细", *[""] * (len(LINE_COLUMNS) - 2)])

@@ -16,6 +16,7 @@ from billing.models import Statement
 from billing.selectors_exports import HEADERS
 from billing.services import adjustment_record, statements_close_month
 from billing.services.exports import month_export_write, statement_export
+from tests.pdfs import fonts
 from tests.shipments.factories import AUGUST, create_shipment, store_ready
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,7 @@ def test_statement_pdf_is_chinese_with_number_period_lines_total_due_date_and_ho
         statement.company_name.replace(" ", ""),
     ):
         assert expected in flat, expected
+    assert fonts(data) and all(embedded for _, embedded in fonts(data)), fonts(data)
 
 
 def test_month_csv_has_every_sellers_lines_in_statement_order():

@@ -1,10 +1,11 @@
-"""The authorisation letters, read back with poppler's pdftotext (the CID font STSong-Light
-keeps its text extractable) and pypdf for the page structure."""
+"""The authorisation letters, read back with poppler's pdftotext (the embedded font keeps the
+text extractable), pdffonts, and pypdf for the page structure."""
 
 import datetime
 import io
 import re
 import subprocess
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from onboarding.letters import (
     authorisation_letter_pdf,
     chinese_date,
 )
+from tests.pdfs import fonts
 
 SELLER = LetterParty(
     company_name="深圳市前海经络跨境电子商务有限公司",
@@ -213,3 +215,10 @@ def test_pdf_metadata_names_the_letter_and_reference():
 )
 def test_chinese_date(day, expected):
     assert chinese_date(day) == expected
+
+
+def test_every_font_is_embedded_and_a_character_the_font_lacks_prints_as_a_mark():
+    pdf = letter(seller=replace(SELLER, company_name="深圳市鑫😀贸易有限公司"))
+
+    assert fonts(pdf) and all(embedded for _, embedded in fonts(pdf)), fonts(pdf)
+    assert "深圳市鑫?贸易有限公司" in without_whitespace(pdf_text(pdf))
