@@ -26,17 +26,18 @@ class FoundOrder:
         return "refused" if self.refusal is not None else ""
 
 
-def order_find(*, seller, order_number: str) -> FoundOrder:
-    """The seller's own order with that number: its shipment and its latest refusal.
-    Another seller's order of the same number does not exist here. Two queries."""
+def order_find(*, seller, order_number: str, livemode: bool = True) -> FoundOrder:
+    """The seller's own order with that number: its shipment and its latest refusal, in
+    live mode (or test mode, ``livemode=False``: an API test key's orders). Another
+    seller's order of the same number does not exist here. Two queries."""
     refusal = (
-        RefusedOrder.objects.filter(seller=seller, order_number=order_number)
+        RefusedOrder.objects.filter(seller=seller, livemode=livemode, order_number=order_number)
         .select_related("store")
         .order_by("-at", "-id")
         .first()
     )
     shipment = (
-        Shipment.objects.filter(seller=seller, order_number=order_number)
+        Shipment.objects.filter(seller=seller, livemode=livemode, order_number=order_number)
         .select_related("store")
         .first()
     )
@@ -107,7 +108,7 @@ def cause_distribution(
         passed = counts.pop("", (0, 0))[0]
     else:
         refusals = (
-            RefusedOrder.objects.filter(at__gte=start, at__lt=end)
+            RefusedOrder.objects.filter(at__gte=start, at__lt=end, livemode=True)
             .values("check_code")
             .annotate(n=Count("id"), sellers=Count("seller", distinct=True))
         )
@@ -130,7 +131,7 @@ def _cause_rows(*, source: str, code: str, start: datetime.datetime, end: dateti
     in [start, end)."""
     if source == "runs":
         return DiagnosticRun.objects.filter(root_cause=code, at__gte=start, at__lt=end)
-    return RefusedOrder.objects.filter(check_code=code, at__gte=start, at__lt=end)
+    return RefusedOrder.objects.filter(check_code=code, at__gte=start, at__lt=end, livemode=True)
 
 
 def cause_sellers(

@@ -80,6 +80,9 @@ class Shipment(models.Model):
         _("status"), max_length=20, choices=ShipmentStatus.choices, default=S.CREATED
     )
     is_trial = models.BooleanField(_("trial shipment"), default=False)
+    # A test-mode order (an API ``jl_test_`` key): the same gate and price, never charged,
+    # numbered from the test range (``s10.TEST_PREFIX``), kept out of live lists.
+    livemode = models.BooleanField(_("live"), default=True, db_default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -163,8 +166,11 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One shipment per platform order, in live and in test mode apart: an ERP tests
+            # with the order numbers it will ship.
             models.UniqueConstraint(
-                fields=["seller", "order_number"], name="shipment_one_per_seller_order"
+                fields=["seller", "livemode", "order_number"],
+                name="shipment_one_per_seller_mode_order",
             ),
             models.CheckConstraint(condition=Q(weight_g__gt=0), name="shipment_weight_positive"),
             models.CheckConstraint(
@@ -188,7 +194,10 @@ class Shipment(models.Model):
             models.CheckConstraint(condition=Q(charge__gte=0), name="shipment_charge_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["seller", "-created_at", "-id"], name="shipment_seller_recent"),
+            models.Index(
+                fields=["seller", "livemode", "-created_at", "-id"],
+                name="shipment_seller_mode_recent",
+            ),
             models.Index(fields=["seller", "status"], name="shipment_seller_status"),
             models.Index(fields=["store", "is_trial"], name="shipment_store_trial"),
             models.Index(
@@ -289,6 +298,7 @@ class EventSource(models.TextChoices):
     WEBHOOK = "webhook", _("Carrier webhook")
     IMPORT = "import", _("Tracking file")
     ADMIN = "admin", _("Operations")
+    SIMULATOR = "simulator", _("Test-mode simulator")
 
 
 class ShipmentEvent(models.Model):
@@ -345,7 +355,8 @@ class RefusedOrder(models.Model):
     message = models.TextField(_("message"))
     evidence = models.JSONField(_("evidence"), default=dict)
     parcel = models.JSONField(_("parcel"), default=dict)
-    source = models.CharField(_("source"), max_length=10, default="web")
+    source = models.CharField(_("source"), max_length=10, default="web")  # web, bulk, api
+    livemode = models.BooleanField(_("live"), default=True, db_default=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -461,3 +472,52 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} → {self.recipient}"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ShipmentBatch(models.Model):
+    """Up to 1,000 orders sent at once by a seller's system (``POST /api/v1/batches``),
+    created by a Celery task in committed chunks, with one result per order: its tracking
+    number, its refusal by the gate, or what is wrong with it. The orders are kept encrypted
+    (recipients' names and addresses) until the batch is done."""
+
+    seller = models.ForeignKey(
+        "accounts.Seller", on_delete=models.CASCADE, related_name="shipment_batches"
+    )
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    livemode = models.BooleanField(_("live"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    orders_total = models.PositiveIntegerField(_("orders"))
+    orders_done = models.PositiveIntegerField(_("orders processed"), default=0)
+    created_count = models.PositiveIntegerField(_("shipments created"), default=0)
+    refused_count = models.PositiveIntegerField(_("orders refused"), default=0)
+    invalid_count = models.PositiveIntegerField(_("orders not valid"), default=0)
+    orders_encrypted = models.BinaryField(_("orders (encrypted)"), editable=False, default=b"")
+    results = models.JSONField(_("results"), default=list, blank=True)
+    error = models.TextField(_("why the batch failed"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch of orders")
+        verbose_name_plural = _("batches of orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orders_done__lte=F("orders_total")), name="batch_done_within_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} ({self.orders_total})"

@@ -9,6 +9,9 @@ import re
 from django.db import connection
 
 PREFIX = "LJ"
+# Test mode (an API ``jl_test_`` key): ``LT…CN`` from the same sequence, so a test parcel is
+# told apart at a glance and never collides with a live one.
+TEST_PREFIX = "LT"
 COUNTRY = "CN"
 SEQUENCE = "shipments_tracking_serial"
 WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -44,5 +47,6 @@ def next_serials(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def tracking_numbers(count: int) -> list[str]:
-    return [format_s10(serial) for serial in next_serials(count)]
+def tracking_numbers(count: int, *, livemode: bool = True) -> list[str]:
+    prefix = PREFIX if livemode else TEST_PREFIX
+    return [format_s10(serial, prefix=prefix) for serial in next_serials(count)]

@@ -76,10 +76,13 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=SHANGHAI)
 
 
-def shipment_queryset_filtered(*, seller, filters: ShipmentFilters) -> QuerySet[Shipment]:
+def shipment_queryset_filtered(
+    *, seller, filters: ShipmentFilters, livemode: bool = True
+) -> QuerySet[Shipment]:
     """The seller's shipments matching ``filters``, newest first. Dates are days in
-    Asia/Shanghai; the search matches an order number or a tracking number from its start."""
-    shipments = Shipment.objects.filter(seller=seller)
+    Asia/Shanghai; the search matches an order number or a tracking number from its start.
+    Live shipments only, unless ``livemode=False`` (test mode: the API's test keys)."""
+    shipments = Shipment.objects.filter(seller=seller, livemode=livemode)
     if filters.status:
         shipments = shipments.filter(status=filters.status)
     if filters.created_from:
@@ -101,7 +104,7 @@ def shipment_page(
     *, seller, filters: ShipmentFilters, after: Cursor | None = None, size: int = PAGE_SIZE
 ) -> ShipmentPage:
     """One page of the list after ``after``: keyset pagination on (created_at, id), which
-    the index ``shipment_seller_recent`` serves in order, so page 1,000 costs what page 1
+    the index ``shipment_seller_mode_recent`` serves in order, so page 1,000 costs what page 1
     does. Two queries: the page, and a count capped at ``COUNT_CAP``."""
     shipments = shipment_queryset_filtered(seller=seller, filters=filters)
     count = shipments[: COUNT_CAP + 1].count()
@@ -132,8 +135,10 @@ def shipment_get_for_seller(*, seller, pk: int) -> Shipment:
     )
 
 
-def shipment_find_by_order(*, seller, order_number: str) -> Shipment | None:
-    return Shipment.objects.filter(seller=seller, order_number=order_number.strip()).first()
+def shipment_find_by_order(*, seller, order_number: str, livemode: bool = True) -> Shipment | None:
+    return Shipment.objects.filter(
+        seller=seller, livemode=livemode, order_number=order_number.strip()
+    ).first()
 
 
 EXPORT_FIELDS = (
@@ -233,7 +238,7 @@ def shipment_stats(
     store orders ship for. Five queries, whatever the number of shipments."""
     now = now or timezone.now()
     since = now - datetime.timedelta(days=days)
-    shipments = Shipment.objects.filter(seller=seller)
+    shipments = Shipment.objects.filter(seller=seller, livemode=True)
     # Three small queries rather than one with an OR: each is answered by its own index
     # (seller + created_at, seller + delivered_at, seller + status) however big the seller.
     volume = shipments.filter(created_at__gte=since, created_at__lte=now).count()

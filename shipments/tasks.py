@@ -118,7 +118,51 @@ def trials_evaluate_due() -> int:
 
 @shared_task(base=JingluoTask, name="shipments.sweep_stuck_imports")
 def sweep_stuck_imports() -> int:
-    """Re-send files of orders stuck queued (broker down at upload) or running (worker died)."""
+    """Re-send files of orders (and API batches) stuck queued (broker down at upload) or
+    running (worker died)."""
+    from .services.batches import shipment_batches_requeue_stuck
     from .services.imports import shipment_imports_requeue_stuck
 
-    return len(shipment_imports_requeue_stuck())
+    return len(shipment_imports_requeue_stuck()) + len(shipment_batches_requeue_stuck())
+
+
+# --- batches of orders from the API (shipments.services.batches) -------------------------
+@shared_task(
+    bind=True,
+    base=JingluoTask,
+    name="shipments.batch_run",
+    soft_time_limit=300,
+    time_limit=330,
+    max_retries=5,
+)
+def batch_run(self: JingluoTask, batch_id: int) -> str:
+    """Create the orders of one API batch; safe to run twice and to kill (each chunk commits
+    with its progress, a new run resumes after it)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import InterfaceError, OperationalError
+    from django.utils.translation import gettext
+
+    from .services.batches import shipment_batch_fail, shipment_batch_run
+
+    try:
+        batch = shipment_batch_run(batch_id=batch_id)
+    except (SoftTimeLimitExceeded, OperationalError, InterfaceError, OSError) as error:
+        if self.retries_exhausted():
+            shipment_batch_fail(
+                batch_id=batch_id,
+                reason=gettext(
+                    "The batch could not be finished: the orders created so far are kept; "
+                    "send the remaining orders again."
+                ),
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=self.backoff(base=5)) from error
+    except Exception:
+        shipment_batch_fail(
+            batch_id=batch_id,
+            reason=gettext(
+                "The batch stopped on an internal error; the orders created so far are kept."
+            ),
+        )
+        raise
+    return batch.status if batch is not None else "skipped"

@@ -18,10 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.timezones import SHANGHAI
+from webhooks.models import EventType
+from webhooks.services import sellers_listening, webhook_emit
 
 from ..exceptions import PeriodNotOver
 from ..locks import statement_counter_lock
-from ..models import EntryKind, LedgerEntry, SettlementMode, StatementCounter
+from ..models import EntryKind, LedgerEntry, SettlementMode, Statement, StatementCounter
 from .ledger import period_last_day, statement_due_date
 
 BILLED_KINDS = (EntryKind.CHARGE, EntryKind.REFUND, EntryKind.ADJUSTMENT)
@@ -132,6 +134,7 @@ def statements_close_month(
             statements, lines = cursor.fetchone()
         if statements:
             StatementCounter.objects.filter(period=period).update(last_number=last + statements)
+            _statements_issued_emit(period=period, at=at)
     return CloseResult(
         period=period,
         statements=statements,
@@ -139,6 +142,32 @@ def statements_close_month(
         first_number=statement_number(period, last + 1) if statements else None,
         last_number=statement_number(period, last + statements) if statements else None,
     )
+
+
+def _statements_issued_emit(*, period: datetime.date, at: datetime.datetime) -> None:
+    """``statement.issued`` to the sellers whose endpoints listen (statements are live)."""
+    listening = sellers_listening(type=EventType.STATEMENT_ISSUED)
+    if not listening:
+        return
+    issued = Statement.objects.filter(
+        period=period, issued_at=at, seller_id__in=listening
+    ).order_by("id")
+    for statement in issued:
+        webhook_emit(
+            seller_id=statement.seller_id,
+            livemode=True,
+            type=EventType.STATEMENT_ISSUED,
+            data={
+                "number": statement.number,
+                "period": f"{period:%Y-%m}",
+                "issued_at": statement.issued_at.isoformat(),
+                "due_date": statement.due_date.isoformat(),
+                "total": str(statement.total),
+                "currency": "CNY",
+                "lines": statement.line_count,
+            },
+            at=at,
+        )
 
 
 def statements_close_month_preview(*, period: datetime.date) -> int:

@@ -49,12 +49,18 @@ THIRD_PARTY_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",  # Content-Security-Policy: see CONTENT_SECURITY_POLICY below
+    # The seller API under /api/v1/ (api app): REST framework, its OpenAPI 3 schema, and
+    # Swagger UI / Redoc served from this origin (no CDN).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # Bottom to top: an app imports only apps listed before it (import-linter holds it).
 LOCAL_APPS = [
     "core",
     "accounts",
     "platforms",
+    "webhooks",
     "stores",
     "onboarding",
     "pricing",
@@ -63,6 +69,7 @@ LOCAL_APPS = [
     "shipments",
     "diagnostics",
     "portal",
+    "api",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -308,6 +315,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shipments.trials_evaluate_due",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every minute: webhook deliveries whose next attempt is due (retries hours apart wait
+    # here rather than in the broker; a lease run out or a broker that was down).
+    "webhooks-sweep": {
+        "task": "webhooks.sweep",
+        "schedule": 60,
+    },
     # Every 5 minutes: files of orders never picked up (the broker was down at upload) or
     # whose worker died are sent again; a run resumes after its last committed chunk.
     "shipments-sweep-stuck-imports": {
@@ -329,6 +342,11 @@ CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
 # The replay window: a signed message whose timestamp is further than this from now, either
 # way, is refused (the spec's recommendation). Inside it, event ids keep a replay harmless.
 CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=5 * 60)
+# Webhooks out (webhooks app): https:// only; plain http to a loopback host only when this
+# is on (DEBUG by default; the ERP end-to-end test runs its own receiver on 127.0.0.1).
+WEBHOOKS_ALLOW_LOCALHOST = env.bool("WEBHOOKS_ALLOW_LOCALHOST", default=DEBUG)
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_READ_TIMEOUT_SECONDS = env.float("WEBHOOK_READ_TIMEOUT_SECONDS", default=10.0)
 # Where customs alerts' text messages go: a dotted path to a class with send(to=, body=).
 # shipments.sms.LogBackend writes them to the log; a real SMS gateway replaces it.
 SMS_BACKEND = env("SMS_BACKEND", default="shipments.sms.LogBackend")

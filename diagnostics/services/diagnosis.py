@@ -204,8 +204,10 @@ def order_diagnose(
     source: str = RunSource.SELLER,
     at: datetime.datetime | None = None,
     record: bool = True,
+    livemode: bool = True,
 ) -> Diagnosis:
-    """Diagnose one of the seller's orders by its number alone.
+    """Diagnose one of the seller's orders by its number alone (a test-mode order with
+    ``livemode=False``).
 
     A refused order is traced again now, with the parcel and the store it was refused
     with; an existing shipment, with its parcel. Another seller's order of the same
@@ -214,7 +216,11 @@ def order_diagnose(
     """
     order_number = (order_number or "").strip()[:64]
     at = at or timezone.now()
-    found = order_find(seller=seller, order_number=order_number) if order_number else None
+    found = (
+        order_find(seller=seller, order_number=order_number, livemode=livemode)
+        if order_number
+        else None
+    )
     if found is None or not found.found:
         if record:
             _record(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Notification, Shipment, ShipmentStatus
 from ..sms import sms_send
+from .events import customs_held_emit
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +91,12 @@ def customs_alert_send(*, shipment: Shipment, now: datetime.datetime) -> bool:
         ).update(customs_alerted_at=now)
         if not claimed:
             return False
+        shipment.customs_alerted_at = now
+        customs_held_emit(shipment)
+        if not shipment.livemode:  # a test parcel: its webhook only, no SMS or e-mail
+            return True
         notifications = _notify(shipment)
         Notification.objects.bulk_create(notifications)
-    shipment.customs_alerted_at = now
     return True
 
 

@@ -41,6 +41,7 @@ from ..exceptions import DuplicateOrder, InvalidOrder, OrderRefused
 from ..gate_checks import is_trial
 from ..models import Incoterm, RefusedOrder, Shipment, ShipmentItem
 from ..s10 import tracking_numbers
+from .events import shipment_created_emit, shipment_refused_emit
 
 MAX_ORDER_NUMBER = 64
 
@@ -179,9 +180,16 @@ def order_store(ctx: OrderContext) -> Store | None:
 
 
 def refused_order_record(
-    *, ctx: OrderContext, code: str, message: str, evidence: dict, user=None, source: str = "web"
+    *,
+    ctx: OrderContext,
+    code: str,
+    message: str,
+    evidence: dict,
+    user=None,
+    source: str = "web",
+    livemode: bool = True,
 ) -> RefusedOrder:
-    return RefusedOrder.objects.create(
+    refusal = RefusedOrder.objects.create(
         seller=order_seller(ctx),
         store=order_store(ctx),
         order_number=ctx.order_number,
@@ -190,9 +198,12 @@ def refused_order_record(
         evidence=evidence,
         parcel=ctx.parcel.as_json() if ctx.parcel else {},
         source=source,
+        livemode=livemode,
         user=user,
         at=ctx.at,
     )
+    shipment_refused_emit([refusal])
+    return refusal
 
 
 def shipment_build(
@@ -201,6 +212,7 @@ def shipment_build(
     tracking_number: str,
     recipient: Recipient,
     user=None,
+    livemode: bool = True,
 ) -> Shipment:
     """The unsaved shipment of an order that passed the gate, with its price fixed and its
     customs declaration (the value and contents summed up from the items, the form and the
@@ -217,6 +229,7 @@ def shipment_build(
         order_number=ctx.order_number,
         tracking_number=tracking_number,
         is_trial=is_trial(ctx),
+        livemode=livemode,
         created_by=user,
         created_at=ctx.at,
         status_changed_at=ctx.at,
@@ -305,6 +318,7 @@ def shipment_create(
     user=None,
     at: datetime.datetime | None = None,
     source: str = "web",
+    livemode: bool = True,
 ) -> Shipment:
     """Create one shipment, or refuse it.
 
@@ -315,6 +329,9 @@ def shipment_create(
     seller share its balance: when another store's order took it between this gate's read
     and this charge, the charge's own lock finds it short, and the order is gated again on
     the balance as it is now and refused like any other (recorded, never half-made).
+
+    ``livemode=False`` (an API test key): the same gate and price, a test tracking number,
+    but nothing charged, no trial shipment used, and the order number apart from live ones.
     """
     order_number = order_number_clean(order_number)
     if not parcel.items:
@@ -327,22 +344,30 @@ def shipment_create(
     try:
         with transaction.atomic():
             ctx = _gate_locked(
-                seller=seller, store=store, parcel=parcel, at=at, order_number=order_number
+                seller=seller,
+                store=store,
+                parcel=parcel,
+                at=at,
+                order_number=order_number,
+                livemode=livemode,
             )
             cause = gate.run(ctx).root_cause
             if cause is None:
                 shipment = shipment_build(
                     ctx=ctx,
-                    tracking_number=tracking_numbers(1)[0],
+                    tracking_number=tracking_numbers(1, livemode=livemode)[0],
                     recipient=recipient,
                     user=user,
+                    livemode=livemode,
                 )
                 _shipment_insert(shipment)
                 ShipmentItem.objects.bulk_create(shipment_items_build(shipment, parcel.items))
                 trial_store = order_store(ctx)
-                if shipment.is_trial and trial_store is not None:  # a trial has its store
-                    store_trial_use(store=trial_store, count=1)
-                shipment_charges_record(seller=seller, shipments=[shipment])
+                if livemode:  # a test order uses no trial shipment and is never charged
+                    if shipment.is_trial and trial_store is not None:  # a trial has its store
+                        store_trial_use(store=trial_store, count=1)
+                    shipment_charges_record(seller=seller, shipments=[shipment])
+                shipment_created_emit([shipment])
                 return shipment
     except InsufficientBalance:
         # Rolled back whole. Gated again on the balance the other order left.
@@ -359,15 +384,18 @@ def shipment_create(
         evidence=cause.result.evidence,
         user=user,
         source=source,
+        livemode=livemode,
     )
     raise OrderRefused(code=cause.code, message=cause.message, evidence=cause.result.evidence)
 
 
-def _gate_locked(*, seller, store, parcel, at, order_number) -> OrderContext:
+def _gate_locked(*, seller, store, parcel, at, order_number, livemode=True) -> OrderContext:
     """Lock the store, refuse an order number the seller has shipped, load the gate."""
     if store is not None:
         store = store_lock(store_id=store.pk)
-    if Shipment.objects.filter(seller=seller, order_number=order_number).exists():
+    if Shipment.objects.filter(
+        seller=seller, livemode=livemode, order_number=order_number
+    ).exists():
         raise DuplicateOrder(
             _("A shipment for order %(order)s already exists.") % {"order": order_number}
         )

@@ -37,6 +37,7 @@ from ..models import (
     ShipmentEvent,
     ShipmentStatus,
 )
+from .events import tracker_updated_emit, trackers_updated_emit
 
 S = ShipmentStatus
 
@@ -252,7 +253,7 @@ def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
     for name, value in fields.items():
         setattr(shipment, name, value)
     shipment.save(update_fields=list(fields))
-    if shipment.is_trial and to_status in (S.DELIVERED, S.RETURNED):
+    if shipment.is_trial and shipment.livemode and to_status in (S.DELIVERED, S.RETURNED):
         from ..tasks import trial_evaluate
 
         # Lost with the broker, the daily sweep (``trials_evaluate_due``) evaluates it.
@@ -301,6 +302,9 @@ def shipment_transition(
             applied=True,
             actor=actor,
         )
+        tracker_updated_emit(
+            locked, from_status=from_status, at=at, location=location, description=description
+        )
     _copy_tracking_fields(locked, shipment)
     return event
 
@@ -334,6 +338,13 @@ def shipment_event_record(
             return Recorded(ShipmentEvent.objects.get(event_id=event.event_id), Outcome.DUPLICATE)
         if applies:
             _apply(locked, event.status, event.at)
+            tracker_updated_emit(
+                locked,
+                from_status=from_status,
+                at=event.at,
+                location=event.location,
+                description=event.description,
+            )
     _copy_tracking_fields(locked, shipment)
     return Recorded(stored, Outcome.APPLIED if applies else Outcome.LATE)
 
@@ -415,6 +426,11 @@ def shipments_mark_label_printed(
                 actor=actor,
             )
             for pk in ids
+        )
+        trackers_updated_emit(
+            list(Shipment.objects.filter(pk__in=ids).order_by("pk")),
+            from_status=S.CREATED,
+            at=at,
         )
     return len(ids)
 

@@ -72,7 +72,8 @@ def trial_evaluate(*, store: Store, now: datetime.datetime | None = None) -> Tri
         if locked.status != StoreStatus.TRIAL:
             return None
         trials = list(
-            Shipment.objects.filter(store=locked, is_trial=True)
+            # Test-mode parcels (API test keys) never count towards the trial.
+            Shipment.objects.filter(store=locked, is_trial=True, livemode=True)
             .exclude(status=S.CANCELLED)
             .order_by("created_at", "id")
         )
@@ -110,7 +111,7 @@ def trials_evaluate_due(*, now: datetime.datetime | None = None) -> list[TrialVe
     settled (the overdue ones have no delivery event to trigger them)."""
     now = now or timezone.now()
     store_ids = (
-        Shipment.objects.filter(is_trial=True, store__status=StoreStatus.TRIAL)
+        Shipment.objects.filter(is_trial=True, livemode=True, store__status=StoreStatus.TRIAL)
         .values_list("store_id", flat=True)
         .distinct()
     )

@@ -33,6 +33,7 @@ from stores.services import store_trial_use
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport, ShipmentItem
 from ...s10 import tracking_numbers
 from ..creation import order_seller, order_store, shipment_build, shipment_items_build
+from ..events import shipment_created_emit, shipment_refused_emit
 from .files import ImportFileRefused, OrderFile, order_file_open
 from .report import STORAGE_DIR, report_join, report_part_write, report_parts_delete
 from .rows import OrderRow, RowProblem, cell_at, order_rows_parse
@@ -363,7 +364,9 @@ def _gate_chunk(
             orders.append(parsed)
     existing = set(
         Shipment.objects.filter(
-            seller=order_seller(account), order_number__in=[order.order_number for order in orders]
+            seller=order_seller(account),
+            livemode=True,
+            order_number__in=[order.order_number for order in orders],
         ).values_list("order_number", flat=True)
     )
     for order in orders:
@@ -424,8 +427,10 @@ def _chunk_process(shipment_import, order_file, chunk, offset, seen, at) -> None
         if store is not None:
             store_trial_use(store=store, count=sum(1 for s in shipments if s.is_trial))
         shipment_charges_record(seller=seller, shipments=shipments)
+        shipment_created_emit(shipments)
     if gated.refused:
         RefusedOrder.objects.bulk_create(gated.refused, batch_size=CHUNK_ROWS)
+        shipment_refused_emit(gated.refused)
     gated.problems.sort(key=lambda problem: problem.row)
     rows = sum(len(group) for group in chunk)
     report_part_write(shipment_import, offset, gated.problems, _cells_by_row(chunk))
