@@ -15,9 +15,7 @@ class KeyScope(models.TextChoices):
 
 
 class ApiKey(models.Model):
-    seller = models.ForeignKey(
-        "accounts.Seller", on_delete=models.CASCADE, related_name="api_keys"
-    )
+    seller = models.ForeignKey("accounts.Seller", on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(_("name"), max_length=100)
     livemode = models.BooleanField(_("live"), default=True)
     scope = models.CharField(_("scope"), max_length=5, choices=KeyScope.choices)

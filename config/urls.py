@@ -20,5 +20,13 @@ urlpatterns = [
     path("pricing/", include("pricing.urls")),
     path("customs/", include("customs.urls")),
     path("diagnostics/", include("diagnostics.urls")),
+    path("api/", include("api.urls")),
+    path("developers/", include("api.portal_urls")),
     path("", include("portal.urls")),
 ]
+
+# Under /api/ Django's own errors are problem+json too (api.handlers); elsewhere its pages.
+handler400 = "api.handlers.bad_request"
+handler403 = "api.handlers.permission_denied"
+handler404 = "api.handlers.page_not_found"
+handler500 = "api.handlers.server_error"

@@ -13,9 +13,10 @@ class OrderRefused(ShipmentError):
     """The order gate refused the order: ``code`` names the check, ``evidence`` what it
     found. Nothing was created; the refusal was recorded."""
 
-    def __init__(self, *, code: str, message, evidence: dict):
+    def __init__(self, *, code: str, message, evidence: dict, order_number: str = ""):
         self.code = code
         self.evidence = evidence
+        self.order_number = order_number
         super().__init__(message)
 
 

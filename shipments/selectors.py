@@ -20,7 +20,7 @@ from platforms.models import SEARCH_BOOST_SCORE
 from stores.models import Store
 from stores.selectors import store_for_orders, store_metrics
 
-from .models import Shipment, ShipmentEvent, ShipmentStatus
+from .models import RefusedOrder, Shipment, ShipmentEvent, ShipmentStatus
 
 PAGE_SIZE = 50
 # The list says "1,000+" rather than counting a big seller's rows to the last one.
@@ -284,3 +284,91 @@ def shipment_stats_cached(*, seller) -> ShipmentStats:
         with contextlib.suppress(RedisError):
             cache.set(key, stats, STATS_CACHE_SECONDS)
     return stats
+
+
+# --- the seller API's reads (api app) ----------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ApiShipmentFilters:
+    status: str = ""
+    created_after: datetime.datetime | None = None
+    created_before: datetime.datetime | None = None
+    order_number: str = ""
+
+
+def shipments_page(
+    *,
+    seller,
+    livemode: bool,
+    filters: ApiShipmentFilters,
+    after: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> tuple[list[Shipment], Cursor | None]:
+    """One page of the seller's shipments of one mode, newest first, after ``after``
+    (keyset on created_at, id: index ``shipment_seller_mode_recent``). One query."""
+    shipments = Shipment.objects.filter(seller=seller, livemode=livemode)
+    if filters.status:
+        shipments = shipments.filter(status=filters.status)
+    if filters.created_after:
+        shipments = shipments.filter(created_at__gte=filters.created_after)
+    if filters.created_before:
+        shipments = shipments.filter(created_at__lt=filters.created_before)
+    if filters.order_number:
+        shipments = shipments.filter(order_number=filters.order_number)
+    if after is not None:
+        shipments = shipments.filter(created_at__lte=after.created_at).filter(
+            Q(created_at__lt=after.created_at) | Q(id__lt=after.id)
+        )
+    rows = list(shipments.order_by("-created_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (Cursor(rows[-1].created_at, rows[-1].id) if more else None)
+
+
+def shipment_get_by_tracking(
+    *, seller, livemode: bool, tracking_number: str, detail: bool = False
+) -> Shipment | None:
+    """The seller's shipment of that mode with this tracking number, or None (another
+    seller's, or the other mode's, is not there). ``detail``: its store, items and events
+    loaded (three queries in all)."""
+    shipments = Shipment.objects.filter(
+        seller=seller, livemode=livemode, tracking_number=tracking_number.strip().upper()
+    )
+    if detail:
+        shipments = shipments.select_related("store").prefetch_related(
+            "items", Prefetch("events", queryset=ShipmentEvent.objects.order_by("at", "id"))
+        )
+    return shipments.first()
+
+
+def shipments_by_tracking(
+    *, seller, livemode: bool, tracking_numbers: list[str]
+) -> dict[str, Shipment]:
+    """The seller's shipments of that mode among ``tracking_numbers``, with store and items."""
+    numbers = [n.strip().upper() for n in tracking_numbers]
+    found = (
+        Shipment.objects.filter(seller=seller, livemode=livemode, tracking_number__in=numbers)
+        .select_related("store")
+        .prefetch_related("items")
+    )
+    return {s.tracking_number: s for s in found}
+
+
+def refused_orders_page(
+    *, seller, livemode: bool, after: Cursor | None = None, size: int = PAGE_SIZE
+) -> tuple[list[RefusedOrder], Cursor | None]:
+    """The seller's refused orders of one mode, newest first, keyset pages. One query."""
+    refusals = RefusedOrder.objects.filter(seller=seller, livemode=livemode)
+    if after is not None:
+        refusals = refusals.filter(at__lte=after.created_at).filter(
+            Q(at__lt=after.created_at) | Q(id__lt=after.id)
+        )
+    rows = list(refusals.order_by("-at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (Cursor(rows[-1].at, rows[-1].id) if more else None)
+
+
+def shipment_batch_get(*, seller, livemode: bool, pk: int):
+    from .models import ShipmentBatch
+
+    return ShipmentBatch.objects.filter(seller=seller, livemode=livemode, pk=pk).first()

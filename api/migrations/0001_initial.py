@@ -6,57 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_verified_email_addresses'),
+        ("accounts", "0004_verified_email_addresses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('livemode', models.BooleanField(default=True, verbose_name='live')),
-                ('scope', models.CharField(choices=[('write', 'Read and write'), ('read', 'Read only')], max_length=5, verbose_name='scope')),
-                ('prefix', models.CharField(max_length=20, verbose_name='key begins with')),
-                ('hashed', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 of the key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='accounts.seller')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("livemode", models.BooleanField(default=True, verbose_name="live")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("write", "Read and write"), ("read", "Read only")],
+                        max_length=5,
+                        verbose_name="scope",
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=20, verbose_name="key begins with")),
+                (
+                    "hashed",
+                    models.CharField(max_length=64, unique=True, verbose_name="SHA-256 of the key"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used at"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_keys",
+                        to="accounts.seller",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API key',
-                'verbose_name_plural': 'API keys',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API key",
+                "verbose_name_plural": "API keys",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('livemode', models.BooleanField(verbose_name='live')),
-                ('key', models.CharField(max_length=255, verbose_name='idempotency key')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='request fingerprint')),
-                ('completed', models.BooleanField(default=False, verbose_name='completed')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='status')),
-                ('content_type', models.CharField(blank=True, max_length=60, verbose_name='content type')),
-                ('response_headers', models.JSONField(blank=True, default=dict, verbose_name='response headers')),
-                ('response_body', models.BinaryField(default=b'', verbose_name='response body')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('api_key', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='api.apikey')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.seller')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("livemode", models.BooleanField(verbose_name="live")),
+                ("key", models.CharField(max_length=255, verbose_name="idempotency key")),
+                (
+                    "fingerprint",
+                    models.CharField(max_length=64, verbose_name="request fingerprint"),
+                ),
+                ("completed", models.BooleanField(default=False, verbose_name="completed")),
+                (
+                    "status_code",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="status"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="content type"),
+                ),
+                (
+                    "response_headers",
+                    models.JSONField(blank=True, default=dict, verbose_name="response headers"),
+                ),
+                ("response_body", models.BinaryField(default=b"", verbose_name="response body")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "api_key",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="api.apikey",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.seller",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idempotency record',
-                'verbose_name_plural': 'idempotency records',
-                'indexes': [models.Index(fields=['created_at'], name='api_idempotency_created')],
-                'constraints': [models.UniqueConstraint(fields=('seller', 'livemode', 'key'), name='api_idempotency_key_once')],
+                "verbose_name": "idempotency record",
+                "verbose_name_plural": "idempotency records",
+                "indexes": [models.Index(fields=["created_at"], name="api_idempotency_created")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("seller", "livemode", "key"), name="api_idempotency_key_once"
+                    )
+                ],
             },
         ),
     ]

@@ -321,6 +321,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "webhooks.sweep",
         "schedule": 60,
     },
+    # Hourly: forget idempotency keys older than 24 h (the window a retry is replayed in).
+    "api-idempotency-expire": {
+        "task": "api.idempotency_expire",
+        "schedule": crontab(minute=20),
+    },
     # Every 5 minutes: files of orders never picked up (the broker was down at upload) or
     # whose worker died are sent again; a run resumes after its last committed chunk.
     "shipments-sweep-stuck-imports": {
@@ -342,6 +347,48 @@ CARRIER_WEBHOOK_SECRET = env("CARRIER_WEBHOOK_SECRET", default="")
 # The replay window: a signed message whose timestamp is further than this from now, either
 # way, is refused (the spec's recommendation). Inside it, event ids keep a replay harmless.
 CARRIER_WEBHOOK_TOLERANCE_SECONDS = env.int("CARRIER_WEBHOOK_TOLERANCE_SECONDS", default=5 * 60)
+# The seller API (api app, /api/v1/): keys only (no session: a signed-in user, staff
+# included, gets nothing without a key), JSON in, JSON and problem+json out.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "UNAUTHENTICATED_TOKEN": None,
+    # ?format= is the label's format (pdf, png, zpl), not a renderer override.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "经络速通 Jingluo Express — Seller API",
+    "DESCRIPTION": (
+        "Quotes, shipments through the order gate, labels (PDF, PNG, ZPL), batches, "
+        "refusals with the gate's fix, diagnosis, balance, statements and signed webhooks. "
+        "Authenticate with `Authorization: Bearer jl_live_…` (or `jl_test_…` for test mode). "
+        "Errors are application/problem+json (RFC 9457). See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}},
+    },
+    "SECURITY": [{"ApiKey": []}],
+}
+# Per key, a fixed one-minute window in Redis; over it: 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=3000)
+# The largest JSON body the API reads (a batch of 1,000 orders fits); larger: 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+# The TrueType font a Zebra printer uses for Chinese text in ZPL labels.
+API_ZPL_CJK_FONT = env("API_ZPL_CJK_FONT", default="E:SIMSUN.TTF")
+
 # Webhooks out (webhooks app): https:// only; plain http to a loopback host only when this
 # is on (DEBUG by default; the ERP end-to-end test runs its own receiver on 127.0.0.1).
 WEBHOOKS_ALLOW_LOCALHOST = env.bool("WEBHOOKS_ALLOW_LOCALHOST", default=DEBUG)

@@ -6,82 +6,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_verified_email_addresses'),
-        ('shipments', '0007_items_addresses_customs_previews'),
-        ('stores', '0004_staff_permissions'),
+        ("accounts", "0004_verified_email_addresses"),
+        ("shipments", "0007_items_addresses_customs_previews"),
+        ("stores", "0004_staff_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ShipmentBatch',
+            name="ShipmentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('livemode', models.BooleanField(default=True, verbose_name='live')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('orders_total', models.PositiveIntegerField(verbose_name='orders')),
-                ('orders_done', models.PositiveIntegerField(default=0, verbose_name='orders processed')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='shipments created')),
-                ('refused_count', models.PositiveIntegerField(default=0, verbose_name='orders refused')),
-                ('invalid_count', models.PositiveIntegerField(default=0, verbose_name='orders not valid')),
-                ('orders_encrypted', models.BinaryField(default=b'', verbose_name='orders (encrypted)')),
-                ('results', models.JSONField(blank=True, default=list, verbose_name='results')),
-                ('error', models.TextField(blank=True, verbose_name='why the batch failed')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("livemode", models.BooleanField(default=True, verbose_name="live")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("orders_total", models.PositiveIntegerField(verbose_name="orders")),
+                (
+                    "orders_done",
+                    models.PositiveIntegerField(default=0, verbose_name="orders processed"),
+                ),
+                (
+                    "created_count",
+                    models.PositiveIntegerField(default=0, verbose_name="shipments created"),
+                ),
+                (
+                    "refused_count",
+                    models.PositiveIntegerField(default=0, verbose_name="orders refused"),
+                ),
+                (
+                    "invalid_count",
+                    models.PositiveIntegerField(default=0, verbose_name="orders not valid"),
+                ),
+                (
+                    "orders_encrypted",
+                    models.BinaryField(default=b"", verbose_name="orders (encrypted)"),
+                ),
+                ("results", models.JSONField(blank=True, default=list, verbose_name="results")),
+                ("error", models.TextField(blank=True, verbose_name="why the batch failed")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
             ],
             options={
-                'verbose_name': 'batch of orders',
-                'verbose_name_plural': 'batches of orders',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "batch of orders",
+                "verbose_name_plural": "batches of orders",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='shipment',
-            name='shipment_one_per_seller_order',
+            model_name="shipment",
+            name="shipment_one_per_seller_order",
         ),
         migrations.RemoveIndex(
-            model_name='shipment',
-            name='shipment_seller_recent',
+            model_name="shipment",
+            name="shipment_seller_recent",
         ),
         migrations.AddField(
-            model_name='refusedorder',
-            name='livemode',
-            field=models.BooleanField(db_default=True, default=True, verbose_name='live'),
+            model_name="refusedorder",
+            name="livemode",
+            field=models.BooleanField(db_default=True, default=True, verbose_name="live"),
         ),
         migrations.AddField(
-            model_name='shipment',
-            name='livemode',
-            field=models.BooleanField(db_default=True, default=True, verbose_name='live'),
+            model_name="shipment",
+            name="livemode",
+            field=models.BooleanField(db_default=True, default=True, verbose_name="live"),
         ),
         migrations.AlterField(
-            model_name='shipmentevent',
-            name='source',
-            field=models.CharField(choices=[('portal', 'Portal'), ('webhook', 'Carrier webhook'), ('import', 'Tracking file'), ('admin', 'Operations'), ('simulator', 'Test-mode simulator')], max_length=10, verbose_name='source'),
+            model_name="shipmentevent",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("portal", "Portal"),
+                    ("webhook", "Carrier webhook"),
+                    ("import", "Tracking file"),
+                    ("admin", "Operations"),
+                    ("simulator", "Test-mode simulator"),
+                ],
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['seller', 'livemode', '-created_at', '-id'], name='shipment_seller_mode_recent'),
+            model_name="shipment",
+            index=models.Index(
+                fields=["seller", "livemode", "-created_at", "-id"],
+                name="shipment_seller_mode_recent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.UniqueConstraint(fields=('seller', 'livemode', 'order_number'), name='shipment_one_per_seller_mode_order'),
+            model_name="shipment",
+            constraint=models.UniqueConstraint(
+                fields=("seller", "livemode", "order_number"),
+                name="shipment_one_per_seller_mode_order",
+            ),
         ),
         migrations.AddField(
-            model_name='shipmentbatch',
-            name='seller',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipment_batches', to='accounts.seller'),
+            model_name="shipmentbatch",
+            name="seller",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shipment_batches",
+                to="accounts.seller",
+            ),
         ),
         migrations.AddField(
-            model_name='shipmentbatch',
-            name='store',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stores.store'),
+            model_name="shipmentbatch",
+            name="store",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="stores.store",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('orders_done__lte', models.F('orders_total'))), name='batch_done_within_total'),
+            model_name="shipmentbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("orders_done__lte", models.F("orders_total"))),
+                name="batch_done_within_total",
+            ),
         ),
     ]

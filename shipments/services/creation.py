@@ -386,7 +386,12 @@ def shipment_create(
         source=source,
         livemode=livemode,
     )
-    raise OrderRefused(code=cause.code, message=cause.message, evidence=cause.result.evidence)
+    raise OrderRefused(
+        code=cause.code,
+        message=cause.message,
+        evidence=cause.result.evidence,
+        order_number=order_number,
+    )
 
 
 def _gate_locked(*, seller, store, parcel, at, order_number, livemode=True) -> OrderContext:

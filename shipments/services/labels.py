@@ -75,6 +75,9 @@ def _draw_label(canvas: Canvas, shipment: Shipment) -> None:
     # Header: carrier and service.
     canvas.setFont(CJK, 11)
     canvas.drawString(MARGIN, top - 11, CARRIER)
+    if not shipment.livemode:  # an API test key's parcel: never handed to a carrier
+        canvas.setFont(CJK, 14)
+        canvas.drawCentredString(width / 2, MARGIN, "TEST · 测试 · DO NOT SHIP")
     canvas.setFont(CJK, 8)
     canvas.drawRightString(width - MARGIN, top - 10, "标准小包 Standard small parcel")
     canvas.setLineWidth(0.8)
@@ -279,10 +282,17 @@ def labels_pdf(*, shipments: list[Shipment]) -> bytes:
 
 
 def shipment_labels_print(
-    *, seller, shipment_ids: list[int], user=None, at: datetime.datetime | None = None
+    *,
+    seller,
+    shipment_ids: list[int],
+    user=None,
+    at: datetime.datetime | None = None,
+    fmt: str = "pdf",
+    max_labels: int = MAX_LABELS,
 ) -> bytes:
-    """The labels of the seller's shipments ``shipment_ids``, in that order, as one PDF;
-    each still ``created`` becomes ``label_printed`` (a reprint changes nothing).
+    """The labels of the seller's shipments ``shipment_ids``, in that order, as one PDF (or
+    ZPL, ``fmt="zpl"``); each still ``created`` becomes ``label_printed`` (a reprint
+    changes nothing).
 
     Raises ``Shipment.DoesNotExist`` when an id is not one of the seller's shipments
     (nothing printed or marked), ``IllegalStatusChange`` for a cancelled one.
@@ -290,9 +300,9 @@ def shipment_labels_print(
     ids = list(dict.fromkeys(shipment_ids))
     if not ids:
         raise ShipmentError(_("Select at least one shipment."))
-    if len(ids) > MAX_LABELS:
+    if len(ids) > max_labels:
         raise ShipmentError(
-            _("At most %(max)d labels at a time: select fewer shipments.") % {"max": MAX_LABELS}
+            _("At most %(max)d labels at a time: select fewer shipments.") % {"max": max_labels}
         )
     found = (
         Shipment.objects.filter(seller=seller, pk__in=ids)
@@ -308,7 +318,12 @@ def shipment_labels_print(
         raise IllegalStatusChange(
             _("Cancelled shipments have no label: %(numbers)s.") % {"numbers": ", ".join(cancelled)}
         )
-    pdf = labels_pdf(shipments=shipments)
+    if fmt == "zpl":
+        from .label_formats import labels_zpl
+
+        pdf = labels_zpl(shipments=shipments)
+    else:
+        pdf = labels_pdf(shipments=shipments)
     shipments_mark_label_printed(
         shipment_ids=ids, at=at or timezone.now(), actor=user, source=EventSource.PORTAL
     )

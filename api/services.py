@@ -1,0 +1,86 @@
+"""API keys: made (shown once), revoked, and looked up by the hash of what a request sends."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import DomainError
+
+from .models import ApiKey, KeyScope
+
+LIVE_PREFIX = "jl_live_"
+TEST_PREFIX = "jl_test_"
+SECRET_CHARS = 32  # token_urlsafe(24): 32 characters, 192 bits
+SHOWN = 6  # characters of the secret kept to recognise the key by
+MAX_KEYS = 20
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
+
+
+class ApiKeyError(DomainError):
+    default_message = _("The API key operation was refused.")
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    key: ApiKey
+    secret: str  # the whole key, shown once
+
+
+def key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def api_key_create(
+    *, seller: Any, name: str, livemode: bool, scope: str = KeyScope.WRITE, user: Any = None
+) -> NewKey:
+    """A new key for the seller: ``jl_live_…`` or ``jl_test_…``. Only its hash is kept."""
+    name = (name or "").strip()[:100] or (_("Live key") if livemode else _("Test key"))
+    if scope not in KeyScope.values:
+        raise ApiKeyError(_("A key is read-only or read and write."))
+    with transaction.atomic():
+        active = ApiKey.objects.filter(seller=seller, revoked_at__isnull=True)
+        if active.count() >= MAX_KEYS:
+            raise ApiKeyError(
+                _("At most %(max)s keys at once: revoke one you no longer use.") % {"max": MAX_KEYS}
+            )
+        secret = (LIVE_PREFIX if livemode else TEST_PREFIX) + secrets.token_urlsafe(24)
+        key = ApiKey.objects.create(
+            seller=seller,
+            name=name,
+            livemode=livemode,
+            scope=scope,
+            prefix=secret[: len(LIVE_PREFIX) + SHOWN],
+            hashed=key_hash(secret),
+            created_by=user,
+        )
+    return NewKey(key=key, secret=secret)
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoke the key at once: its next request is refused (401). Revoking twice is one."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_find(secret: str) -> ApiKey | None:
+    """The key a request sends, with its seller (one query), revoked or not; None when
+    there is no such key (or it cannot be one)."""
+    if not secret.startswith((LIVE_PREFIX, TEST_PREFIX)) or len(secret) > 100:
+        return None
+    return ApiKey.objects.select_related("seller").filter(hashed=key_hash(secret)).first()
+
+
+def api_key_used(*, key: ApiKey, now: datetime.datetime | None = None) -> None:
+    """Note the key's use, at most once a minute (no write on every request)."""
+    now = now or timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
