@@ -75,7 +75,10 @@ def field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for name, value in detail.items():
-            field = f"{prefix}.{name}" if prefix else str(name)
+            if isinstance(name, int) or (isinstance(name, str) and name.isdigit()):
+                field = f"{prefix}[{name}]"
+            else:
+                field = f"{prefix}.{name}" if prefix else str(name)
             if name == "non_field_errors":
                 field = prefix
             found += field_errors(value, field)

@@ -20,13 +20,22 @@ class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
     is caught at once instead of being silently dropped."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(str(name) for name in data if name not in self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field.")] for name in unknown}, code="unknown_field"
-                )
-        return super().to_internal_value(data)
+        unknown = (
+            sorted(str(name) for name in data if name not in self.fields)
+            if isinstance(data, dict)
+            else []
+        )
+        errors: dict[str, Any] = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            errors = dict(detail) if isinstance(detail, dict) else {"non_field_errors": detail}
+        for name in unknown:
+            errors[name] = [serializers.ErrorDetail(_("Unknown field."), code="unknown_field")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 def _text(max_length: int, *, required: bool = False, **kwargs: Any) -> serializers.CharField:

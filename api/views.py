@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing.selectors import open_period_total, settlement_get, statements_for_seller
@@ -164,7 +165,7 @@ def _detail_response(shipment, *, status: int = 200) -> HttpResponse:
 
 def _rendered(response: Any) -> HttpResponse:
     """A view's answer as the final bytes (what an idempotent retry gets back)."""
-    if isinstance(response, HttpResponse):
+    if not isinstance(response, Response):
         return response
     content_type = response.content_type or "application/json"
     return HttpResponse(
@@ -292,9 +293,9 @@ class ShipmentListView(APIView):
         key = idempotency_key(request, required=True)
         data = _validated(s.ShipmentRequestSerializer, request.data)
         order = _order_input(data)
+        parcel = order.parcel()  # a value refused here uses no key: fix it, send it again
 
         def work() -> HttpResponse:
-            parcel = order.parcel()
             seller = principal.seller
             shipment = shipment_create(
                 seller=seller,
@@ -420,6 +421,7 @@ class ShipmentSimulateView(APIView):
     def post(self, request: Request, tracking_number: str) -> HttpResponse:
         principal = principal_of(request)
         data = _validated(s.SimulateRequestSerializer, request.data or {})
+        shipment = _shipment(principal, tracking_number)
         if principal.livemode:
             raise Problem(
                 403,
@@ -427,7 +429,6 @@ class ShipmentSimulateView(APIView):
                 _("Test mode only"),
                 _("Live parcels move by the carrier's scans: simulate with a jl_test_ key."),
             )
-        shipment = _shipment(principal, tracking_number)
         shipment_simulate(shipment=shipment, to_status=data["status"])
         return _detail_response(_shipment(principal, tracking_number, detail=True))
 

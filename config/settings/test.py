@@ -39,3 +39,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Shipments: the carrier webhook's shared secret, and text messages kept in memory.
 CARRIER_WEBHOOK_SECRET = "whsec_amluZ2x1by10ZXN0LW9ubHktY2Fycmllci13ZWJob29rLWtleS0zMg=="
 SMS_BACKEND = "shipments.sms.LocmemBackend"
+# Webhooks out: the suite's receivers listen on 127.0.0.1 (http.server in a thread), and the
+# Celery worker the suite starts reads these settings too. The SSRF tests turn it off to
+# show production's refusal of loopback URLs.
+WEBHOOKS_ALLOW_LOCALHOST = True
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = 2.0
+WEBHOOK_READ_TIMEOUT_SECONDS = 3.0
