@@ -331,7 +331,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
             secret=endpoint_secret(endpoint), msg_id=event.public_id, at=now, body=body
         )
         response = http_post(target, body=body.encode(), headers=headers)
-    return _attempt_record(delivery, response, now=timezone.now())
+    return _attempt_record(delivery, response, now=now)
 
 
 def _attempt_record(
