@@ -60,7 +60,12 @@ def test_a_delivery_is_signed_and_logged(seller):
     assert delivery_attempt(delivery_id=delivery.pk) == "not due"  # delivered once
 
 
-def test_a_failing_endpoint_is_retried_then_disabled_after_three_days(seller):
+def test_a_failing_endpoint_is_retried_then_disabled_after_three_days(
+    seller, django_capture_on_commit_callbacks
+):
+    from tests.accounts.factories import SellerUserFactory
+
+    owner = SellerUserFactory(seller=seller)
     with Receiver(status=500) as receiver:
         endpoint, _secret = endpoint_create(seller=seller, url=receiver.url, livemode=True)
         webhook_emit(seller_id=seller.pk, livemode=True, type="balance.low", data={})
@@ -75,10 +80,12 @@ def test_a_failing_endpoint_is_retried_then_disabled_after_three_days(seller):
         later = now + datetime.timedelta(days=3, minutes=1)
         webhook_emit(seller_id=seller.pk, livemode=True, type="balance.low", data={}, at=later)
         second = WebhookDelivery.objects.exclude(pk=delivery.pk).get()
-        delivery_attempt(delivery_id=second.pk, now=later)
+        with django_capture_on_commit_callbacks(execute=True):
+            delivery_attempt(delivery_id=second.pk, now=later)
     endpoint.refresh_from_db()
     assert endpoint.disabled_at is not None
     assert len(mail.outbox) == 1 and receiver.url in mail.outbox[0].body
+    assert mail.outbox[0].to == [owner.email]
     assert WebhookAttempt.objects.filter(status_code=500).count() == 2
 
 
