@@ -25,6 +25,7 @@ SELLER_NAMESPACES = {
     "shipments",
     "billing",
     "diagnostics",
+    "developers",
 }
 PUBLIC = {
     "portal:home",
@@ -54,6 +55,29 @@ def _shipment(owner):
     return {"pk": create_shipment(store_ready(seller=owner.seller)).pk}
 
 
+def _api_key(owner):
+    from api.models import ApiKey
+    from tests.api.factories import api_key
+
+    api_key(owner.seller)
+    return ApiKey.objects.filter(seller=owner.seller).latest("pk")
+
+
+def _endpoint(owner):
+    from webhooks.services import endpoint_create
+
+    return endpoint_create(seller=owner.seller, url="http://127.0.0.1:9/hooks", livemode=True)[0]
+
+
+def _delivery(owner):
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import webhook_emit
+
+    _endpoint(owner)
+    webhook_emit(seller_id=owner.seller.pk, livemode=True, type="balance.low", data={})
+    return WebhookDelivery.objects.filter(endpoint__seller=owner.seller).latest("pk")
+
+
 OBJECT_URLS = {
     "accounts:team_member_active": _member,
     "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
@@ -74,6 +98,10 @@ OBJECT_URLS = {
     "shipments:cancel": _shipment,
     "billing:statement": _statement,
     "billing:statement_download": lambda owner: {**_statement(owner), "fmt": "pdf"},
+    "developers:key_revoke": lambda owner: {"pk": _api_key(owner).pk},
+    "developers:webhook_delete": lambda owner: {"pk": _endpoint(owner).pk},
+    "developers:webhook_enable": lambda owner: {"pk": _endpoint(owner).pk},
+    "developers:delivery_resend": lambda owner: {"pk": _delivery(owner).pk},
 }
 POST_ONLY = {
     "onboarding:submit",
@@ -85,6 +113,10 @@ POST_ONLY = {
     "billing:settlement_switch",
     # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
     "shipments:labels",
+    "developers:key_revoke",
+    "developers:webhook_delete",
+    "developers:webhook_enable",
+    "developers:delivery_resend",
 }
 
 
@@ -172,3 +204,107 @@ def test_seller_pages_show_only_the_sellers_own_applications(
     assert "我的公司有限公司" in html
     assert mine.reference in html
     assert "别人的公司有限公司" not in html
+
+
+# --- the seller API: every route of the "api" namespace, with two sellers' keys ------------
+def _api_routes() -> list[tuple[str, list[str]]]:
+    routes = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name and namespace == "api":
+                routes.append((f"api:{entry.name}", list(entry.pattern.converters)))
+
+    walk(get_resolver().url_patterns, None)
+    return routes
+
+
+API_ROUTES = _api_routes()
+API_PUBLIC = {"api:schema", "api:docs", "api:redoc"}  # the reference, no data
+# route → (method, body) of a request that seller A may make on A's object.
+API_METHODS = {
+    "api:quotes": ("post", {"country": "US", "postcode": "94105", "weight_g": 500}),
+    "api:shipments": ("get", None),
+    "api:shipment": ("get", None),
+    "api:shipment_cancel": ("post", {}),
+    "api:shipment_label": ("get", None),
+    "api:shipment_simulate": ("post", {}),
+    "api:labels": ("post", None),
+    "api:batches": ("get", None),
+    "api:batch": ("get", None),
+    "api:refusals": ("get", None),
+    "api:diagnose": ("get", None),
+    "api:balance": ("get", None),
+    "api:statements": ("get", None),
+    "api:webhook_endpoints": ("get", None),
+    "api:webhook_endpoint": ("delete", None),
+}
+
+
+def _api_objects(seller, client):
+    """Seller A's objects, made through A's own (test-mode) key."""
+    import uuid
+
+    from shipments.models import ShipmentBatch
+    from tests.api.factories import order
+
+    body = order()
+    created = client.post("/api/v1/shipments", body, **{"Idempotency-Key": str(uuid.uuid4())})
+    tracking = created.json()["tracking_number"]
+    batch = client.post("/api/v1/batches", {"orders": [order()]}).json()["id"]
+    assert ShipmentBatch.objects.filter(pk=batch, seller=seller).exists()
+    endpoint = client.post("/api/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/h"}).json()
+    return {
+        "tracking_number": tracking,
+        "pk": batch,
+        "order_number": body["order_number"],
+        "endpoint": endpoint["id"],
+    }
+
+
+def test_the_api_sweep_covers_every_api_route():
+    names = {name for name, _ in API_ROUTES} - API_PUBLIC
+    assert names == set(API_METHODS), f"add these API routes to API_METHODS: {names ^ set(API_METHODS)}"
+
+
+@pytest.mark.parametrize(("name", "params"), API_ROUTES, ids=[n for n, _ in API_ROUTES])
+def test_a_sellers_key_never_reaches_another_sellers_data(name, params):
+    from tests.api.conftest import ApiClient
+    from tests.api.factories import api_key
+    from tests.billing.factories import instant_store
+
+    if name in API_PUBLIC:
+        assert ApiClient(None).get(reverse(name)).status_code == 200
+        return
+    mine = instant_store(balance="500.00")
+    theirs = instant_store(balance="500.00")
+    owner = ApiClient(api_key(mine.seller, live=False))
+    other = ApiClient(api_key(theirs.seller, live=False))
+    objects = _api_objects(mine.seller, owner)
+    kwargs = {}
+    for param in params:
+        kwargs[param] = objects["endpoint"] if name == "api:webhook_endpoint" else objects[param]
+    url = reverse(name, kwargs=kwargs)
+    method, body = API_METHODS[name]
+    if name == "api:labels":
+        body = {"tracking_numbers": [objects["tracking_number"]]}
+
+    def call(client):
+        if method == "get":
+            return client.get(url)
+        if method == "delete":
+            return client.delete(url)
+        return client.post(url, body or {})
+
+    assert call(ApiClient(None)).status_code == 401
+    if params or name == "api:labels":
+        response = call(other)
+        assert response.status_code == 404, (name, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert call(owner).status_code in (200, 204)
+    else:
+        text = call(other).content.decode()
+        for value in (objects["tracking_number"], objects["order_number"]):
+            assert value not in text, name
