@@ -42,3 +42,12 @@ class RedocView(SpectacularRedocView):
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
     throttle_classes: list[Any] = []
+
+
+def strict_requests(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing: request bodies refuse unknown fields
+    (``additionalProperties: false``), as ``StrictSerializer`` does."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

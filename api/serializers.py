@@ -7,6 +7,7 @@ real country, an HS code of 6–10 digits, a US ZIP) is decided once, by the sam
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pricing.models import Region
@@ -40,33 +41,77 @@ class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 def _text(max_length: int, *, required: bool = False, **kwargs: Any) -> serializers.CharField:
     if required:
-        return serializers.CharField(max_length=max_length, **kwargs)
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, default="", **kwargs
-    )
+        return StrictChar(max_length=max_length, **kwargs)
+    return StrictChar(max_length=max_length, required=False, allow_blank=True, default="", **kwargs)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": r"^-?\d{0,9}(?:\.\d{0,2})?$"},
+            {"type": "number"},
+        ]
+    }
+)
+class DecimalInput(serializers.DecimalField):
+    """A decimal as a JSON string ("12.50", exact) or number (12.5)."""
+
+
+class StrictChar(serializers.CharField):
+    """A JSON string (a number is not silently turned into one)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictEmail(serializers.EmailField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictInteger(serializers.IntegerField):
+    """A JSON integer (not "500", not 500.5)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBoolean(serializers.BooleanField):
+    """true or false, as JSON has them (not "yes", 1 or "on")."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class ItemSerializer(StrictSerializer):
     description = _text(200, required=True, help_text="In English: what it is.")
     description_zh = _text(200)
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    unit_value = serializers.DecimalField(
+    quantity = StrictInteger(min_value=1, max_value=100_000)
+    unit_value = DecimalInput(
         max_digits=9, decimal_places=2, min_value=0, help_text="Per unit, in `currency`."
     )
     currency = _text(3, required=True, help_text="ISO 4217, e.g. USD.")
-    unit_weight_g = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    unit_weight_g = StrictInteger(min_value=1, max_value=1_000_000)
     hs_code = _text(14, help_text="6 to 10 digits.")
-    origin_country = serializers.CharField(max_length=2, required=False, default="CN")
+    origin_country = StrictChar(max_length=2, required=False, default="CN")
     sku = _text(64)
     gtin = _text(14)
     mpn = _text(64)
-    contains_battery = serializers.BooleanField(required=False, default=False)
+    contains_battery = StrictBoolean(required=False, default=False)
 
 
 class AddressSerializer(StrictSerializer):
     name = _text(100, required=True)
     phone = _text(30)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = StrictEmail(required=False, allow_blank=True, default="")
     address = _text(300, required=True)
     address2 = _text(300)
     city = _text(100, required=True)
@@ -76,16 +121,16 @@ class AddressSerializer(StrictSerializer):
 
 
 class DimensionsSerializer(StrictSerializer):
-    length = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
-    width = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
-    height = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
+    length = DecimalInput(max_digits=6, decimal_places=1, min_value=0)
+    width = DecimalInput(max_digits=6, decimal_places=1, min_value=0)
+    height = DecimalInput(max_digits=6, decimal_places=1, min_value=0)
 
 
 class ParcelFields(StrictSerializer):
     origin = serializers.ChoiceField(choices=Region.choices, default=Region.EAST)
-    weight_g = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    weight_g = StrictInteger(min_value=1, max_value=1_000_000)
     dimensions_cm = DimensionsSerializer(required=False, allow_null=True, default=None)
-    green = serializers.BooleanField(
+    green = StrictBoolean(
         required=False, default=False, help_text="Carried by a new-energy vehicle."
     )
 
@@ -115,7 +160,7 @@ class CancelRequestSerializer(StrictSerializer):
 
 class LabelsRequestSerializer(StrictSerializer):
     tracking_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=20), min_length=1, max_length=200
+        child=StrictChar(max_length=20), min_length=1, max_length=200
     )
     format = serializers.ChoiceField(choices=["pdf", "zpl"], default="pdf")
 
@@ -142,7 +187,7 @@ class SimulateRequestSerializer(StrictSerializer):
 
 
 class WebhookEndpointRequestSerializer(StrictSerializer):
-    url = serializers.CharField(max_length=500)
+    url = StrictChar(max_length=500)
     description = _text(200)
     enabled_events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.values),
@@ -150,6 +195,13 @@ class WebhookEndpointRequestSerializer(StrictSerializer):
         default=list,
         help_text="Empty: every event type.",
     )
+
+
+class PageQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    cursor = serializers.CharField(
+        required=False, allow_blank=True, help_text="next_cursor of the last page"
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
 
 
 # --- responses (for the schema) -------------------------------------------------------

@@ -3,6 +3,7 @@ through the key's seller and mode, so another seller's (or the other mode's) tra
 number is simply not found (404, never 403)."""
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +46,7 @@ from webhooks.services import endpoint_create, endpoint_delete
 from . import serializers as s
 from .authentication import Principal, principal_of
 from .idempotency import idempotency_key, idempotent
-from .problems import Problem, diagnosis_url, problem_body
+from .problems import PROBLEM_JSON, Problem, diagnosis_url, problem_body
 from .representations import (
     batch_data,
     dumps,
@@ -70,8 +71,8 @@ PROBLEMS = {
 }
 
 
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: PROBLEMS[code] for code in (401, 404, 429, *codes)}
+def _errors(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
+    return {(code, PROBLEM_JSON): PROBLEMS[code] for code in (401, 404, 429, *codes)}
 
 
 def _not_found(what: str = "") -> Problem:
@@ -179,7 +180,10 @@ class QuoteView(APIView):
         operation_id="quote_create",
         summary="Price a parcel (no side effect)",
         request=s.QuoteRequestSerializer,
-        responses={200: s.QuoteSerializer, **_errors(400, 403, 413, 415, 422)},
+        responses={
+            (200, "application/json"): s.QuoteSerializer,
+            **_errors(400, 403, 413, 415, 422),
+        },
     )
     def post(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
@@ -235,16 +239,15 @@ class ShipmentListView(APIView):
             OpenApiParameter("created_after", OpenApiTypes.DATETIME),
             OpenApiParameter("created_before", OpenApiTypes.DATETIME),
             OpenApiParameter("order_number", str),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("limit", int, description="1 to 100, default 50"),
+            s.PageQuerySerializer,
         ],
-        responses={200: s.ShipmentPageSerializer, **_errors(400)},
+        responses={(200, "application/json"): s.ShipmentPageSerializer, **_errors(400)},
     )
     def get(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
         params = request.query_params
         status = params.get("status", "")
-        if status and status not in ShipmentStatus.values:
+        if "status" in params and status not in ShipmentStatus.values:
             raise Problem(
                 400,
                 "invalid_parameter",
@@ -286,7 +289,10 @@ class ShipmentListView(APIView):
             )
         ],
         request=s.ShipmentRequestSerializer,
-        responses={201: s.ShipmentDetailSerializer, **_errors(400, 403, 409, 413, 415, 422)},
+        responses={
+            (201, "application/json"): s.ShipmentDetailSerializer,
+            **_errors(400, 403, 409, 413, 415, 422),
+        },
     )
     def post(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
@@ -324,12 +330,17 @@ def _created_response(shipment, parcel) -> HttpResponse:
     return response
 
 
+RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
+
+
 def _datetime(params: Any, name: str) -> datetime.datetime | None:
-    value = params.get(name, "")
-    if not value:
+    if name not in params:
         return None
+    value = params.get(name, "")
     try:
-        parsed = parse_datetime(value)
+        parsed = parse_datetime(value) if RFC3339.fullmatch(value) else None
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None or not 2000 <= parsed.year <= 2099:
@@ -347,7 +358,7 @@ class ShipmentDetailView(APIView):
     @extend_schema(
         operation_id="shipments_retrieve",
         summary="One shipment with its items and tracking events",
-        responses={200: s.ShipmentDetailSerializer, **_errors()},
+        responses={(200, "application/json"): s.ShipmentDetailSerializer, **_errors()},
     )
     def get(self, request: Request, tracking_number: str) -> HttpResponse:
         return _detail_response(_shipment(principal_of(request), tracking_number, detail=True))
@@ -359,7 +370,10 @@ class ShipmentCancelView(APIView):
         summary="Cancel before pickup (refunded where charged)",
         parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
         request=s.CancelRequestSerializer,
-        responses={200: s.ShipmentDetailSerializer, **_errors(400, 403, 409, 413, 415)},
+        responses={
+            (200, "application/json"): s.ShipmentDetailSerializer,
+            **_errors(400, 403, 409, 413, 415, 422),
+        },
     )
     def post(self, request: Request, tracking_number: str) -> HttpResponse:
         principal = principal_of(request)
@@ -416,7 +430,10 @@ class ShipmentSimulateView(APIView):
         operation_id="shipments_simulate",
         summary="Test mode: move a test parcel to its next tracking status (webhooks fire)",
         request=s.SimulateRequestSerializer,
-        responses={200: s.ShipmentDetailSerializer, **_errors(400, 403, 409, 413, 415)},
+        responses={
+            (200, "application/json"): s.ShipmentDetailSerializer,
+            **_errors(400, 403, 409, 413, 415),
+        },
     )
     def post(self, request: Request, tracking_number: str) -> HttpResponse:
         principal = principal_of(request)
@@ -520,7 +537,10 @@ class BatchCreateView(APIView):
         summary="Up to 1,000 orders, created by a worker; poll GET /batches/{id}",
         parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
         request=s.BatchRequestSerializer,
-        responses={202: s.BatchSerializer, **_errors(400, 403, 409, 413, 415, 422)},
+        responses={
+            (202, "application/json"): s.BatchSerializer,
+            **_errors(400, 403, 409, 413, 415, 422),
+        },
     )
     def post(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
@@ -555,7 +575,7 @@ class BatchDetailView(APIView):
     @extend_schema(
         operation_id="batches_retrieve",
         summary="A batch's progress and its result per order",
-        responses={200: s.BatchSerializer, **_errors()},
+        responses={(200, "application/json"): s.BatchSerializer, **_errors()},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         principal = principal_of(request)
@@ -570,8 +590,8 @@ class RefusalListView(APIView):
     @extend_schema(
         operation_id="refusals_list",
         summary="Orders the gate refused (newest first, cursor pages)",
-        parameters=[OpenApiParameter("cursor", str), OpenApiParameter("limit", int)],
-        responses={200: s.RefusalPageSerializer, **_errors(400)},
+        parameters=[s.PageQuerySerializer],
+        responses={(200, "application/json"): s.RefusalPageSerializer, **_errors(400)},
     )
     def get(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
@@ -602,7 +622,7 @@ class DiagnoseView(APIView):
     @extend_schema(
         operation_id="diagnose_order",
         summary="Why an order was refused (or would be now): every gate check, the root cause",
-        responses={200: s.DiagnosisSerializer, **_errors()},
+        responses={(200, "application/json"): s.DiagnosisSerializer, **_errors()},
     )
     def get(self, request: Request, order_number: str) -> HttpResponse:
         principal = principal_of(request)
@@ -658,7 +678,7 @@ class BalanceView(APIView):
     @extend_schema(
         operation_id="balance_retrieve",
         summary="Settlement mode, prepaid balance, the open month's charges",
-        responses={200: s.BalanceSerializer, **_errors()},
+        responses={(200, "application/json"): s.BalanceSerializer, **_errors()},
     )
     def get(self, request: Request) -> HttpResponse:
         seller = principal_of(request).seller
@@ -678,7 +698,7 @@ class StatementListView(APIView):
     @extend_schema(
         operation_id="statements_list",
         summary="Monthly statements, newest first (live charges only: test mode is never billed)",
-        responses={200: s.StatementListSerializer, **_errors()},
+        responses={(200, "application/json"): s.StatementListSerializer, **_errors()},
     )
     def get(self, request: Request) -> HttpResponse:
         seller = principal_of(request).seller
@@ -708,7 +728,7 @@ class WebhookEndpointListView(APIView):
     @extend_schema(
         operation_id="webhook_endpoints_list",
         summary="Your webhook endpoints (of this key's mode)",
-        responses={200: s.WebhookEndpointListSerializer, **_errors()},
+        responses={(200, "application/json"): s.WebhookEndpointListSerializer, **_errors()},
     )
     def get(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
@@ -719,7 +739,10 @@ class WebhookEndpointListView(APIView):
         operation_id="webhook_endpoints_create",
         summary="Add an https:// endpoint; its signing secret is shown once",
         request=s.WebhookEndpointRequestSerializer,
-        responses={201: s.WebhookEndpointCreatedSerializer, **_errors(400, 403, 413, 415, 422)},
+        responses={
+            (201, "application/json"): s.WebhookEndpointCreatedSerializer,
+            **_errors(400, 403, 413, 415, 422),
+        },
     )
     def post(self, request: Request) -> HttpResponse:
         principal = principal_of(request)

@@ -266,7 +266,9 @@ def _api_objects(seller, client):
 
 def test_the_api_sweep_covers_every_api_route():
     names = {name for name, _ in API_ROUTES} - API_PUBLIC
-    assert names == set(API_METHODS), f"add these API routes to API_METHODS: {names ^ set(API_METHODS)}"
+    assert names == set(API_METHODS), (
+        f"add these API routes to API_METHODS: {names ^ set(API_METHODS)}"
+    )
 
 
 @pytest.mark.parametrize(("name", "params"), API_ROUTES, ids=[n for n, _ in API_ROUTES])

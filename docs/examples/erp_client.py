@@ -56,7 +56,9 @@ class JingluoClient:
     def quote(self, **parcel: Any) -> dict[str, Any]:
         return self._request("POST", "/quotes", json=parcel).json()
 
-    def create_shipment(self, order: dict[str, Any], *, idempotency_key: str | None = None) -> dict[str, Any]:
+    def create_shipment(
+        self, order: dict[str, Any], *, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
         key = idempotency_key or str(uuid.uuid4())
         return self._request(
             "POST", "/shipments", json=order, headers={"Idempotency-Key": key}

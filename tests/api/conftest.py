@@ -23,7 +23,15 @@ class ApiClient:
     def get(self, path: str, params=None, **headers):
         return self.client.get(path, params or {}, **self._headers(headers))
 
-    def post(self, path: str, body=None, *, raw: bytes | None = None, content_type="application/json", **headers):
+    def post(
+        self,
+        path: str,
+        body=None,
+        *,
+        raw: bytes | None = None,
+        content_type="application/json",
+        **headers,
+    ):
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         return self.client.post(path, data, content_type=content_type, **self._headers(headers))
 

@@ -130,7 +130,9 @@ def test_1001_orders_in_a_batch(live, nothing_changes):
 
 def test_a_10_mb_body(live, nothing_changes):
     big = order(recipient={**order()["recipient"], "address2": "x" * (10 * 1024 * 1024)})
-    response = live.post("/api/v1/shipments", raw=json.dumps(big).encode(), **{"Idempotency-Key": "big"})
+    response = live.post(
+        "/api/v1/shipments", raw=json.dumps(big).encode(), **{"Idempotency-Key": "big"}
+    )
     _problem(response, 413, "request_too_large")
 
 
@@ -140,7 +142,9 @@ def test_unknown_fields_are_refused_and_named(live, nothing_changes):
     problem = _problem(_create(live, body), 400, "invalid_request")
     fields = {error["field"] for error in problem["errors"]}
     assert fields == {"weigth_g", "items[0].colour"}
-    assert all(error["detail"] == "Unknown field." or error["detail"] for error in problem["errors"])
+    assert all(
+        error["detail"] == "Unknown field." or error["detail"] for error in problem["errors"]
+    )
 
 
 def test_a_field_the_schema_refuses_is_named_with_its_item(live, nothing_changes):
@@ -203,11 +207,15 @@ def test_rate_limit_with_retry_after(live, settings, nothing_changes):
 
 def test_bad_query_parameters(live, nothing_changes):
     _problem(live.get("/api/v1/shipments", {"status": "lost"}), 400, "invalid_parameter")
-    _problem(live.get("/api/v1/shipments", {"created_after": "yesterday"}), 400, "invalid_parameter")
+    _problem(
+        live.get("/api/v1/shipments", {"created_after": "yesterday"}), 400, "invalid_parameter"
+    )
     _problem(live.get("/api/v1/shipments", {"cursor": "x.y"}), 400, "invalid_cursor")
     _problem(live.get("/api/v1/shipments", {"limit": "1000"}), 400, "invalid_parameter")
 
 
 def test_an_unknown_label_format(live):
     tracking = _create(live, order()).json()["tracking_number"]
-    _problem(live.get(f"/api/v1/shipments/{tracking}/label", {"format": "gif"}), 400, "invalid_parameter")
+    _problem(
+        live.get(f"/api/v1/shipments/{tracking}/label", {"format": "gif"}), 400, "invalid_parameter"
+    )

@@ -23,7 +23,9 @@ def _create(client, body, key=None):
 
 
 def test_a_refusal_carries_the_gates_code_fix_evidence_and_diagnosis(live):
-    body = order(recipient={**order()["recipient"], "country": "RU", "postcode": "101000", "state": ""})
+    body = order(
+        recipient={**order()["recipient"], "country": "RU", "postcode": "101000", "state": ""}
+    )
     response = _create(live, body)
     assert response.status_code == 422
     problem = response.json()
@@ -32,7 +34,11 @@ def test_a_refusal_carries_the_gates_code_fix_evidence_and_diagnosis(live):
     assert problem["evidence"] == {"country": "RU", "postcode": "101000"}
     assert problem["diagnosis"].endswith(f"/api/v1/diagnose/{body['order_number']}")
     refusal = RefusedOrder.objects.get()
-    assert (refusal.source, refusal.livemode, refusal.check_code) == ("api", True, "lane_not_served")
+    assert (refusal.source, refusal.livemode, refusal.check_code) == (
+        "api",
+        True,
+        "lane_not_served",
+    )
     assert Shipment.objects.count() == 0
     diagnosis = live.get(f"/api/v1/diagnose/{body['order_number']}").json()
     assert diagnosis["root_cause"] == "lane_not_served"
@@ -62,7 +68,9 @@ def test_the_same_key_with_another_body_is_refused(live):
 
 
 def test_a_refusal_is_a_final_answer_replayed(live):
-    body = order(recipient={**order()["recipient"], "country": "BR", "postcode": "01000-000", "state": ""})
+    body = order(
+        recipient={**order()["recipient"], "country": "BR", "postcode": "01000-000", "state": ""}
+    )
     first = _create(live, body, key="refused-1")
     second = _create(live, body, key="refused-1")
     assert first.status_code == second.status_code == 422
@@ -195,7 +203,9 @@ def test_bulk_labels_mark_them_printed(live):
 
 def test_a_batch_reports_each_order(live, store):
     good = order()
-    refused = order(recipient={**order()["recipient"], "country": "RU", "postcode": "101000", "state": ""})
+    refused = order(
+        recipient={**order()["recipient"], "country": "RU", "postcode": "101000", "state": ""}
+    )
     invalid = order(items=[{**order()["items"][0], "hs_code": "12"}])
     response = live.post("/api/v1/batches", {"orders": [good, refused, invalid, dict(good)]})
     assert response.status_code == 202, response.content
@@ -233,7 +243,10 @@ def test_a_quote_has_no_side_effect(live):
     assert response.status_code == 200
     price = response.json()["price"]
     assert price["base"] == "28.50"
-    parts = sum(Decimal(price[k]) for k in ("base", "fulfillment_adjustment", "peak_adjustment", "green_discount"))
+    parts = sum(
+        Decimal(price[k])
+        for k in ("base", "fulfillment_adjustment", "peak_adjustment", "green_discount")
+    )
     assert parts == Decimal(price["total"])
     refused = live.post("/api/v1/quotes", {"country": "RU", "weight_g": 500})
     assert refused.status_code == 422 and refused.json()["code"] == "lane_not_served"

@@ -133,7 +133,10 @@ def test_a_statement_issued_is_announced(seller):
     store = monthly_store()
     with Receiver() as receiver:
         endpoint_create(
-            seller=store.seller, url=receiver.url, livemode=True, enabled_events=["statement.issued"]
+            seller=store.seller,
+            url=receiver.url,
+            livemode=True,
+            enabled_events=["statement.issued"],
         )
         create_shipment(store)
         statements_close_month(period=datetime.date(2026, 8, 1))
