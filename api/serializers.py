@@ -16,7 +16,7 @@ from shipments.services.batches import MAX_BATCH_ORDERS
 from webhooks.models import EventType
 
 
-class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know (400, each named): an ERP's typo (``weigth_g``)
     is caught at once instead of being silently dropped."""
 
@@ -197,7 +197,7 @@ class WebhookEndpointRequestSerializer(StrictSerializer):
     )
 
 
-class PageQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PageQuerySerializer(serializers.Serializer):
     cursor = serializers.CharField(
         required=False, allow_blank=True, help_text="next_cursor of the last page"
     )
@@ -205,7 +205,7 @@ class PageQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 # --- responses (for the schema) -------------------------------------------------------
-class PriceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PriceSerializer(serializers.Serializer):
     currency = serializers.CharField()
     lane = serializers.CharField()
     zone = serializers.CharField()
@@ -221,12 +221,12 @@ class PriceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     transit_days = serializers.IntegerField()
 
 
-class QuoteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class QuoteSerializer(serializers.Serializer):
     livemode = serializers.BooleanField()
     price = PriceSerializer()
 
 
-class ItemOutSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ItemOutSerializer(serializers.Serializer):
     description = serializers.CharField()
     description_zh = serializers.CharField()
     quantity = serializers.IntegerField()
@@ -241,14 +241,14 @@ class ItemOutSerializer(serializers.Serializer):  # type: ignore[type-arg]
     contains_battery = serializers.BooleanField()
 
 
-class EventOutSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class EventOutSerializer(serializers.Serializer):
     status = serializers.CharField()
     at = serializers.DateTimeField()
     location = serializers.CharField()
     description = serializers.CharField()
 
 
-class ShipmentSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ShipmentSerializer(serializers.Serializer):
     tracking_number = serializers.CharField()
     order_number = serializers.CharField()
     livemode = serializers.BooleanField()
@@ -278,19 +278,19 @@ class ShipmentDetailSerializer(ShipmentSerializer):
     events = EventOutSerializer(many=True)
 
 
-class ShipmentPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ShipmentPageSerializer(serializers.Serializer):
     data = ShipmentSerializer(many=True)
     next_cursor = serializers.CharField(allow_null=True)
     has_more = serializers.BooleanField()
 
 
-class ProblemErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProblemErrorSerializer(serializers.Serializer):
     field = serializers.CharField()
     code = serializers.CharField()
     detail = serializers.CharField()
 
 
-class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ProblemSerializer(serializers.Serializer):
     type = serializers.CharField()
     title = serializers.CharField()
     status = serializers.IntegerField()
@@ -305,7 +305,7 @@ class ProblemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     diagnosis = serializers.CharField(required=False)
 
 
-class BatchResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class BatchResultSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     order_number = serializers.CharField()
     status = serializers.ChoiceField(choices=["created", "refused", "invalid", "duplicate"])
@@ -313,7 +313,7 @@ class BatchResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     problem = ProblemSerializer(required=False)
 
 
-class BatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class BatchSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     livemode = serializers.BooleanField()
     status = serializers.CharField()
@@ -328,7 +328,7 @@ class BatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
     results = BatchResultSerializer(many=True)
 
 
-class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefusalSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     code = serializers.CharField()
     title = serializers.CharField()
@@ -339,13 +339,13 @@ class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
     diagnosis = serializers.CharField()
 
 
-class RefusalPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RefusalPageSerializer(serializers.Serializer):
     data = RefusalSerializer(many=True)
     next_cursor = serializers.CharField(allow_null=True)
     has_more = serializers.BooleanField()
 
 
-class CheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class CheckSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     code = serializers.CharField()
     title = serializers.CharField()
@@ -355,7 +355,7 @@ class CheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
     fix = serializers.CharField()
 
 
-class DiagnosisSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DiagnosisSerializer(serializers.Serializer):
     order_number = serializers.CharField()
     livemode = serializers.BooleanField()
     found = serializers.CharField()
@@ -366,7 +366,7 @@ class DiagnosisSerializer(serializers.Serializer):  # type: ignore[type-arg]
     checks = CheckSerializer(many=True)
 
 
-class BalanceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class BalanceSerializer(serializers.Serializer):
     currency = serializers.CharField()
     settlement = serializers.ChoiceField(choices=["instant", "monthly"])
     balance = serializers.CharField()
@@ -374,7 +374,7 @@ class BalanceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     overdue_statement = serializers.CharField(allow_null=True)
 
 
-class StatementSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StatementSerializer(serializers.Serializer):
     number = serializers.CharField()
     period = serializers.CharField()
     issued_at = serializers.DateTimeField()
@@ -387,11 +387,11 @@ class StatementSerializer(serializers.Serializer):  # type: ignore[type-arg]
     lines = serializers.IntegerField()
 
 
-class StatementListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class StatementListSerializer(serializers.Serializer):
     data = StatementSerializer(many=True)
 
 
-class WebhookEndpointSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WebhookEndpointSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
     description = serializers.CharField()
@@ -407,5 +407,5 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(help_text="Shown once: verify signatures with it.")
 
 
-class WebhookEndpointListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WebhookEndpointListSerializer(serializers.Serializer):
     data = WebhookEndpointSerializer(many=True)

@@ -18,7 +18,7 @@ from .tracking import CarrierEvent, Outcome, shipment_event_record
 S = ShipmentStatus
 # The journey a simulated parcel takes, one step per call without a status.
 JOURNEY = (S.PICKED_UP, S.IN_TRANSIT, S.CUSTOMS, S.OUT_FOR_DELIVERY, S.DELIVERED)
-LOCATIONS = {
+LOCATIONS: dict[str, str] = {
     S.PICKED_UP: "Shenzhen, CN",
     S.IN_TRANSIT: "Shanghai Pudong, CN",
     S.CUSTOMS: "Destination customs",
