@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "core",
     "accounts",
     "platforms",
+    "notifications",
     "stores",
     "onboarding",
     "pricing",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -186,6 +188,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="经络速通 <no-reply@jingluo.example>")
+# Where the portal is reached, for the links in notification e-mails (e.g.
+# https://portal.example.cn); empty: the e-mails give the page's path only.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
 # ---------------------------------------------------------------------------
 # Language and time: Simplified Chinese first, English second; Asia/Shanghai
@@ -306,6 +311,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # whose worker died are sent again; a run resumes after its last committed chunk.
     "shipments-sweep-stuck-imports": {
         "task": "shipments.sweep_stuck_imports",
+        "schedule": 5 * 60,
+    },
+    # Every 5 minutes: notification e-mails still pending 10 minutes after they were
+    # recorded (the broker was down, or the mail server refused) are sent again.
+    "notifications-sweep-unsent": {
+        "task": "notifications.sweep_unsent",
         "schedule": 5 * 60,
     },
 }

@@ -38,6 +38,9 @@ SHIPMENTS_OPERATIONS = {
     "shipments.view_notification",
 }
 BILLING_OPERATIONS = {"billing.view_settlementaccount", "billing.view_statement"}
+# The stores in service and the queue of stores awaiting binding; what sellers were told.
+STORES_OPERATIONS = {"stores.view_store", "stores.view_storeevent"}
+NOTIFICATIONS_OPERATIONS = {"notifications.view_notification"}
 DIAGNOSTICS_OPERATIONS = {
     "diagnostics.run_diagnostics",
     "diagnostics.view_diagnosticrun",
@@ -90,6 +93,8 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         | SHIPMENTS_OPERATIONS
         | BILLING_OPERATIONS
         | DIAGNOSTICS_OPERATIONS
+        | STORES_OPERATIONS
+        | NOTIFICATIONS_OPERATIONS
     )
     assert _permissions("Finance") == (
         {"accounts.view_seller", "shipments.view_shipment"} | PRICING_VIEW | BILLING_FINANCE
