@@ -18,6 +18,7 @@ from core.gate import gate
 from core.spreadsheets import UTF8_BOM, spreadsheet_safe
 from core.timezones import SHANGHAI
 from pricing.countries import country_name
+from pricing.labels import lane_label
 from pricing.rates import pricing_table
 
 from ..exceptions import DuplicateOrder, InvalidOrder, NotCancellable, OrderRefused
@@ -143,6 +144,7 @@ def detail(request, pk: int):
             "shipment": shipment,
             "events": list(shipment.events.all()),
             "country_name": country_name(shipment.country),
+            "lane_label": lane_label(shipment.lane),
             "cancellable": shipment.status in CANCELLABLE_STATUSES,
         },
     )
@@ -168,8 +170,8 @@ def _refusal(error: OrderRefused, order_number: str) -> dict:
     return {
         "code": error.code,
         "message": error.message,
-        "fix": check.fix,
-        "fix_url": check.fix_url(),
+        "fix": error.fix or check.fix_text(),
+        "fix_url": error.fix_url or check.fix_url(),
         "why_url": reverse("diagnostics:index") + "?" + urlencode({"order": order_number}),
     }
 
