@@ -100,6 +100,7 @@ POST_ONLY = {
     "accounts:team_member_active",
     "shipments:cancel",
     "billing:settlement_switch",
+    "billing:low_balance_alert",
     "stores:binding_claim",
     "notifications:open",
     "notifications:mark_all_read",

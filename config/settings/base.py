@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.close_month",
         "schedule": crontab(hour=0, minute=15, day_of_month=1),
     },
+    # Daily at 09:00 Shanghai, office hours: remind sellers of statements due within three
+    # days and of overdue ones (each statement once per event).
+    "billing-statements-remind": {
+        "task": "billing.statements_remind",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Every 15 minutes: parcels held in customs beyond the lane's expected clearance (or
     # within 4 hours of their promise) are announced to the seller, once per hold.
     "shipments-customs-alerts": {

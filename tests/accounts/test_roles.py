@@ -48,6 +48,7 @@ DIAGNOSTICS_OPERATIONS = {
 }
 BILLING_FINANCE = {
     "billing.add_payment",
+    "billing.close_month",
     "billing.add_topup",
     "billing.change_settlementaccount",
     "billing.export_statement",
