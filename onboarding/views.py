@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mixins import seller_required
+from platforms.health import health_lines
 from platforms.models import SEARCH_BOOST_SCORE, Platform
 from platforms.selectors import (
     metrics_age_days,
@@ -19,7 +20,6 @@ from platforms.selectors import (
 
 from .exceptions import ApplicationIncomplete, OnboardingError
 from .forms import STEPS, DocumentUploadForm
-from .health import health_lines
 from .letters import LetterParty, agency_authorisation_letter_pdf, authorisation_letter_pdf
 from .models import MAX_DOCUMENT_BYTES, DocumentKind
 from .selectors import (

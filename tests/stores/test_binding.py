@@ -162,7 +162,7 @@ def test_the_next_metrics_import_ends_the_wait_and_tells_the_seller():
     assert batch.status == "succeeded"
     store.refresh_from_db()
     assert store.bound_at == batch.created_at
-    (notification,) = Notification.objects.filter(seller=store.seller)
+    (notification,) = Notification.objects.filter(seller=store.seller, kind="store_bound")
     assert (notification.kind, notification.key) == ("store_bound", f"store:{store.pk}:bound")
     assert notification.url == reverse("stores:detail", args=[store.pk])
     assert notification_email(notification_id=notification.pk) == EmailState.SENT
@@ -178,7 +178,7 @@ def test_an_import_reporting_the_store_unbound_keeps_it_waiting():
 
     store.refresh_from_db()
     assert store.bound_at is None
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="store_bound").exists()
 
 
 def test_an_older_report_of_bound_does_not_end_the_wait_when_the_latest_says_unbound():
@@ -202,7 +202,7 @@ def test_confirming_twice_tells_the_seller_once():
 
     assert again == []
     assert Store.objects.get(pk=store.pk).bound_at == first
-    assert Notification.objects.filter(seller=store.seller).count() == 1
+    assert Notification.objects.filter(seller=store.seller, kind="store_bound").count() == 1
 
 
 def test_a_refused_import_confirms_nothing():
@@ -214,4 +214,4 @@ def test_a_refused_import_confirms_nothing():
     assert batch.status == "rejected"
     store.refresh_from_db()
     assert store.bound_at is None
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="store_bound").exists()
