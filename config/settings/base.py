@@ -269,6 +269,9 @@ CELERY_WORKER_QUEUES = env.list("CELERY_WORKER_QUEUES", default=["default", "ocr
 # With Redis, a task not acknowledged within this time is delivered again; it must
 # exceed the longest hard time limit so that no running task is handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# How often the customs-alert sweep runs; the sweep reads it to announce a hold at least
+# 4 hours before its promise (shipments.services.alerts).
+CUSTOMS_ALERT_SWEEP_SECONDS = 15 * 60
 # Periodic schedules, each with when and why. Later issues add theirs here.
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: documents whose OCR never started (the broker was down at upload)
@@ -302,10 +305,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=9, minute=0),
     },
     # Every 15 minutes: parcels held in customs beyond the lane's expected clearance (or
-    # within 4 hours of their promise) are announced to the seller, once per hold.
+    # within 4 hours + 15 minutes of their promise, so always at least 4 hours ahead) are
+    # announced to the seller, once per hold.
     "shipments-customs-alerts": {
         "task": "shipments.customs_alerts",
-        "schedule": 15 * 60,
+        "schedule": CUSTOMS_ALERT_SWEEP_SECONDS,
     },
     # Daily at 07:00 Shanghai: evaluate trials whose last shipment went overdue (a delivery
     # evaluates its trial at once; an overdue parcel has no event to trigger it).

@@ -34,6 +34,7 @@ from ..selectors import (
     shipment_page,
 )
 from ..services import shipment_cancel, shipment_create
+from ..services.alerts import promised_label
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _STATUS_LABELS = dict(ShipmentStatus.choices)
@@ -145,6 +146,7 @@ def detail(request, pk: int):
             "events": list(shipment.events.all()),
             "country_name": country_name(shipment.country),
             "lane_label": lane_label(shipment.lane),
+            "promised_on": promised_label(shipment),
             "cancellable": shipment.status in CANCELLABLE_STATUSES,
         },
     )

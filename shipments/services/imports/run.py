@@ -24,6 +24,7 @@ from stores.selectors import store_for_orders
 from stores.services import store_trial_use
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport
+from ...notices import import_finished_notify
 from ...s10 import tracking_numbers
 from ..creation import shipment_build
 from .files import ImportFileRefused, OrderFile, order_file_open
@@ -168,6 +169,7 @@ def shipment_import_fail(*, import_id: int, reason: str) -> ShipmentImport | Non
         shipment_import.finished_at = timezone.now()
         shipment_import.report_name = report_join(shipment_import)
         shipment_import.save(update_fields=["status", "error", "finished_at", "report_name"])
+        import_finished_notify(shipment_import)
     return shipment_import
 
 
@@ -381,6 +383,7 @@ def _finish(shipment_import: ShipmentImport) -> ShipmentImport:
         locked.status = ImportStatus.DONE
         locked.finished_at = timezone.now()
         locked.save(update_fields=["report_name", "status", "finished_at"])
+        import_finished_notify(locked)
     report_parts_delete(locked)
     return locked
 
