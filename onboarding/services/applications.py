@@ -146,7 +146,9 @@ def _notify_transition(*, application: Application, event: ApplicationEvent) -> 
 
 
 def application_create(*, seller) -> Application:
-    return Application.objects.create(seller=seller)
+    """A new draft, the company name from sign-up filled in (the seller corrects it to the
+    licence's if it differs)."""
+    return Application.objects.create(seller=seller, company_name=seller.company_name)
 
 
 def application_update(*, application: Application, data: dict) -> Application:
