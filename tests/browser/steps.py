@@ -268,9 +268,16 @@ def admin_open_application(page, portal: str, pk: int) -> None:
     page.wait_for_selector("#decision", state="attached")
 
 
-def admin_approve(page, pk: int) -> None:
+def admin_approve(page, pk: int, *, screenshot=None) -> None:
+    """Approve; when checks still need review, the reviewer confirms them on the next page
+    (issue 13, item 8)."""
     with page.expect_navigation():
         page.click(f"form[action$='/{pk}/decide/approve/'] input[type=submit]")
+    if page.locator("#approve-confirm").count():
+        if screenshot is not None:
+            screenshot(page, "admin-approve-confirm")
+        with page.expect_navigation():
+            page.click("#approve-confirm input[type=submit]")
     assert page.locator(".messagelist .success").count() == 1, page.content()
 
 
