@@ -144,6 +144,63 @@ class ApplicationAdmin(ReadOnlyAdmin):
     change_list_template = "admin/onboarding/application/change_list.html"
     exclude = ("legal_rep_id_number",)
     readonly_fields = ("masked_id",)
+    # What the reviewer compares with the documents first; the rest folded (a <details>).
+    fieldsets = (
+        (
+            gettext_lazy("Company"),
+            {
+                "fields": (
+                    ("company_name", "uscc"),
+                    ("registered_address", "tax_address"),
+                    "business_scope",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Legal representative"),
+            {
+                "fields": (
+                    ("legal_rep_name", "masked_id"),
+                    ("legal_rep_id_expiry", "legal_rep_id_long_term"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Platform and store"),
+            {
+                "fields": (
+                    ("platform", "store_id"),
+                    ("aliexpress_tier", "aliexpress_store_level"),
+                    ("lazada_official_warehouse", "temu_whitelisted"),
+                    ("tiktok_site", "tiktok_logistics_partner"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Agency and settlement"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "settlement_mode",
+                    ("is_agency", "agency_company_name"),
+                    ("agency_uscc", "agency_legal_rep"),
+                    "agency_address",
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Status"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("seller", "status"),
+                    ("submitted_at", "approved_at", "activated_at"),
+                    "changes_requested_reason",
+                    "decision_reason",
+                ),
+            },
+        ),
+    )
 
     def get_queryset(self, request):
         return (

@@ -1,14 +1,17 @@
 """Everything that writes a store: opening it on approval, its service's transitions, its
 trial counter, and its binding to our service on its platform."""
 
+import contextlib
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from notifications.services import notification_send
 from platforms.hooks import MetricsImported
@@ -18,6 +21,7 @@ from .exceptions import IllegalStoreTransition, StoreError
 from .hooks import StoreTransition, transition_done
 from .locks import store_lock
 from .models import STORE_TRANSITIONS, Closure, Store, StoreEvent, StoreStatus
+from .selectors import binding_cache_key
 
 S = StoreStatus
 
@@ -53,6 +57,7 @@ def store_open(
             bound_at=now if metrics is not None and metrics.store_bound else None,
         )
         StoreEvent.objects.create(store=store, to_status=S.TRIAL, actor=actor, reason=reason)
+        _forget_binding_nudge(store.seller_id)
     return store
 
 
@@ -97,6 +102,7 @@ def store_transition(
             reason=reason,
             data={**(data or {}), **({"closure": closure} if closure else {})},
         )
+        _forget_binding_nudge(locked.seller_id)
         transition_done(
             StoreTransition(
                 store=locked,
@@ -176,6 +182,7 @@ def stores_binding_confirm(
                 continue
             store.bound_at = at
             confirmed.append(store)
+            _forget_binding_nudge(store.seller_id)
             notification_send(
                 seller=store.seller,
                 kind="store_bound",
@@ -188,6 +195,17 @@ def stores_binding_confirm(
                 url=reverse("stores:detail", args=[store.pk]),
             )
     return confirmed
+
+
+def _forget_binding_nudge(seller_id: int) -> None:
+    """The dashboard's "waiting for the binding" is cached: forget it once this commits."""
+    key = binding_cache_key(seller_id)
+
+    def forget() -> None:
+        with contextlib.suppress(RedisError):
+            cache.delete(key)
+
+    transaction.on_commit(forget)
 
 
 def stores_binding_on_import(event: MetricsImported) -> None:
