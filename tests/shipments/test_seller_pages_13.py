@@ -3,6 +3,7 @@ the seller's refused orders, each with its cause and a link to its diagnosis; a 
 shipment charges ¥0.00 and says its list price; lanes and codes never reach a seller raw."""
 
 import datetime
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -154,3 +155,20 @@ def test_a_refusal_in_the_past_is_listed_at_its_time(seller_client, seller_user)
     html = seller_client.get(REFUSED).content.decode()
 
     assert "2026-08-15 10:00" in html  # Asia/Shanghai
+
+
+def test_check_titles_read_as_the_check_beside_pass(seller_client, seller_user):
+    store_ready(seller=seller_user.seller)
+
+    html = seller_client.post(reverse("diagnostics:index"), {"account": "1"}).content.decode()
+
+    pattern = r'<tr data-code="([a-z_]+)" data-status="pass"[^>]*>(.*?)</tr>'
+    rows = dict(re.findall(pattern, html, re.S))
+    assert "平台店铺已绑定经络速通" in rows["store_not_bound"]
+    assert "该店铺的物流服务已开通" in rows["service_not_active"]
+    assert "没有逾期的月结对账单" in rows["statement_overdue"]
+    for row in rows.values():
+        assert "通过" in row
+        # The titles of old read as failures ("not bound", "overdue", "too low") beside "pass".
+        for failure in ("未绑定", "已逾期", "不足", "已用完", "不服务"):
+            assert failure not in row

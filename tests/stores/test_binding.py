@@ -215,3 +215,22 @@ def test_a_refused_import_confirms_nothing():
     store.refresh_from_db()
     assert store.bound_at is None
     assert not Notification.objects.filter(kind="store_bound").exists()
+
+
+def test_the_dashboard_nudges_while_waiting_and_stops_as_soon_as_it_is_confirmed(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        store = approved_store(platform=Platform.LAZADA)
+    owner = SellerUserFactory(seller=store.seller)
+    client.force_login(owner)
+
+    waiting = client.get(reverse("portal:dashboard")).content.decode()
+    again = client.get(reverse("portal:dashboard")).content.decode()  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        import_csv(metrics_csv([row_for(store)]))
+    confirmed = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert 'id="binding-nudge"' in waiting and "Lazada" in waiting
+    assert f'href="{reverse("stores:detail", args=[store.pk])}"' in again
+    assert 'id="binding-nudge"' not in confirmed
