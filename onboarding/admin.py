@@ -231,7 +231,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         """The review queue by default: applications waiting for review, oldest first. Any
         filter or search (``?all=1`` for everything) shows what it asks for."""
-        if not request.GET:
+        if not request.GET and self.has_view_or_change_permission(request):
             return redirect(f"{request.path}?status__exact={S.IN_REVIEW}")
         if request.GET.get("all") == "1":
             query = request.GET.copy()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 MIN_DSR = Decimal("4.8")
@@ -21,7 +22,7 @@ MIN_LABEL_PRINT_SUCCESS_PCT = Decimal("98")
 @dataclass(frozen=True)
 class HealthLine:
     code: str
-    label: str
+    label: str | Promise  # a lazy translation
     value: Decimal | None
     threshold: Decimal
     higher_is_better: bool
