@@ -15,10 +15,12 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("onboarding/", include("onboarding.urls")),
+    path("stores/", include("stores.urls")),
     path("shipments/", include("shipments.urls")),
     path("billing/", include("billing.urls")),
     path("pricing/", include("pricing.urls")),
     path("customs/", include("customs.urls")),
     path("diagnostics/", include("diagnostics.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("portal.urls")),
 ]

@@ -25,6 +25,8 @@ SELLER_NAMESPACES = {
     "shipments",
     "billing",
     "diagnostics",
+    "stores",
+    "notifications",
 }
 PUBLIC = {
     "portal:home",
@@ -54,6 +56,22 @@ def _shipment(owner):
     return {"pk": create_shipment(store_ready(seller=owner.seller)).pk}
 
 
+def _store(owner):
+    return {"pk": store_ready(seller=owner.seller, bound=False).pk}
+
+
+def _notification(owner):
+    from notifications.services import notification_send
+
+    notice = notification_send(
+        seller=owner.seller,
+        kind="store_bound",
+        key=f"isolation:{owner.pk}",
+        params={"store": "1", "platform": "Lazada", "reference": "JL-1"},
+    )
+    return {"pk": notice.pk}
+
+
 OBJECT_URLS = {
     "accounts:team_member_active": _member,
     "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
@@ -74,6 +92,9 @@ OBJECT_URLS = {
     "shipments:cancel": _shipment,
     "billing:statement": _statement,
     "billing:statement_download": lambda owner: {**_statement(owner), "fmt": "pdf"},
+    "stores:detail": _store,
+    "stores:binding_claim": _store,
+    "notifications:open": _notification,
 }
 POST_ONLY = {
     "onboarding:submit",
@@ -83,6 +104,10 @@ POST_ONLY = {
     "shipments:import_confirm",
     "shipments:import_discard",
     "billing:settlement_switch",
+    "billing:low_balance_alert",
+    "stores:binding_claim",
+    "notifications:open",
+    "notifications:mark_all_read",
     # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
     "shipments:labels",
 }

@@ -360,7 +360,13 @@ def shipment_create(
         user=user,
         source=source,
     )
-    raise OrderRefused(code=cause.code, message=cause.message, evidence=cause.result.evidence)
+    raise OrderRefused(
+        code=cause.code,
+        message=cause.message,
+        evidence=cause.result.evidence,
+        fix=cause.fix,
+        fix_url=cause.fix_url,
+    )
 
 
 def _gate_locked(*, seller, store, parcel, at, order_number) -> OrderContext:
