@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CodeField, no_silent_truncation
+
 from .exceptions import InvalidMobileNumber
 from .phones import mobile_normalize
 from .selectors import email_is_registered
@@ -29,7 +31,11 @@ class SignUpForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the new member"))
+    email = forms.EmailField(label=_("E-mail address of the new member"), max_length=254)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)  # too long is said, never cut
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -39,7 +45,7 @@ class MemberAddForm(forms.Form):
 
 
 class AlertPhoneForm(forms.Form):
-    phone = forms.CharField(
+    phone = CodeField(
         label=_("Mobile number for customs alerts"),
         required=False,
         max_length=32,

@@ -7,7 +7,8 @@ digits from a Chinese input method) and kept one way, as E.164: "+8613800138000"
 """
 
 import re
-import unicodedata
+
+from core.normalise import normalise_code
 
 from .exceptions import InvalidMobileNumber
 
@@ -19,8 +20,8 @@ _COUNTRY_PREFIXES = ("+86", "0086", "86")
 def mobile_normalize(raw: str) -> str:
     """The number as E.164, or "" for a blank entry (no SMS). Raises ``InvalidMobileNumber``
     for anything that is not a mainland mobile number."""
-    # NFKC turns full-width digits and the full-width plus into ASCII.
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
+    # NFKC turns full-width digits and the full-width plus into ASCII; spaces go too.
+    text = _SEPARATORS.sub("", normalise_code(raw))
     if not text:
         return ""
     for prefix in _COUNTRY_PREFIXES:

@@ -101,7 +101,13 @@ def diagnosis_url(request: Any, order_number: str) -> str:
 
 
 def refusal_extra(
-    request: Any, *, code: str, order_number: str, evidence: dict[str, Any]
+    request: Any,
+    *,
+    code: str,
+    order_number: str,
+    evidence: dict[str, Any],
+    fix: str = "",
+    fix_url: str | None = None,
 ) -> dict[str, Any]:
     """What a refusal by the gate adds to its problem: the fix, its page, the evidence and
     the link to the diagnosis of that order."""
@@ -109,13 +115,14 @@ def refusal_extra(
         check = gate.get(code)
     except KeyError:
         return {"order_number": order_number, "evidence": evidence}
-    try:
-        fix_url = check.fix_url()
-    except Exception:  # noqa: BLE001 - a page the check names that cannot be reversed
-        fix_url = None
+    if not fix_url:
+        try:
+            fix_url = check.fix_url()
+        except Exception:  # noqa: BLE001 - a page the check names that cannot be reversed
+            fix_url = None
     return {
         "order_number": order_number,
-        "fix": str(check.fix),
+        "fix": str(fix or check.fix),
         "fix_url": request.build_absolute_uri(fix_url) if fix_url else None,
         "evidence": evidence,
         "diagnosis": diagnosis_url(request, order_number),
@@ -133,7 +140,12 @@ def _domain(exc: Exception, request: Any) -> Response | None:
             title=str(check.title) if check else _("The order was refused"),
             detail=str(exc.message),
             **refusal_extra(
-                request, code=exc.code, order_number=order_number, evidence=exc.evidence
+                request,
+                code=exc.code,
+                order_number=order_number,
+                evidence=exc.evidence,
+                fix=str(getattr(exc, "fix", "") or ""),
+                fix_url=getattr(exc, "fix_url", None),
             ),
         )
     if isinstance(exc, InvalidOrder):

@@ -252,7 +252,7 @@ class ShipmentSerializer(serializers.Serializer):
     tracking_number = serializers.CharField()
     order_number = serializers.CharField()
     livemode = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=ShipmentStatus.values)
+    status = serializers.ChoiceField(choices=ShipmentStatus.choices)
     is_trial = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     status_changed_at = serializers.DateTimeField()

@@ -27,7 +27,7 @@ from shipments.models import ShipmentStatus
 from shipments.selectors import (
     ApiShipmentFilters,
     Cursor,
-    refused_orders_page,
+    refused_orders_api_page,
     shipment_batch_get,
     shipment_get_by_tracking,
     shipments_by_tracking,
@@ -595,7 +595,7 @@ class RefusalListView(APIView):
     )
     def get(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
-        rows, next_cursor = refused_orders_page(
+        rows, next_cursor = refused_orders_api_page(
             seller=principal.seller,
             livemode=principal.livemode,
             after=_cursor(request),

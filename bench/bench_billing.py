@@ -41,12 +41,15 @@ from billing.exceptions import InsufficientBalance  # noqa: E402
 from billing.models import EntryKind, LedgerEntry, SettlementAccount, SettlementMode  # noqa: E402
 from billing.services import ledger_entries_append, statements_close_month, topup_record  # noqa: E402
 from core.timezones import SHANGHAI  # noqa: E402
+from notifications.models import Notification  # noqa: E402
 
 PERIOD = datetime.date(2026, 10, 1)
 CLOSED_AT = datetime.datetime(2026, 11, 1, 0, 15, tzinfo=SHANGHAI)
 BILLING_TABLES = (
     "billing_statementline, billing_payment, billing_statement, billing_statementcounter, "
-    "billing_topup, billing_settlementmodechange, billing_ledgerentry, billing_settlementaccount"
+    "billing_topup, billing_settlementmodechange, billing_ledgerentry, billing_settlementaccount, "
+    # a closed month tells each seller of its statement (issue 13, item 7)
+    "notifications_notification"
 )
 BENCH_PREFIX = "BENCH-BILLING-"
 
@@ -113,6 +116,8 @@ def bench_close_month(sellers: int, charges: int) -> None:
         f"statements issued:  {result.statements:,} ({result.first_number} … {result.last_number})"
     )
     print(f"lines:              {result.lines:,}")
+    told = Notification.objects.filter(kind="statement_issued").count()
+    print(f"sellers told:       {told:,} (statement_issued, in the same transaction)")
     print(f"close_month:        {elapsed:.1f} s  (target < 60 s)")
     started = time.perf_counter()
     again = statements_close_month(period=PERIOD, at=CLOSED_AT)

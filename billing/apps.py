@@ -7,4 +7,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from . import gate_checks  # noqa: F401 - registers billing's checks in the order gate
+        from . import (
+            gate_checks,  # noqa: F401 - registers billing's checks in the order gate
+            notices,  # noqa: F401 - registers billing's notification kinds
+        )

@@ -36,7 +36,7 @@ def debit_balance(ctx: OrderContext, shipment: CreatedShipment) -> None:
 
 @gate.check(
     "statement_overdue",
-    title=_("A monthly statement is overdue"),
+    title=_("No monthly statement is overdue"),
     fix=_(
         "Pay the overdue statement in full by bank transfer (details on the billing page); "
         "orders are accepted again as soon as finance records the payment."
@@ -63,7 +63,7 @@ def statement_overdue(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "balance_insufficient",
-    title=_("The prepaid balance is too low for this shipment"),
+    title=_("The prepaid balance covers the shipment"),
     fix=_(
         "Top up the prepaid balance by bank transfer (account details and the reference to "
         "quote are on the billing page); the balance updates when finance records it."

@@ -134,6 +134,7 @@ class Settlement:
     balance: Decimal
     overdue: OverdueStatement | None
     mode_changed_at: datetime.datetime | None = None
+    low_balance_alert: Decimal | None = None
 
     @property
     def instant(self) -> bool:
@@ -156,6 +157,7 @@ def settlement_get(*, seller, today: datetime.date | None = None) -> Settlement:
         balance=account.balance if account else ZERO,
         overdue=OverdueStatement(**overdue) if overdue else None,
         mode_changed_at=account.mode_changed_at if account else None,
+        low_balance_alert=account.low_balance_alert if account else None,
     )
 
 

@@ -46,6 +46,20 @@ def _charge_part(field: str) -> str:
 
 
 _SHANGHAI = "'Asia/Shanghai'"
+# What each kind of line is called in every export (PDF, XLSX, CSV): Chinese, as finance
+# files are (the headers are Chinese first, English second; a line's kind is a word).
+KIND_LABELS = {
+    "charge": "运费",
+    "refund": "退款",
+    "adjustment": "调整",
+    "payment": "付款",
+    "topup": "充值",
+}
+_KIND_SQL = (
+    "CASE l.kind "
+    + " ".join(f"WHEN '{kind}' THEN '{label}'" for kind, label in KIND_LABELS.items())
+    + " ELSE l.kind END"
+)
 
 # (header, SQL expression, kind): headers Chinese first, English second, fixed (a finance
 # file does not change with the language of whoever starts the export).
@@ -59,7 +73,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("到期日 Due date", "to_char(s.due_date, 'YYYY-MM-DD')", "plain"),
     Column("行号 Line", "l.position", "int"),
-    Column("类型 Kind", "l.kind", "plain"),
+    Column("类型 Kind", _KIND_SQL, "plain"),
     Column(
         "时间 Time", f"to_char(l.at AT TIME ZONE {_SHANGHAI}, 'YYYY-MM-DD HH24:MI:SS')", "plain"
     ),

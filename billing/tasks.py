@@ -7,6 +7,7 @@ from core.tasks import JingluoTask
 from core.timezones import today_shanghai
 
 from .services import period_parse, period_previous, statements_close_month
+from .services.statements import statements_remind
 
 
 @shared_task(
@@ -26,6 +27,13 @@ def close_month(self: JingluoTask, period: str | None = None) -> int:
         return statements_close_month(period=month).statements
     except OperationalError as error:  # the database away for a moment
         raise self.retry(exc=error, countdown=self.backoff(base=60, cap=1800)) from error
+
+
+@shared_task(base=JingluoTask, name="billing.statements_remind")
+def remind_statements() -> int:
+    """Tell sellers of statements due within three days, and of overdue ones; each once.
+    Returns how many were told."""
+    return len(statements_remind())
 
 
 @shared_task(

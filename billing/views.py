@@ -9,7 +9,7 @@ from accounts.models import User
 
 from .exceptions import SettlementError
 from .exports.company import CARRIER
-from .forms import SettlementSwitchForm
+from .forms import LowBalanceAlertForm, SettlementSwitchForm
 from .models import SettlementMode
 from .selectors import (
     StatementState,
@@ -18,7 +18,11 @@ from .selectors import (
     statements_for_seller,
 )
 from .selectors_exports import ledger_entries_page, seller_transfer_reference
-from .services import settlement_mode_switch, settlement_mode_switch_rule
+from .services import (
+    settlement_low_balance_alert_set,
+    settlement_mode_switch,
+    settlement_mode_switch_rule,
+)
 from .services.exports import STATEMENT_FORMATS, statement_export
 
 # The billing page lists this many statements (two years of months), newest first.
@@ -55,6 +59,7 @@ def index(request):
             "other_mode_label": SettlementMode(other_mode).label,
             "switch_rule": settlement_mode_switch_rule(to_mode=other_mode),
             "switch_form": SettlementSwitchForm(initial={"mode": other_mode}),
+            "alert_form": LowBalanceAlertForm(initial={"threshold": settlement.low_balance_alert}),
             "can_switch": request.user.seller_role == User.SellerRole.OWNER,
             "entries": page.entries,
             "next_cursor": page.next_cursor,
@@ -92,6 +97,33 @@ def settlement_switch(request):
         messages.error(request, error.message)
     else:
         messages.success(request, settlement_mode_switch_rule(to_mode=mode))
+    return redirect("billing:index")
+
+
+@seller_required
+@require_POST
+def low_balance_alert(request):
+    """The owner sets the balance under which the team is told (empty: never)."""
+    if request.user.seller_role != User.SellerRole.OWNER:
+        messages.error(request, _("Only the account owner can set the balance alert."))
+        return redirect("billing:index")
+    form = LowBalanceAlertForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("billing:index")
+    threshold = settlement_low_balance_alert_set(
+        seller=request.user.seller, amount=form.cleaned_data["threshold"], user=request.user
+    )
+    if threshold is None:
+        messages.success(request, _("No balance alert: you will not be told when it runs low."))
+    else:
+        messages.success(
+            request,
+            _("You will be told when the prepaid balance falls below ¥%(threshold)s.")
+            % {"threshold": threshold},
+        )
     return redirect("billing:index")
 
 

@@ -1,6 +1,9 @@
 """Admin bases shared by the apps: the admin is the operations console, and business rows
 are written by services, never deleted from a list."""
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib import admin
@@ -30,3 +33,32 @@ class ReadOnlyAdmin(NoDeleteAdmin[_ModelT]):
 
     def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return False
+
+
+# --- the operations console's queues, on the admin's index -------------------------------
+@dataclass(frozen=True, slots=True)
+class AdminQueue:
+    """Work waiting for operations: how many, since when, and the list that shows them."""
+
+    code: str
+    label: str
+    count: int
+    oldest: datetime.datetime | None
+    url: str
+
+
+QueueFunction = Callable[[HttpRequest], AdminQueue | None]
+_queues: list[QueueFunction] = []
+
+
+def admin_queue(func: QueueFunction) -> QueueFunction:
+    """Register ``func(request)``: the queue it returns (None when the user may not see
+    it) is shown on the admin's index with its count and age. Apps register theirs from
+    their ``admin`` module, as they register their models."""
+    if func not in _queues:
+        _queues.append(func)
+    return func
+
+
+def admin_queues(request: HttpRequest) -> list[AdminQueue]:
+    return [queue for func in _queues if (queue := func(request)) is not None]

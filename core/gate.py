@@ -189,6 +189,8 @@ class GateStore(Protocol):
     @property
     def seller_id(self) -> Any: ...
     @property
+    def platform(self) -> str: ...
+    @property
     def status(self) -> str: ...
     @property
     def trial_used(self) -> int: ...
@@ -204,6 +206,10 @@ class MetricsFacts:
     store_bound: bool
     serious_complaints_30d: int
     fulfilment_score: Decimal
+
+    def age_days(self, today: datetime.date) -> int:
+        """How many days old the figures are on ``today`` (0: today's)."""
+        return (today - self.as_of).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +357,15 @@ class OrderContext:
         """The order's date in Asia/Shanghai, where prices, trials and ID validity count."""
         return self.at.astimezone(SHANGHAI).date()
 
+    @property
+    def platform(self) -> str:
+        """The e-commerce platform of the order's store ("" when unknown): the store's, else
+        the application's (before approval). A fix names that platform's own menus."""
+        if self.store is not None:
+            return self.store.platform
+        application = self.facts.application
+        return application.platform if application is not None else ""
+
 
 Evidence = dict[str, Any]
 
@@ -378,6 +393,7 @@ class CheckResult:
 
 CheckFunction = Callable[[OrderContext], CheckResult]
 FixUrlFunction = Callable[[OrderContext], str | None]
+FixTextFunction = Callable[[OrderContext], Text | None]
 LoaderFunction = Callable[[OrderContext], None]
 CreatedHook = Callable[[OrderContext, CreatedShipment], None]
 Scope = Literal["account", "parcel"]
@@ -387,14 +403,25 @@ Scope = Literal["account", "parcel"]
 class GateCheck:
     code: str
     position: int  # its place in the gate's order, from 1
-    title: Text  # lazy: what the check verifies, one line
-    fix: Text  # lazy: what the seller does when it fails
+    title: Text  # lazy: what the check verifies, one line, read as the check ("… is active")
+    fix: Text  # lazy: what the seller does when it fails (the default)
     func: CheckFunction
     needs: frozenset[str] = frozenset()
     fix_url_name: str | None = None  # a URL name without arguments
     fix_url_for: FixUrlFunction | None = None  # or the page for this order's store
+    fix_for: FixTextFunction | None = None  # or the fix for this order (its platform's menus)
     share: Decimal | None = None  # share of refusals in the article, in %
     needs_parcel: bool = False  # skipped when the question is about the account alone
+
+    def fix_text(self, ctx: OrderContext | None = None) -> str:
+        """What the seller does: the fix for this order when the check knows one
+        (``fix_for``: a Lazada store is told Lazada's menus, never AliExpress's), else the
+        check's own ``fix``. In the active language."""
+        if ctx is not None and self.fix_for is not None:
+            text = self.fix_for(ctx)
+            if text:
+                return str(text)
+        return str(self.fix)
 
     def fix_url(self, ctx: OrderContext | None = None) -> str | None:
         """Where the seller fixes it: the page for this order's store when the check
@@ -434,6 +461,11 @@ class Outcome:
         return self.result.message or str(self.check.title)
 
     @property
+    def fix(self) -> str:
+        """The fix for this order (``GateCheck.fix_text``)."""
+        return self.check.fix_text(self.ctx)
+
+    @property
     def fix_url(self) -> str | None:
         return self.check.fix_url(self.ctx)
 
@@ -442,7 +474,7 @@ class Outcome:
             "code": self.code,
             "status": str(self.status),
             "evidence": self.result.evidence,
-            "fix": str(self.check.fix) if self.status == CheckStatus.FAIL else None,
+            "fix": self.fix if self.status == CheckStatus.FAIL else None,
         }
 
 
@@ -478,6 +510,7 @@ class GateRegistry:
         needs: Iterable[str] = (),
         fix_url_name: str | None = None,
         fix_url_for: FixUrlFunction | None = None,
+        fix_for: FixTextFunction | None = None,
         share: str | None = None,
         needs_parcel: bool = False,
     ) -> Callable[[CheckFunction], CheckFunction]:
@@ -498,6 +531,7 @@ class GateRegistry:
                 needs=_facts(needs, code),
                 fix_url_name=fix_url_name,
                 fix_url_for=fix_url_for,
+                fix_for=fix_for,
                 share=Decimal(share) if share is not None else None,
                 needs_parcel=needs_parcel,
             )

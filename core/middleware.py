@@ -14,6 +14,21 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/api/"):
+            # A program has no switcher: the API answers in the language its client asks
+            # for (Accept-Language: en or zh-Hans), Chinese when it asks for none.
+            from django.utils.translation.trans_real import parse_accept_lang_header
+
+            asked = [
+                code
+                for code, _q in parse_accept_lang_header(
+                    request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+                )
+            ]
+            language = next(
+                (code for code in asked if code != "*" and translation.check_for_language(code)),
+                None,
+            )
         if not language or not translation.check_for_language(language):
             language = settings.LANGUAGE_CODE
         try:

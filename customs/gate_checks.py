@@ -197,8 +197,9 @@ def product_ids_missing(ctx: OrderContext) -> CheckResult:
     "eu_ioss_required",
     title=_("An EU parcel up to the IOSS limit carries an IOSS number"),
     fix=_(
-        "Give the marketplace's IOSS number with the order (AliExpress and Temu collect the "
-        "VAT as deemed suppliers), add your own IOSS number on the customs page, or ship DDP."
+        "Give the IOSS number of the marketplace that sold the order with it (a marketplace "
+        "selling to EU buyers collects the VAT as deemed supplier), add your own IOSS number "
+        "on the customs page, or ship DDP."
     ),
     needs=("customs",),
     fix_url_name="customs:registrations",

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from platforms.models import Platform
+
 LABELS = {
     "store": _("Store"),
     "status": _("Status"),
@@ -62,13 +64,32 @@ def _text(value) -> str:
     return str(value)
 
 
+# Codes shown by their name: a seller never reads ``lazada`` or ``active``.
+VALUE_LABELS = {"platform": dict(Platform.choices)}
+LABEL_SUFFIX = "_label"
+
+
+def _value(key: str, value, evidence: dict) -> str:
+    """A value as a seller reads it: the check's own label for it (``status`` beside
+    ``status_label``), a known code's name, else the value as text."""
+    if f"{key}{LABEL_SUFFIX}" in evidence:
+        return str(evidence[f"{key}{LABEL_SUFFIX}"])
+    names = VALUE_LABELS.get(key)
+    if names is not None and value in names:
+        return str(names[value])
+    return _text(value)
+
+
 def evidence_lines(evidence: dict) -> list[tuple[str, str]]:
     """(label, value) pairs; unknown keys are shown by name, never dropped."""
     lines = []
-    for key, value in (evidence or {}).items():
+    evidence = evidence or {}
+    for key, value in evidence.items():
+        if key.endswith(LABEL_SUFFIX) and key.removesuffix(LABEL_SUFFIX) in evidence:
+            continue  # shown as the value of its key
         if key == "reason" and value in SKIP_REASONS:
             lines.append((str(_("Why not applicable")), str(SKIP_REASONS[value])))
             continue
         label = LABELS.get(key)
-        lines.append((str(label) if label else key.replace("_", " "), _text(value)))
+        lines.append((str(label) if label else key.replace("_", " "), _value(key, value, evidence)))
     return lines

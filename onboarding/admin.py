@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ReadOnlyAdmin
+from core.admin import AdminQueue, ReadOnlyAdmin, admin_queue
 from core.workdays import median_and_fastest, working_days_between
 
 from .checks import CHECKS_BY_CODE
-from .exceptions import OnboardingError
+from .evidence import evidence_lines
+from .exceptions import ApprovalNeedsConfirmation, OnboardingError
 from .forms import FIELDS_BY_KIND, DocumentFieldsForm, ReasonForm
 from .models import (
     Application,
@@ -28,8 +29,10 @@ from .models import (
     DocumentAccess,
 )
 from .normalise import same_text
+from .selectors import application_metrics_state, application_same_uscc_elsewhere
 from .services import (
     application_approve,
+    application_checks_to_override,
     application_reinstate,
     application_reject,
     application_request_changes,
@@ -54,8 +57,10 @@ COMPARED = {
 
 
 class CheckInline(admin.TabularInline):
+    """The automatic checks in words: what each verifies, its outcome, what it found."""
+
     model = ApplicationCheck
-    fields = ("position", "code", "status", "title", "evidence", "checked_at")
+    fields = ("position", "title", "status", "evidence_text", "checked_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -65,6 +70,12 @@ class CheckInline(admin.TabularInline):
         check = CHECKS_BY_CODE.get(obj.code)
         return str(check.title) if check else obj.code
 
+    @admin.display(description=gettext_lazy("evidence"))
+    def evidence_text(self, obj) -> str:
+        return format_html_join(
+            "", '<div class="evidence-line">{}: {}</div>', evidence_lines(obj.evidence)
+        )
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -72,12 +83,36 @@ class CheckInline(admin.TabularInline):
         return False
 
 
+def _status_label(value: str) -> str:
+    return str(S(value).label) if value in S.values else value
+
+
 class EventInline(admin.TabularInline):
+    """The audit trail in words: the statuses by their names, what was overridden."""
+
     model = ApplicationEvent
-    fields = ("at", "action", "actor", "from_status", "to_status", "reason")
+    fields = ("at", "action", "actor", "from_label", "to_label", "reason", "details")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, obj) -> str:
+        return _status_label(obj.from_status) if obj.from_status else "—"
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, obj) -> str:
+        return _status_label(obj.to_status) if obj.to_status else "—"
+
+    @admin.display(description=gettext_lazy("details"))
+    def details(self, obj) -> str:
+        overridden = (obj.data or {}).get("overridden_checks") or []
+        if not overridden:
+            return ""
+        titles = [str(CHECKS_BY_CODE[c].title) if c in CHECKS_BY_CODE else c for c in overridden]
+        return _("Checks needing review, confirmed by the reviewer: %(checks)s") % {
+            "checks": "; ".join(titles)
+        }
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -109,6 +144,63 @@ class ApplicationAdmin(ReadOnlyAdmin):
     change_list_template = "admin/onboarding/application/change_list.html"
     exclude = ("legal_rep_id_number",)
     readonly_fields = ("masked_id",)
+    # What the reviewer compares with the documents first; the rest folded (a <details>).
+    fieldsets = (
+        (
+            gettext_lazy("Company"),
+            {
+                "fields": (
+                    ("company_name", "uscc"),
+                    ("registered_address", "tax_address"),
+                    "business_scope",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Legal representative"),
+            {
+                "fields": (
+                    ("legal_rep_name", "masked_id"),
+                    ("legal_rep_id_expiry", "legal_rep_id_long_term"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Platform and store"),
+            {
+                "fields": (
+                    ("platform", "store_id"),
+                    ("aliexpress_tier", "aliexpress_store_level"),
+                    ("lazada_official_warehouse", "temu_whitelisted"),
+                    ("tiktok_site", "tiktok_logistics_partner"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Agency and settlement"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "settlement_mode",
+                    ("is_agency", "agency_company_name"),
+                    ("agency_uscc", "agency_legal_rep"),
+                    "agency_address",
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Status"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("seller", "status"),
+                    ("submitted_at", "approved_at", "activated_at"),
+                    "changes_requested_reason",
+                    "decision_reason",
+                ),
+            },
+        ),
+    )
 
     def get_queryset(self, request):
         return (
@@ -135,6 +227,17 @@ class ApplicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("ID number"))
     def masked_id(self, obj) -> str:
         return obj.masked_id_number
+
+    def changelist_view(self, request, extra_context=None):
+        """The review queue by default: applications waiting for review, oldest first. Any
+        filter or search (``?all=1`` for everything) shows what it asks for."""
+        if not request.GET and self.has_view_or_change_permission(request):
+            return redirect(f"{request.path}?status__exact={S.IN_REVIEW}")
+        if request.GET.get("all") == "1":
+            query = request.GET.copy()
+            del query["all"]
+            request.GET = query
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         own = [
@@ -179,6 +282,13 @@ class ApplicationAdmin(ReadOnlyAdmin):
             "can_reinstate": request.user.has_perm("onboarding.reinstate_service"),
             "can_see_id": request.user.has_perm("onboarding.view_full_id_number"),
             "reason_form": ReasonForm(),
+            "same_uscc": application_same_uscc_elsewhere(application=application),
+            "metrics": application_metrics_state(application=application),
+            "to_override": [
+                CHECKS_BY_CODE[code]
+                for code in application_checks_to_override(application=application)
+                if code in CHECKS_BY_CODE
+            ],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -194,9 +304,10 @@ class ApplicationAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         application = get_object_or_404(Application, pk=pk)
         reason = request.POST.get("reason", "")
+        overriding = request.POST.getlist("override")
         actions = {
             "approve": lambda: application_approve(
-                application=application, actor=request.user, reason=reason
+                application=application, actor=request.user, reason=reason, overriding=overriding
             ),
             "request-changes": lambda: application_request_changes(
                 application=application, actor=request.user, reason=reason
@@ -212,6 +323,8 @@ class ApplicationAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         try:
             actions[decision]()
+        except ApprovalNeedsConfirmation as unconfirmed:
+            return self._approve_confirm(request, application, unconfirmed.checks, reason)
         except OnboardingError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
@@ -222,6 +335,29 @@ class ApplicationAdmin(ReadOnlyAdmin):
                 messages.SUCCESS,
             )
         return redirect("admin:onboarding_application_change", pk)
+
+    def _approve_confirm(self, request, application, codes: list[str], reason: str):
+        """Approving overrides checks that still need review: the reviewer sees each with
+        what it found, and confirms them all (recorded in the audit row) or goes back."""
+        checks = {c.code: c for c in application.checks.all()}
+        rows = [
+            {
+                "code": code,
+                "title": str(CHECKS_BY_CODE[code].title) if code in CHECKS_BY_CODE else code,
+                "evidence": evidence_lines(checks[code].evidence) if code in checks else [],
+            }
+            for code in codes
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Approve %(ref)s over checks that need review?")
+            % {"ref": application.reference},
+            "opts": self.model._meta,
+            "original": application,
+            "rows": rows,
+            "reason": reason,
+        }
+        return TemplateResponse(request, "admin/onboarding/approve_confirm.html", context)
 
     def id_number_view(self, request, pk: int):
         application = get_object_or_404(Application, pk=pk)
@@ -363,3 +499,37 @@ class ApplicationEventAdmin(ReadOnlyAdmin):
     search_fields = ("application__company_name", "actor__email", "reason")
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+@admin_queue
+def applications_waiting_for_review(request) -> AdminQueue | None:
+    """On the admin's index: applications waiting for review, and since when."""
+    if not request.user.has_perm("onboarding.view_application"):
+        return None
+    waiting = Application.objects.filter(status=S.IN_REVIEW).aggregate(
+        count=Count("id"), oldest=Min("submitted_at")
+    )
+    return AdminQueue(
+        code="applications_in_review",
+        label=_("Applications waiting for review"),
+        count=waiting["count"],
+        oldest=waiting["oldest"],
+        url=reverse("admin:onboarding_application_changelist") + f"?status__exact={S.IN_REVIEW}",
+    )
+
+
+@admin_queue
+def trials_under_review(request) -> AdminQueue | None:
+    """On the admin's index: trials the evaluation sent to manual review."""
+    if not request.user.has_perm("onboarding.view_application"):
+        return None
+    waiting = Application.objects.filter(status=S.TRIAL_REVIEW).aggregate(
+        count=Count("id"), oldest=Min("updated_at")
+    )
+    return AdminQueue(
+        code="trials_under_review",
+        label=_("Trials under manual review"),
+        count=waiting["count"],
+        oldest=waiting["oldest"],
+        url=reverse("admin:onboarding_application_changelist") + f"?status__exact={S.TRIAL_REVIEW}",
+    )

@@ -9,7 +9,10 @@ class OnboardingConfig(AppConfig):
     def ready(self) -> None:
         from stores.hooks import on_transition
 
-        from . import gate_checks  # noqa: F401  (registers the order gate's checks)
+        from . import (
+            gate_checks,  # noqa: F401  (registers the order gate's checks)
+            notices,  # noqa: F401  (registers the notification kinds)
+        )
         from .store_sync import application_follow_store
 
         on_transition(application_follow_store)

@@ -35,6 +35,20 @@ class CannotApprove(OnboardingError):
     default_message = _("The application cannot be approved while a check fails.")
 
 
+class ApprovalNeedsConfirmation(OnboardingError):
+    """Checks still need a reviewer's judgement: approving overrides them, so the reviewer
+    confirms which (``checks``, their codes in the checks' order)."""
+
+    default_message = _(
+        "These checks still need review: confirm that you have checked them against the "
+        "documents to approve."
+    )
+
+    def __init__(self, checks: list[str]):
+        self.checks = checks
+        super().__init__()
+
+
 class StoreAlreadyBound(OnboardingError):
     default_message = _("This store is already bound to another application.")
 

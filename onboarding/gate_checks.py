@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.gate import ApplicationFacts, CheckResult, MetricsFacts, OrderContext, gate
+from core.gate import ApplicationFacts, CheckResult, MetricsFacts, OrderContext, Text, gate
+from platforms.guides import platform_guide
 from platforms.selectors import store_metrics_latest
 
 from .checks import ID_MIN_DAYS_VALID
@@ -69,7 +70,7 @@ def load_store_facts(ctx: OrderContext) -> None:
 
 @gate.check(
     "service_not_active",
-    title=_("The logistics service is not active for this store"),
+    title=_("The logistics service is active for this store"),
     fix=_(
         "Finish the application: submit it, answer any requested changes and wait for "
         "approval. Orders can be placed in trial and once active."
@@ -84,7 +85,11 @@ def service_not_active(ctx: OrderContext) -> CheckResult:
             _("No store of yours is in trial or active: apply for the service first."),
             store=None,
         )
-    evidence = {"store": application.reference, "status": application.status}
+    evidence = {
+        "store": application.reference,
+        "status": application.status,
+        "status_label": application.status_label,
+    }
     if application.status in (S.TRIAL, S.ACTIVE, S.CLOSED):
         return CheckResult.passed(**evidence)
     return CheckResult.failed(
@@ -94,15 +99,27 @@ def service_not_active(ctx: OrderContext) -> CheckResult:
     )
 
 
+def health_fix(ctx: OrderContext) -> Text | None:
+    """Where this store's platform shows the metrics the health check reads."""
+    guide = platform_guide(ctx.platform)
+    if guide is None:
+        return None
+    return _(
+        "Bring the DSR, return rate and label-print success back within their thresholds "
+        "(%(platform)s shows them in %(where)s), then ask operations to reinstate the service."
+    ) % {"platform": guide.label, "where": guide.metrics}
+
+
 @gate.check(
     "service_closed_health",
-    title=_("The service was closed by the fulfilment health check"),
+    title=_("The service is open (not closed by the fulfilment health check)"),
     fix=_(
         "Bring the DSR, return rate and label-print success back within their thresholds, "
         "then ask operations to reinstate the service."
     ),
     needs=("application",),
     fix_url_name="onboarding:health",
+    fix_for=health_fix,
 )
 def service_closed_health(ctx: OrderContext) -> CheckResult:
     application = ctx.facts.application
@@ -113,20 +130,43 @@ def service_closed_health(ctx: OrderContext) -> CheckResult:
             _("The service was closed by the health check: %(reason)s")
             % {"reason": application.decision_reason or _("a metric below its threshold")},
             status=application.status,
+            status_label=application.status_label,
             reason=application.decision_reason,
         )
-    return CheckResult.passed(status=application.status)
+    return CheckResult.passed(status=application.status, status_label=application.status_label)
+
+
+def binding_fix(ctx: OrderContext) -> Text | None:
+    """The binding steps of this store's own platform (DOMAIN.md §4): the article's path
+    for AliExpress, each other platform's own seller-centre menus."""
+    guide = platform_guide(ctx.platform)
+    if guide is None:
+        return None
+    return _(
+        "In %(centre)s open %(steps)s. Then tell us on the store's page that you have bound "
+        "it; orders pass as soon as %(platform)s confirms the binding to us."
+    ) % {"centre": guide.seller_centre, "steps": guide.binding_path(), "platform": guide.label}
+
+
+def binding_page(ctx: OrderContext) -> str | None:
+    """The store's own page, with its binding state and its platform's steps."""
+    if ctx.store is None:
+        return None
+    return reverse("stores:detail", args=[ctx.store.pk])
 
 
 @gate.check(
     "store_not_bound",
-    title=_("The platform store is not bound to 经络速通"),
+    title=_("The platform store is bound to 经络速通"),
     fix=_(
-        "In the AliExpress back office open 物流设置 → 物流方案, tick 菜鸟经络速通 and save. "
-        "The binding shows here after the next store-metrics update."
+        "In your platform's seller centre, open the logistics settings and choose 经络速通 "
+        "(Jingluo Express) as the logistics provider; orders pass as soon as the platform "
+        "confirms the binding to us."
     ),
     needs=("application", "metrics"),
     fix_url_name="onboarding:index",
+    fix_url_for=binding_page,
+    fix_for=binding_fix,
     share="93.6",
 )
 def store_not_bound(ctx: OrderContext) -> CheckResult:
@@ -155,7 +195,7 @@ def store_not_bound(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "licence_tax_address_mismatch",
-    title=_("The licence address differs from the tax-registration address"),
+    title=_("The licence address matches the tax-registration address"),
     fix=_(
         "Update the company's registration so that both addresses match, then upload the "
         "new licence."
@@ -185,7 +225,7 @@ def id_renewal_url(ctx: OrderContext) -> str | None:
 
 @gate.check(
     "legal_rep_id_expiring",
-    title=_("The legal representative's ID card is valid for less than 90 days"),
+    title=_("The legal representative's ID card is valid for at least 90 more days"),
     fix=_("Renew the ID card and upload the new card (both sides)."),
     needs=("application",),
     fix_url_name="onboarding:index",
@@ -213,15 +253,26 @@ def legal_rep_id_expiring(ctx: OrderContext) -> CheckResult:
     return CheckResult.passed(**evidence)
 
 
+def complaints_fix(ctx: OrderContext) -> Text | None:
+    guide = platform_guide(ctx.platform)
+    if guide is None:
+        return None
+    return _(
+        "Resolve the serious logistics complaints of the last 30 days in %(where)s; the "
+        "freeze lifts when %(platform)s reports them resolved."
+    ) % {"where": guide.complaints, "platform": guide.label}
+
+
 @gate.check(
     "dsr_frozen",
-    title=_("Logistics frozen on the platform after serious complaints (DSR frozen)"),
+    title=_("No serious logistics complaints in 30 days (DSR not frozen)"),
     fix=_(
         "Resolve the serious logistics complaints of the last 30 days on the platform; the "
         "freeze lifts in the next store-metrics update."
     ),
     needs=("metrics",),
     fix_url_name="onboarding:health",
+    fix_for=complaints_fix,
 )
 def dsr_frozen(ctx: OrderContext) -> CheckResult:
     metrics = ctx.facts.metrics

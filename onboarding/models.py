@@ -202,7 +202,13 @@ class ApplicationEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.application.reference} {self.action} {self.from_status}→{self.to_status}"
+        def label(status: str) -> str:
+            return str(S(status).label) if status in S.values else status or "∅"
+
+        return (
+            f"{self.application.reference} {self.get_action_display()} "
+            f"{label(self.from_status)} → {label(self.to_status)}"
+        )
 
 
 class CheckStatus(models.TextChoices):
@@ -234,7 +240,10 @@ class ApplicationCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.status}"
+        from .checks import CHECKS_BY_CODE  # the checks import the models
+
+        check = CHECKS_BY_CODE.get(self.code)
+        return f"{check.title if check else self.code}: {self.get_status_display()}"
 
 
 class OcrStatus(models.TextChoices):

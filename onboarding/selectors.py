@@ -1,5 +1,10 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+
+from platforms.selectors import metrics_age_days, metrics_are_stale, store_metrics_latest
 
 from .checks import CHECKS_BY_CODE
 from .models import Application, Document
@@ -68,3 +73,45 @@ def application_progress(*, application: Application) -> dict:
             if c.code in CHECKS_BY_CODE
         ],
     }
+
+
+def application_same_uscc_elsewhere(*, application: Application) -> list[Application]:
+    """Applications of *other* seller accounts with the same credit code: the same company
+    signed up twice (or someone else's licence), for the reviewer to look into."""
+    if not application.uscc:
+        return []
+    return list(
+        Application.objects.filter(uscc=application.uscc)
+        .exclude(seller_id=application.seller_id)
+        .select_related("seller")
+        .order_by("-created_at")[:20]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsState:
+    """The platform's latest figures on the application's store, as the review shows them."""
+
+    as_of: datetime.date | None
+    age_days: int | None
+    stale: bool
+    store_bound: bool | None
+
+
+def application_metrics_state(*, application: Application) -> MetricsState:
+    """How old the platform's latest figures on the store are: the checks that read them
+    (platform requirement, fulfilment level) pass or fail on that report, so a stale one
+    is shown as stale (older than ``platforms.models.METRICS_STALE_AFTER_DAYS``)."""
+    metrics = (
+        store_metrics_latest(platform=application.platform, store_id=application.store_id)
+        if application.store_id
+        else None
+    )
+    if metrics is None:
+        return MetricsState(as_of=None, age_days=None, stale=False, store_bound=None)
+    return MetricsState(
+        as_of=metrics.as_of,
+        age_days=metrics_age_days(as_of=metrics.as_of),
+        stale=metrics_are_stale(as_of=metrics.as_of),
+        store_bound=metrics.store_bound,
+    )

@@ -13,12 +13,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.mixins import seller_required
-from platforms.models import SEARCH_BOOST_SCORE
-from platforms.selectors import store_metrics_latest_for_many
+from platforms.health import health_lines
+from platforms.models import SEARCH_BOOST_SCORE, Platform
+from platforms.selectors import (
+    metrics_age_days,
+    metrics_are_stale,
+    store_metrics_latest_for_many,
+)
 
 from .exceptions import ApplicationIncomplete, OnboardingError
 from .forms import STEPS, DocumentUploadForm
-from .health import health_lines
 from .letters import LetterParty, agency_authorisation_letter_pdf, authorisation_letter_pdf
 from .models import MAX_DOCUMENT_BYTES, DocumentKind
 from .selectors import (
@@ -265,7 +269,12 @@ def health(request):
                 "application": application,
                 "metrics": metrics,
                 "lines": health_lines(metrics),
-                "boost": metrics is not None and metrics.fulfilment_score >= SEARCH_BOOST_SCORE,
+                "aliexpress": application.platform == Platform.ALIEXPRESS,
+                "boost": application.platform == Platform.ALIEXPRESS
+                and metrics is not None
+                and metrics.fulfilment_score >= SEARCH_BOOST_SCORE,
+                "stale": metrics is not None and metrics_are_stale(as_of=metrics.as_of),
+                "age_days": metrics_age_days(as_of=metrics.as_of) if metrics else None,
             }
         )
     return render(

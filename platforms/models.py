@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 # AliExpress (DOMAIN.md §2): sellers see the badge.
 SEARCH_BOOST_SCORE = Decimal(98)
 SEARCH_BOOST_PERCENT = 5
+# Figures older than this many days (by their ``as_of``) are shown as stale wherever they
+# are read (the review, the health page, the diagnosis) instead of passing silently: the
+# feed normally arrives daily. Ours, not the article's.
+METRICS_STALE_AFTER_DAYS = 7
 
 
 class Platform(models.TextChoices):

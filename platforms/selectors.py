@@ -1,13 +1,31 @@
 """Reads of platform data."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import StoreMetricsSnapshot
+from core.timezones import shanghai_date
+
+from .models import METRICS_STALE_AFTER_DAYS, StoreMetricsSnapshot
+
+
+def metrics_age_days(
+    *, as_of: datetime.date, at: datetime.date | datetime.datetime | None = None
+) -> int:
+    """How many days old figures dated ``as_of`` are on ``at`` (now), in Asia/Shanghai."""
+    return (shanghai_date(at or timezone.now()) - as_of).days
+
+
+def metrics_are_stale(
+    *, as_of: datetime.date, at: datetime.date | datetime.datetime | None = None
+) -> bool:
+    """Older than ``METRICS_STALE_AFTER_DAYS``: shown as stale, not taken silently."""
+    return metrics_age_days(as_of=as_of, at=at) > METRICS_STALE_AFTER_DAYS
 
 
 def store_metrics_latest(*, platform: str, store_id: str) -> StoreMetricsSnapshot | None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .adapters import StoreMetricsSource
 from .exceptions import StoreMetricsSourceUnreadable
+from .hooks import MetricsImported, metrics_imported
 from .models import ImportStatus, StoreMetricsImport, StoreMetricsSnapshot
 from .parsing import METRIC_FIELDS, MetricsRow, RowError
 
@@ -66,6 +67,7 @@ def store_metrics_import(
     report = _ErrorReport()
     counts = {"valid": 0}
     error_rows: set[int] = set()
+    bound: set[tuple[str, str]] = set()
     file_name = file_name[-255:]
     try:
         with transaction.atomic():
@@ -76,7 +78,7 @@ def store_metrics_import(
                 status=ImportStatus.SUCCEEDED,
             )
             try:
-                _import_rows(source, batch, report, counts, error_rows)
+                _import_rows(source, batch, report, counts, error_rows, bound)
             except StoreMetricsSourceUnreadable as unreadable:
                 for error in unreadable.errors:
                     report.add(error)
@@ -84,6 +86,10 @@ def store_metrics_import(
                 raise _Rejected
             batch.rows_total = batch.rows_imported = counts["valid"]
             batch.save(update_fields=["rows_total", "rows_imported"])
+            # Stores the platform now reports bound stop waiting (``stores`` listens).
+            metrics_imported(
+                MetricsImported(batch_id=batch.pk, at=batch.created_at, bound=frozenset(bound))
+            )
             return batch
     except _Rejected:
         pass
@@ -109,8 +115,10 @@ def _import_rows(
     report: _ErrorReport,
     counts: dict[str, int],
     error_rows: set[int],
+    bound: set[tuple[str, str]],
 ) -> None:
-    """Validate the whole feed; write its rows in bulk while it is still all good."""
+    """Validate the whole feed; write its rows in bulk while it is still all good. Notes
+    the stores reported bound in ``bound``."""
     imported_at = timezone.now()
     first_row_of: dict[tuple, int] = {}
     pending: list[StoreMetricsSnapshot] = []
@@ -134,6 +142,8 @@ def _import_rows(
             continue
         if report:
             continue  # the file is refused: keep checking, stop writing
+        if item.store_bound:
+            bound.add((item.platform, item.store_id))
         pending.append(_snapshot(item, batch=batch, imported_at=imported_at))
         if len(pending) >= WRITE_BATCH_SIZE:
             _upsert(pending)

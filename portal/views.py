@@ -7,6 +7,7 @@ from accounts.mixins import seller_required
 from accounts.selectors import owner_mfa_nudge
 from platforms.models import SEARCH_BOOST_PERCENT, SEARCH_BOOST_SCORE
 from shipments.selectors import shipment_stats_cached
+from stores.selectors import store_awaiting_binding
 
 from .health import health_details_allowed, health_report
 
@@ -31,6 +32,7 @@ def dashboard(request):
             "boost_score": SEARCH_BOOST_SCORE,
             "boost_percent": SEARCH_BOOST_PERCENT,
             "mfa_nudge": owner_mfa_nudge(request),
+            "waiting_store": store_awaiting_binding(seller=seller),
         },
     )
 

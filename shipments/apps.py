@@ -7,4 +7,8 @@ class ShipmentsConfig(AppConfig):
     verbose_name = _("Shipments")
 
     def ready(self) -> None:
-        from . import checks, gate_checks  # noqa: F401  (register system and gate checks)
+        from . import (  # noqa: F401  (register system and gate checks)
+            checks,
+            gate_checks,
+            notices,
+        )

@@ -11,11 +11,23 @@ class ShipmentError(DomainError):
 
 class OrderRefused(ShipmentError):
     """The order gate refused the order: ``code`` names the check, ``evidence`` what it
-    found. Nothing was created; the refusal was recorded."""
+    found, ``fix`` and ``fix_url`` what this seller does and where (for its store's own
+    platform). Nothing was created; the refusal was recorded."""
 
-    def __init__(self, *, code: str, message, evidence: dict, order_number: str = ""):
+    def __init__(
+        self,
+        *,
+        code: str,
+        message,
+        evidence: dict,
+        fix: str = "",
+        fix_url: str | None = None,
+        order_number: str = "",
+    ):
         self.code = code
         self.evidence = evidence
+        self.fix = fix
+        self.fix_url = fix_url
         self.order_number = order_number
         super().__init__(message)
 

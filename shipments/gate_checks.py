@@ -68,7 +68,7 @@ def count_trial(ctx: OrderContext, shipment: CreatedShipment) -> None:
 
 @gate.check(
     "trial_quota_used",
-    title=_("The three free trial shipments are used up"),
+    title=_("Free trial shipments are left"),
     fix=_(
         "Wait for the trial shipments to be delivered: the trial is then evaluated and "
         "the service becomes active."
@@ -90,7 +90,7 @@ def trial_quota_used(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "lane_not_served",
-    title=_("No line serves this destination"),
+    title=_("A line serves the destination"),
     fix=_(
         "We carry to the US, the EU, the UK and South-East Asia only (no line to Russia or "
         "Brazil): ship this order with another logistics provider."
@@ -111,7 +111,7 @@ def lane_not_served(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "overweight",
-    title=_("The parcel is over the line's maximum weight"),
+    title=_("The parcel is within the line's maximum weight"),
     fix=_("Split the order into lighter parcels, or reduce the packaging's volume."),
     needs=("quote", "quote_refusal"),
     fix_url_name="pricing:quote",
@@ -133,7 +133,7 @@ def overweight(ctx: OrderContext) -> CheckResult:
 
 @gate.check(
     "trial_overweight",
-    title=_("A trial parcel must weigh 5 kg or less"),
+    title=_("A trial parcel weighs 5 kg or less"),
     fix=_("Send a parcel of at most 5 kg as a trial shipment, or wait for activation."),
     fix_url_name="shipments:index",
     needs_parcel=True,

@@ -286,6 +286,48 @@ def shipment_stats_cached(*, seller) -> ShipmentStats:
     return stats
 
 
+# --- the seller's refused orders --------------------------------------------------------
+REFUSED_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedPage:
+    refusals: list  # RefusedOrder rows, newest first
+    created: set[str]  # order numbers of the page created as shipments since
+    next_before: int | None  # pass as ``before`` for the older refusals
+
+
+def refused_orders_page(
+    *, seller, before: int | None = None, size: int = REFUSED_PAGE_SIZE
+) -> RefusedPage:
+    """The seller's refused orders, newest first, by keyset on the id (refusals are
+    appended in time order): two queries per page, whatever their number. ``created``
+    names the orders of the page that were created later (placed again once fixed)."""
+    from .models import RefusedOrder
+
+    rows = RefusedOrder.objects.filter(seller=seller, livemode=True).order_by("-id")
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    refusals = list(rows[: size + 1])
+    more = len(refusals) > size
+    refusals = refusals[:size]
+    numbers = {r.order_number for r in refusals}
+    created = (
+        set(
+            Shipment.objects.filter(
+                seller=seller, livemode=True, order_number__in=numbers
+            ).values_list("order_number", flat=True)
+        )
+        if numbers
+        else set()
+    )
+    return RefusedPage(
+        refusals=refusals,
+        created=created,
+        next_before=refusals[-1].pk if more and refusals else None,
+    )
+
+
 # --- the seller API's reads (api app) ----------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ApiShipmentFilters:
@@ -353,7 +395,7 @@ def shipments_by_tracking(
     return {s.tracking_number: s for s in found}
 
 
-def refused_orders_page(
+def refused_orders_api_page(
     *, seller, livemode: bool, after: Cursor | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[RefusedOrder], Cursor | None]:
     """The seller's refused orders of one mode, newest first, keyset pages. One query."""

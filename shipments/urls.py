@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, labels, pages, tracking
+from .views import imports, labels, pages, refused, tracking
 
 app_name = "shipments"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     path("imports/<int:pk>/report.csv", imports.import_report, name="import_report"),
     path("new/", pages.create, name="create"),
+    path("refused/", refused.refused_list, name="refused"),
     path("export.csv", pages.export, name="export"),
     path("<int:pk>/", pages.detail, name="detail"),
     path("<int:pk>/cancel/", pages.cancel, name="cancel"),

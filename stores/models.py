@@ -81,13 +81,40 @@ class Store(models.Model):
     trial_used = models.PositiveSmallIntegerField(_("trial shipments used"), default=0)
     opened_at = models.DateTimeField(_("opened at"))
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    # Binding (DOMAIN.md §4): whether the store ticked our service on its platform is the
+    # platform's fact (the latest store-metrics snapshot's ``store_bound``). The store waits
+    # from opening until the platform first reports it bound (``bound_at``); meanwhile the
+    # seller may tell us it has done its part (``binding_claimed_at``), which operations see
+    # in their queue of stores awaiting binding.
+    binding_claimed_at = models.DateTimeField(
+        _("the seller says it is bound since"), null=True, blank=True
+    )
+    binding_claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("said by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    bound_at = models.DateTimeField(
+        _("binding confirmed by the platform at"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("store")
         verbose_name_plural = _("stores")
         ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["seller", "status"])]
+        indexes = [
+            models.Index(fields=["seller", "status"]),
+            # Operations' queue: the stores still waiting for their platform's binding.
+            models.Index(
+                fields=["opened_at"],
+                condition=models.Q(bound_at__isnull=True),
+                name="stores_store_awaiting_binding",
+            ),
+        ]
         constraints = [
             # A platform store is in service for one seller at a time; a store rejected
             # after its trial frees the platform store for a new application.
@@ -121,6 +148,11 @@ class Store(models.Model):
     def ships(self) -> bool:
         """Do its orders pass the service check (in trial or active)?"""
         return self.status in SHIPPING_STATUSES
+
+    @property
+    def awaiting_binding(self) -> bool:
+        """Opened, and the platform has not yet reported it bound to our service."""
+        return self.bound_at is None
 
 
 class StoreEvent(models.Model):

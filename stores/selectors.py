@@ -1,10 +1,14 @@
 """Reads of stores: which store a seller's orders ship for, and the platform's latest
 report on it."""
 
+import contextlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from redis.exceptions import RedisError
 
 from platforms.models import StoreMetricsSnapshot
 from platforms.selectors import store_metrics_latest
@@ -41,3 +45,52 @@ def fulfilment_score_for_seller(*, seller: Any) -> Decimal | None:
     its orders ship for, or None when no metrics have arrived."""
     metrics = store_metrics(store=store_for_orders(seller=seller))
     return metrics.fulfilment_score if metrics is not None else None
+
+
+# --- the binding nudge ------------------------------------------------------------------
+# The dashboard says when a store waits for its platform to confirm the binding. It is
+# read on every dashboard load, so it is kept in the cache and forgotten whenever a store
+# of the seller opens, or the platform confirms one (``stores.services``).
+BINDING_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingStore:
+    pk: int
+    platform: str
+    platform_label: str
+    platform_store_id: str
+
+
+def binding_cache_key(seller_id: int) -> str:
+    return f"stores:awaiting-binding:{seller_id}"
+
+
+def store_awaiting_binding(*, seller: Any) -> WaitingStore | None:
+    """The seller's newest store in service still waiting for its platform to confirm the
+    binding, or None; from the cache when it can (one query otherwise)."""
+    key = binding_cache_key(seller.pk)
+    try:
+        cached = cache.get(key)
+    except RedisError:
+        cached = None
+    if cached is not None:
+        return cached or None
+    store = (
+        stores_for_seller(seller=seller)
+        .filter(status__in=SHIPPING_STATUSES, bound_at__isnull=True)
+        .first()
+    )
+    waiting = (
+        WaitingStore(
+            pk=store.pk,
+            platform=store.platform,
+            platform_label=str(store.get_platform_display()),
+            platform_store_id=store.platform_store_id,
+        )
+        if store is not None
+        else None
+    )
+    with contextlib.suppress(RedisError):
+        cache.set(key, waiting or False, BINDING_CACHE_SECONDS)
+    return waiting

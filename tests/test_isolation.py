@@ -25,6 +25,8 @@ SELLER_NAMESPACES = {
     "shipments",
     "billing",
     "diagnostics",
+    "stores",
+    "notifications",
     "developers",
 }
 PUBLIC = {
@@ -53,6 +55,22 @@ def _statement(owner):
 
 def _shipment(owner):
     return {"pk": create_shipment(store_ready(seller=owner.seller)).pk}
+
+
+def _store(owner):
+    return {"pk": store_ready(seller=owner.seller, bound=False).pk}
+
+
+def _notification(owner):
+    from notifications.services import notification_send
+
+    notice = notification_send(
+        seller=owner.seller,
+        kind="store_bound",
+        key=f"isolation:{owner.pk}",
+        params={"store": "1", "platform": "Lazada", "reference": "JL-1"},
+    )
+    return {"pk": notice.pk}
 
 
 def _api_key(owner):
@@ -98,6 +116,9 @@ OBJECT_URLS = {
     "shipments:cancel": _shipment,
     "billing:statement": _statement,
     "billing:statement_download": lambda owner: {**_statement(owner), "fmt": "pdf"},
+    "stores:detail": _store,
+    "stores:binding_claim": _store,
+    "notifications:open": _notification,
     "developers:key_revoke": lambda owner: {"pk": _api_key(owner).pk},
     "developers:webhook_delete": lambda owner: {"pk": _endpoint(owner).pk},
     "developers:webhook_enable": lambda owner: {"pk": _endpoint(owner).pk},
@@ -111,6 +132,10 @@ POST_ONLY = {
     "shipments:import_confirm",
     "shipments:import_discard",
     "billing:settlement_switch",
+    "billing:low_balance_alert",
+    "stores:binding_claim",
+    "notifications:open",
+    "notifications:mark_all_read",
     # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
     "shipments:labels",
     "developers:key_revoke",

@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -22,6 +23,7 @@ from core.timezones import today_shanghai
 
 from ..exceptions import BillingError
 from ..exports.admin import StatementExportsMixin  # also registers the ExportJob admin
+from ..forms import CloseMonthForm
 from ..models import (
     LedgerEntry,
     OverdueStatement,
@@ -37,13 +39,18 @@ from ..selectors import StatementState, statements_filter_state, statements_with
 from ..services import (
     payment_check,
     payment_record,
+    period_previous,
     settlement_mode_switch,
     settlement_mode_switch_rule,
+    statements_check_can_close,
+    statements_close_month,
+    statements_close_month_preview,
     topup_check,
     topup_record,
 )
 
 _switch_rule = lazy(settlement_mode_switch_rule, str)  # in the language of each request
+CLOSE_MONTH_PERMISSION = "billing.close_month"
 
 
 class SettlementAccountForm(forms.ModelForm):
@@ -229,6 +236,81 @@ class StatementAdminBase(StatementExportsMixin, ReadOnlyAdmin[Statement]):
 @admin.register(Statement)
 class StatementAdmin(StatementAdminBase):
     list_filter = ("period", StatementStateFilter)
+    change_list_template = "billing/admin/statement_change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "close-month/",
+                self.admin_site.admin_view(self.close_month_view),
+                name="billing_statement_close_month",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_close_month": request.user.has_perm(CLOSE_MONTH_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def close_month_view(self, request):
+        """Close a month as ``close_month`` does (the same service): the period, then a
+        confirmation saying how many statements it issues; a month not over is refused
+        with a message; closing again issues nothing more."""
+        if not request.user.has_perm(CLOSE_MONTH_PERMISSION):
+            raise PermissionDenied
+        previous = period_previous(today_shanghai())
+        form = CloseMonthForm(request.POST or None, initial={"period": f"{previous:%Y-%m}"})
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            period = form.cleaned_data["period"]
+            try:
+                statements_check_can_close(period=period)
+                if form.cleaned_data["confirm"]:
+                    result = statements_close_month(period=period)
+                else:
+                    preview = statements_close_month_preview(period=period)
+            except BillingError as error:
+                form.add_error("period", error.message)
+            else:
+                if preview is None:
+                    self._closed_message(request, period, result)
+                    changelist = reverse("admin:billing_statement_changelist")
+                    return HttpResponseRedirect(f"{changelist}?period={period:%Y-%m-%d}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Close a month"),
+            "form": form,
+            "preview": preview,
+            "period": form.cleaned_data.get("period")
+            if form.is_bound and form.is_valid()
+            else None,
+        }
+        return TemplateResponse(request, "billing/admin/close_month.html", context)
+
+    def _closed_message(self, request, period, result) -> None:
+        month = f"{period:%Y-%m}"
+        if result.statements:
+            numbers = (
+                result.first_number
+                if result.statements == 1
+                else f"{result.first_number} … {result.last_number}"
+            )
+            self.message_user(
+                request,
+                gettext("%(month)s closed: statements issued: %(count)d (%(numbers)s).")
+                % {"month": month, "count": result.statements, "numbers": numbers},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("%(month)s: nothing left to bill, no statement issued.") % {"month": month},
+                messages.INFO,
+            )
 
 
 @admin.register(OverdueStatement)

@@ -31,13 +31,6 @@ PAGE = landscape(A4)
 MARGIN = 12 * mm
 RULE = colors.Color(0.6, 0.6, 0.6)
 SHADE = colors.Color(0.94, 0.94, 0.94)
-KIND_LABELS = {
-    "charge": "运费",
-    "refund": "退款",
-    "adjustment": "调整",
-    "payment": "付款",
-    "topup": "充值",
-}
 _COL = {header: i for i, header in enumerate(HEADERS)}
 # (heading, column of the export row, width in mm; None takes the rest, money right-aligned)
 LINE_COLUMNS = (
@@ -86,9 +79,17 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(printable(text)), style)
 
 
-def statement_pdf(*, statement, rows: Sequence[tuple], payee: Payee = CARRIER) -> bytes:
+def statement_pdf(
+    *,
+    statement,
+    rows: Sequence[tuple],
+    paid: Decimal = Decimal("0.00"),
+    as_of: datetime.date | None = None,
+    payee: Payee = CARRIER,
+) -> bytes:
     """The PDF of ``statement`` (a ``billing.Statement``) with its export ``rows`` (the
-    columns of ``selectors_exports.COLUMNS``, not neutralised)."""
+    columns of ``selectors_exports.COLUMNS``, not neutralised), and what was ``paid`` on it
+    by ``as_of`` (the day it is printed): paid and still outstanding."""
     styles = _styles()
     width = PAGE[0] - 2 * MARGIN
     period = f"{statement.period.year}年{statement.period.month}月"
@@ -99,7 +100,7 @@ def statement_pdf(*, statement, rows: Sequence[tuple], payee: Payee = CARRIER) -
         Spacer(1, 4 * mm),
         _lines_table(rows, width, styles),
         Spacer(1, 4 * mm),
-        _totals_table(statement, styles),
+        _totals_table(statement, styles, paid=paid, as_of=as_of),
         Spacer(1, 4 * mm),
         _p("付款说明 How to pay", styles["left"]),
         _p(
@@ -176,7 +177,7 @@ def _lines_table(rows, width, styles) -> LongTable:
             if index >= MONEY_FROM:
                 cells.append(money(value))
             elif source == "类型 Kind":
-                cells.append(KIND_LABELS.get(value, value))
+                cells.append(value)  # already its label (selectors_exports.KIND_LABELS)
             elif source == "说明 Description":
                 cells.append(_p(value or "", styles["cell"]) if value else "")
             else:
@@ -201,22 +202,28 @@ def _lines_table(rows, width, styles) -> LongTable:
     return table
 
 
-def _totals_table(statement, styles) -> Table:
+def _totals_table(statement, styles, *, paid: Decimal, as_of: datetime.date | None) -> Table:
+    stamp = f"（截至{chinese_date(as_of)}）" if as_of else ""
+    outstanding = max(statement.total - paid, Decimal("0.00"))
     data = [
         ["运费合计 Charges", money(statement.charges_total)],
         ["退款合计 Refunds", money(statement.refunds_total)],
         ["调整合计 Adjustments", money(statement.adjustments_total)],
         ["应付总额 Total due (RMB)", money(statement.total)],
         ["到期日 Due date", statement.due_date.isoformat()],
+        [f"已付 Paid{stamp}", money(paid)],
+        [f"未付 Outstanding{stamp}", money(outstanding)],
     ]
-    table = Table(data, colWidths=[55 * mm, 35 * mm], hAlign="RIGHT")
+    table = Table(data, colWidths=[70 * mm, 35 * mm], hAlign="RIGHT")
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), FONT, 9),
                 ("FONT", (0, 3), (-1, 3), FONT, 11),
+                ("FONT", (0, 6), (-1, 6), FONT, 11),
                 ("GRID", (0, 0), (-1, -1), 0.25, RULE),
                 ("BACKGROUND", (0, 3), (-1, 3), SHADE),
+                ("BACKGROUND", (0, 6), (-1, 6), SHADE),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
             ]
         )

@@ -31,6 +31,11 @@ class SettlementAccount(models.Model):
     )
     mode = models.CharField(_("settlement"), max_length=10, choices=SettlementMode.choices)
     balance = money_field(_("prepaid balance"), default=Decimal("0.00"))
+    # The owner is told (``notifications``) when an instant debit takes the balance from at
+    # least this to below it; empty: never.
+    low_balance_alert = money_field(
+        _("tell me when the balance falls below"), null=True, blank=True
+    )
     mode_changed_at = models.DateTimeField(_("mode changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -45,6 +50,11 @@ class SettlementAccount(models.Model):
             models.CheckConstraint(
                 condition=models.Q(mode__in=SettlementMode.values),
                 name="settlement_mode_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(low_balance_alert__isnull=True)
+                | models.Q(low_balance_alert__gt=0),
+                name="settlement_low_balance_alert_positive",
             ),
         ]
 
@@ -256,7 +266,10 @@ class Statement(models.Model):
             models.Index(fields=["period", "due_date"], name="statement_period_due"),
             models.Index(fields=["seller", "-period"], name="statement_seller_recent"),
         ]
-        permissions = [("export_statement", _("Can export statements"))]
+        permissions = [
+            ("export_statement", _("Can export statements")),
+            ("close_month", _("Can close a month into statements")),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -22,10 +22,12 @@ from .payments import payment_check, payment_record, statement_paid
 from .statements import (
     CloseResult,
     statement_number,
+    statements_check_can_close,
     statements_close_month,
     statements_close_month_preview,
 )
 from .wallet import (
+    settlement_low_balance_alert_set,
     settlement_mode_switch,
     settlement_mode_switch_rule,
     topup_check,
@@ -46,6 +48,7 @@ __all__ = [
     "period_of",
     "period_parse",
     "period_previous",
+    "settlement_low_balance_alert_set",
     "settlement_mode_switch",
     "settlement_mode_switch_rule",
     "shipment_charge_refund",
@@ -54,6 +57,7 @@ __all__ = [
     "statement_export",
     "statement_number",
     "statement_paid",
+    "statements_check_can_close",
     "statements_close_month",
     "statements_close_month_preview",
     "topup_check",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.tasks import enqueue_on_commit
+from core.timezones import today_shanghai
 
 from ..exceptions import BillingError
 from ..exports.pdf import statement_pdf
@@ -37,6 +38,7 @@ from ..exports.tabular import (
 )
 from ..models import EXPORT_TRANSITIONS, ExportFormat, ExportJob, ExportStatus, Statement
 from ..selectors_exports import AMOUNT_INDEX, DESCRIPTION_INDEX, HEADERS, period_line_count
+from .payments import statement_paid
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,8 @@ def statement_export(*, statement: Statement, fmt: str) -> ExportFile:
     if fmt == "pdf":
         rows = statement_rows(statement_id=statement.pk, neutralise=False)
         out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - caller closes
-        out.write(statement_pdf(statement=statement, rows=rows))
+        paid = statement_paid(statement=statement)
+        out.write(statement_pdf(statement=statement, rows=rows, paid=paid, as_of=today_shanghai()))
         out.seek(0)
         return ExportFile(filename, PDF_CONTENT_TYPE, out)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - caller closes

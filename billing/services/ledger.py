@@ -13,10 +13,14 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core.money import round_fen
 from core.timezones import SHANGHAI
+from notifications.services import notification_send
+from webhooks.models import EventType
+from webhooks.services import webhook_emit
 
 from ..exceptions import InsufficientBalance, InvalidPeriod
 from ..locks import account_lock
@@ -93,8 +97,45 @@ def ledger_entries_append(
             SettlementAccount.objects.filter(pk=account.pk).update(
                 balance=F("balance") + delta, updated_at=now
             )
+            _balance_low_notify(seller=seller, account=account, before=account.balance, fresh=fresh)
             account.balance = balance
         return fresh
+
+
+def _balance_low_notify(
+    *, seller, account: SettlementAccount, before: Decimal, fresh: list[LedgerEntry]
+) -> None:
+    """Tell the seller when these entries took the balance from at least the threshold its
+    owner set to below it: once per crossing (the entry that crossed names the event)."""
+    threshold = account.low_balance_alert
+    if threshold is None or before < threshold:
+        return
+    crossing = next(
+        (e for e in fresh if e.balance_after is not None and e.balance_after < threshold), None
+    )
+    if crossing is None:
+        return
+    notification_send(
+        seller=seller,
+        kind="balance_low",
+        key=f"balance_low:{crossing.key}",
+        params={"balance": str(crossing.balance_after), "threshold": str(threshold)},
+        url=reverse("billing:index"),
+    )
+    # The seller's systems hear it too (a prepaid balance is live money: live endpoints).
+    webhook_emit(
+        seller_id=seller.pk,
+        livemode=True,
+        type=EventType.BALANCE_LOW,
+        data={
+            "balance": f"{crossing.balance_after:.2f}",
+            "threshold": f"{threshold:.2f}",
+            "currency": "CNY",
+            "entry": crossing.key,
+            "order_number": crossing.order_number,
+            "tracking_number": crossing.tracking_number,
+        },
+    )
 
 
 def adjustment_record(

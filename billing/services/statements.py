@@ -12,12 +12,17 @@ and their lines never change (a trigger refuses it).
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from core.timezones import SHANGHAI
+from core.timezones import SHANGHAI, today_shanghai
+from notifications.services import NewNotification, notifications_send_many
 from webhooks.models import EventType
 from webhooks.services import sellers_listening, webhook_emit
 
@@ -103,6 +108,17 @@ SELECT (SELECT count(*) FROM issued), (SELECT count(*) FROM lines)
 """
 
 
+def statements_check_can_close(
+    *, period: datetime.date, at: datetime.datetime | None = None
+) -> None:
+    """Refuse a month that has not ended in Asia/Shanghai (``PeriodNotOver``): the current
+    month and every later one. A month already closed can be closed again (nothing more is
+    issued)."""
+    at = at or timezone.now()
+    if at.astimezone(SHANGHAI).date() <= period_last_day(period.replace(day=1)):
+        raise PeriodNotOver
+
+
 def statements_close_month(
     *, period: datetime.date, at: datetime.datetime | None = None
 ) -> CloseResult:
@@ -111,8 +127,7 @@ def statements_close_month(
     and period). The month must be over in Asia/Shanghai (``PeriodNotOver``)."""
     at = at or timezone.now()
     period = period.replace(day=1)
-    if at.astimezone(SHANGHAI).date() <= period_last_day(period):
-        raise PeriodNotOver
+    statements_check_can_close(period=period, at=at)
     with transaction.atomic():
         last = statement_counter_lock(period=period)
         with connection.cursor() as cursor:
@@ -134,6 +149,7 @@ def statements_close_month(
             statements, lines = cursor.fetchone()
         if statements:
             StatementCounter.objects.filter(period=period).update(last_number=last + statements)
+            statements_notify_issued(period=period, issued_at=at)
             _statements_issued_emit(period=period, at=at)
     return CloseResult(
         period=period,
@@ -185,3 +201,60 @@ def statements_close_month_preview(*, period: datetime.date) -> int:
         .distinct()
         .count()
     )
+
+
+# --- telling sellers -------------------------------------------------------------------
+# A statement unpaid this many days before its due date is reminded (once).
+DUE_SOON_DAYS = 3
+
+
+def _statement_notice(kind: str, event: str, row: Mapping[str, Any]) -> NewNotification:
+    return NewNotification(
+        seller_id=row["seller_id"],
+        kind=kind,
+        key=f"statement:{row['number']}:{event}",
+        params={
+            "number": row["number"],
+            "period": f"{row['period']:%Y-%m}",
+            "total": str(row["total"]),
+            "due": row["due_date"].isoformat(),
+            "outstanding": str(row.get("outstanding", row["total"])),
+        },
+        url=reverse("billing:statement", args=[row["pk"]]),
+    )
+
+
+def statements_notify_issued(*, period: datetime.date, issued_at: datetime.datetime) -> list[int]:
+    """Tell each seller of its statement issued for ``period`` at ``issued_at`` (one insert
+    for the month; e-mails by workers after commit). Called by the close, in its
+    transaction; each statement is told once."""
+    rows = Statement.objects.filter(period=period, issued_at=issued_at).values(
+        "pk", "seller_id", "number", "period", "total", "due_date"
+    )
+    return notifications_send_many(
+        notifications=[_statement_notice("statement_issued", "issued", row) for row in rows]
+    )
+
+
+def statements_remind(*, today: datetime.date | None = None) -> list[int]:
+    """The daily reminders: statements unpaid and due within ``DUE_SOON_DAYS`` days, and
+    statements overdue, each told once (the event is the key). Returns the new ids."""
+    from ..selectors import StatementState, statements_filter_state, statements_with_state
+
+    today = today or today_shanghai()
+    fields = ("pk", "seller_id", "number", "period", "total", "due_date", "outstanding")
+    due_soon = (
+        statements_with_state(today=today)
+        .filter(
+            paid__lt=F("total"),
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .values(*fields)
+    )
+    overdue = statements_filter_state(
+        Statement.objects.all(), state=StatementState.OVERDUE, today=today
+    ).values(*fields)
+    notices = [_statement_notice("statement_due_soon", "due_soon", row) for row in due_soon]
+    notices += [_statement_notice("statement_overdue", "overdue", row) for row in overdue]
+    return notifications_send_many(notifications=notices)

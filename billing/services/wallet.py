@@ -139,3 +139,14 @@ def topup_record(*, seller, amount, reference: str, received_on: datetime.date, 
             _("Bank reference %(reference)s has already been recorded as a top-up.")
             % {"reference": reference}
         ) from None
+
+
+def settlement_low_balance_alert_set(*, seller, amount, user=None) -> Decimal | None:
+    """The owner asks to be told when the prepaid balance falls below ``amount`` (None or
+    "": never). Returns the threshold in force."""
+    threshold = None if amount in (None, "") else amount_clean(amount)
+    with transaction.atomic():
+        account = account_lock(seller=seller)
+        account.low_balance_alert = threshold
+        account.save(update_fields=["low_balance_alert", "updated_at"])
+    return threshold

@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "core",
     "accounts",
     "platforms",
+    "notifications",
     "webhooks",
     "stores",
     "onboarding",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -199,6 +201,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="经络速通 <no-reply@jingluo.example>")
+# Where the portal is reached, for the links in notification e-mails (e.g.
+# https://portal.example.cn); empty: the e-mails give the page's path only.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
 # ---------------------------------------------------------------------------
 # Language and time: Simplified Chinese first, English second; Asia/Shanghai
@@ -277,6 +282,9 @@ CELERY_WORKER_QUEUES = env.list("CELERY_WORKER_QUEUES", default=["default", "ocr
 # With Redis, a task not acknowledged within this time is delivered again; it must
 # exceed the longest hard time limit so that no running task is handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# How often the customs-alert sweep runs; the sweep reads it to announce a hold at least
+# 4 hours before its promise (shipments.services.alerts).
+CUSTOMS_ALERT_SWEEP_SECONDS = 15 * 60
 # Periodic schedules, each with when and why. Later issues add theirs here.
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 5 minutes: documents whose OCR never started (the broker was down at upload)
@@ -303,11 +311,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.close_month",
         "schedule": crontab(hour=0, minute=15, day_of_month=1),
     },
+    # Daily at 09:00 Shanghai, office hours: remind sellers of statements due within three
+    # days and of overdue ones (each statement once per event).
+    "billing-statements-remind": {
+        "task": "billing.statements_remind",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Every 15 minutes: parcels held in customs beyond the lane's expected clearance (or
-    # within 4 hours of their promise) are announced to the seller, once per hold.
+    # within 4 hours + 15 minutes of their promise, so always at least 4 hours ahead) are
+    # announced to the seller, once per hold.
     "shipments-customs-alerts": {
         "task": "shipments.customs_alerts",
-        "schedule": 15 * 60,
+        "schedule": CUSTOMS_ALERT_SWEEP_SECONDS,
     },
     # Daily at 07:00 Shanghai: evaluate trials whose last shipment went overdue (a delivery
     # evaluates its trial at once; an overdue parcel has no event to trigger it).
@@ -330,6 +345,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # whose worker died are sent again; a run resumes after its last committed chunk.
     "shipments-sweep-stuck-imports": {
         "task": "shipments.sweep_stuck_imports",
+        "schedule": 5 * 60,
+    },
+    # Every 5 minutes: notification e-mails still pending 10 minutes after they were
+    # recorded (the broker was down, or the mail server refused) are sent again.
+    "notifications-sweep-unsent": {
+        "task": "notifications.sweep_unsent",
         "schedule": 5 * 60,
     },
 }
@@ -377,10 +398,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}},
+    "ENUM_NAME_OVERRIDES": {
+        "ShipmentStatusEnum": "shipments.models.ShipmentStatus",
+        "BatchResultStatusEnum": ["created", "refused", "invalid", "duplicate"],
+        "SimulatedStatusEnum": "api.serializers.SIMULATED",
+        "SettlementEnum": ["instant", "monthly"],
     },
-    "SECURITY": [{"ApiKey": []}],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.docs.strict_requests",

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from core.gate import CheckStatus, GateResult, Outcome, Parcel, ParcelItem, gate
+from platforms.selectors import metrics_are_stale
 from shipments.models import RefusedOrder, Shipment
 from stores.models import Store
 from stores.selectors import store_for_orders
@@ -75,7 +76,9 @@ class Step:
     fix: str
     fix_url: str | None
     share: Decimal | None
-    is_root_cause: bool
+    is_root_cause: bool  # the check that refuses this order (never for one created)
+    is_first_failure: bool  # the first failing check now: what a new order would hit
+    stale_metrics: bool = False  # reads the platform's metrics, and they are stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +96,42 @@ class Diagnosis:
 
     @property
     def root_cause(self) -> Outcome | None:
+        """The check that refuses the order, traced now. An order that was created as a
+        shipment was never refused: it has no root cause, whatever a new order would hit
+        now (``now_refused_by``)."""
+        if self.shipment is not None:
+            return None
         return self.result.root_cause
+
+    @property
+    def now_refused_by(self) -> Outcome | None:
+        """The first check a new order with the same parcel (or any order, for the
+        account) would fail now; None when it would pass."""
+        return self.result.root_cause
+
+    @property
+    def accepted(self) -> bool:
+        """The order was created as a shipment."""
+        return self.shipment is not None
 
     @property
     def passes(self) -> bool:
         """Would the order (or any order, for the account) pass the gate now?"""
         return self.result.passed
+
+    @property
+    def metrics_as_of(self) -> datetime.date | None:
+        """The date of the platform's figures the checks read (None: none yet)."""
+        ctx = self.result.outcomes[0].ctx if self.result.outcomes else None
+        metrics = ctx.facts.metrics if ctx is not None else None
+        return metrics.as_of if metrics is not None else None
+
+    @property
+    def metrics_stale(self) -> bool:
+        """The platform's figures are older than ``METRICS_STALE_AFTER_DAYS``: the checks
+        that read them pass or fail on an old report (issue 13, item 10)."""
+        as_of = self.metrics_as_of
+        return as_of is not None and metrics_are_stale(as_of=as_of, at=self.at)
 
     @property
     def refusal_check(self):
@@ -112,6 +145,8 @@ class Diagnosis:
 
     def steps(self) -> list[Step]:
         cause = self.root_cause
+        first = self.now_refused_by
+        stale = self.metrics_stale
         return [
             Step(
                 position=o.check.position,
@@ -121,21 +156,41 @@ class Diagnosis:
                 status_label=str(CheckStatus(o.status).label),
                 message=o.message if o.status == CheckStatus.FAIL else "",
                 evidence=evidence_lines(o.result.evidence),
-                fix=str(o.check.fix) if o.status == CheckStatus.FAIL else "",
+                fix=o.fix if o.status == CheckStatus.FAIL else "",
                 fix_url=_fix_url(o) if o.status == CheckStatus.FAIL else None,
                 share=o.check.share,
                 is_root_cause=o is cause,
+                is_first_failure=o is first,
+                stale_metrics=stale and "metrics" in o.check.needs,
             )
             for o in self.result.outcomes
         ]
 
     def as_json(self) -> dict:
-        """The command's ``--json``: exactly these four keys."""
+        """The command's ``--json``: the order, the seller, the root cause (None for an
+        order created as a shipment: it was never refused), the shipment it became (or
+        None), what a new order would hit now, the platform's figures' date and whether
+        they are stale, and every check."""
         cause = self.root_cause
+        now = self.now_refused_by
+        shipment = self.shipment
+        as_of = self.metrics_as_of
         return {
             "order_number": self.order_number,
             "seller": self.seller.pk,
             "root_cause": cause.code if cause else None,
+            "shipment": {
+                "tracking_number": shipment.tracking_number,
+                "created_at": shipment.created_at.isoformat(),
+                "price": str(shipment.quoted_total),
+                "charge": str(shipment.charge),
+                "is_trial": shipment.is_trial,
+            }
+            if shipment is not None
+            else None,
+            "now_refused_by": now.code if now else None,
+            "metrics_as_of": as_of.isoformat() if as_of else None,
+            "metrics_stale": self.metrics_stale,
             "checks": [o.as_json() for o in self.result.outcomes],
         }
 

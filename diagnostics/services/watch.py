@@ -60,7 +60,7 @@ def store_findings(*, store: Store, at: datetime.datetime) -> list[Finding]:
                         "refused unless the renewed card is uploaded."
                     )
                     % {"until": result.evidence.get("valid_until"), "date": fails_on},
-                    fix=str(check.fix),
+                    fix=check.fix_text(later),
                     evidence={**result.evidence, "fails_from": fails_on},
                 )
             )
@@ -81,7 +81,7 @@ def _finding(outcome: Outcome) -> Finding:
         code=outcome.code,
         title=str(outcome.check.title),
         message=outcome.message,
-        fix=str(outcome.check.fix),
+        fix=outcome.fix,
         evidence=outcome.result.evidence,
     )
 
@@ -100,7 +100,8 @@ def stores_watch(*, at: datetime.datetime | None = None) -> list[WatchWarning]:
     sent: list[WatchWarning] = []
     stores = Store.objects.filter(status__in=SHIPPING_STATUSES).select_related("seller")
     for store in stores.order_by("pk").iterator(chunk_size=500):
-        findings = store_findings(store=store, at=at)
+        with translation.override(settings.LANGUAGE_CODE):  # the e-mail's language
+            findings = store_findings(store=store, at=at)
         new = [f for f in findings if (store.pk, f.code) not in recent]
         if new:
             sent += _warn(store=store, findings=new, today=today)

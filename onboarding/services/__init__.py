@@ -29,6 +29,7 @@ from .renewal import (
 from .review import (
     application_approve,
     application_check_can_approve,
+    application_checks_to_override,
     application_reinstate,
     application_reject,
     application_request_changes,
@@ -41,6 +42,7 @@ __all__ = [
     "application_approve",
     "application_check_can_approve",
     "application_check_can_submit",
+    "application_checks_to_override",
     "application_create",
     "application_reinstate",
     "application_reject",

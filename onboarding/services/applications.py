@@ -2,10 +2,12 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import Field
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 
+from notifications.services import notification_send
 from platforms.selectors import store_metrics_latest
 
 from ..checks import CHECKS, build_context
@@ -104,7 +106,7 @@ def application_transition(
             locked.decision_reason = reason
             update_fields.append("decision_reason")
         locked.save(update_fields=update_fields)
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=locked,
             action=ApplicationEvent.Action.TRANSITION,
             actor=actor,
@@ -113,12 +115,45 @@ def application_transition(
             reason=reason,
             data=data or {},
         )
+        _notify_transition(application=locked, event=event)
     application.refresh_from_db()
     return application
 
 
+# The states a seller is told about, each by its notification kind (``onboarding.notices``).
+TOLD: dict[str, str] = {
+    S.TRIAL: "application_trial",
+    S.CHANGES_REQUESTED: "application_changes_requested",
+    S.REJECTED: "application_rejected",
+    S.TRIAL_REVIEW: "application_trial_review",
+    S.ACTIVE: "application_active",
+    S.CLOSED: "application_closed",
+}
+
+
+def _notify_transition(*, application: Application, event: ApplicationEvent) -> None:
+    """Tell the seller of a transition in ``TOLD``, once: the audit row names the event."""
+    kind = TOLD.get(event.to_status)
+    if kind is None:
+        return
+    notification_send(
+        seller=application.seller,
+        kind=kind,
+        key=f"application:{application.pk}:event:{event.pk}",
+        params={
+            "reference": application.reference,
+            "store": application.store_id,
+            "platform": application.get_platform_display() or "",
+            "reason": event.reason,
+        },
+        url=reverse("onboarding:application", args=[application.pk]),
+    )
+
+
 def application_create(*, seller) -> Application:
-    return Application.objects.create(seller=seller)
+    """A new draft, the company name from sign-up filled in (the seller corrects it to the
+    licence's if it differs)."""
+    return Application.objects.create(seller=seller, company_name=seller.company_name)
 
 
 def application_update(*, application: Application, data: dict) -> Application:

@@ -1,12 +1,14 @@
 """Decisions by operations: approve into trial, request changes, reject, reinstate."""
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stores.models import Closure, StoreStatus
 from stores.services import store_open, store_transition
 
-from ..exceptions import CannotApprove, OnboardingError
+from ..exceptions import ApprovalNeedsConfirmation, CannotApprove, OnboardingError
 from ..models import Application, ApplicationEvent, ApplicationStatus, CheckStatus
 from .applications import application_transition
 
@@ -25,16 +27,41 @@ def application_check_can_approve(*, application: Application) -> list[str]:
     )
 
 
-def application_approve(*, application: Application, actor, reason: str = "") -> Application:
-    """Approve into the trial: three free shipments of at most 5 kg."""
+def application_checks_to_override(*, application: Application) -> list[str]:
+    """The checks that still need review (their codes, in order): approving overrides them."""
+    return list(
+        application.checks.filter(status=CheckStatus.NEEDS_REVIEW)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+
+
+def application_approve(
+    *,
+    application: Application,
+    actor,
+    reason: str = "",
+    overriding: Sequence[str] = (),
+) -> Application:
+    """Approve into the trial: three free shipments of at most 5 kg. A failing check stops
+    it (``CannotApprove``); checks that still need review are overridden only when the
+    reviewer names each of them in ``overriding`` (else ``ApprovalNeedsConfirmation`` says
+    which), and the audit row records them: who overrode what."""
     failing = application_check_can_approve(application=application)
     if failing:
         raise CannotApprove(
             _("Cannot approve while these checks fail: %(codes)s.") % {"codes": ", ".join(failing)}
         )
+    unreviewed = application_checks_to_override(application=application)
+    if set(unreviewed) - set(overriding):
+        raise ApprovalNeedsConfirmation(unreviewed)
     with transaction.atomic():
         application_transition(
-            application=application, to_status=S.TRIAL, actor=actor, reason=reason
+            application=application,
+            to_status=S.TRIAL,
+            actor=actor,
+            reason=reason,
+            data={"overridden_checks": unreviewed} if unreviewed else None,
         )
         application.opened_store = store_open(
             seller=application.seller,

@@ -3,9 +3,14 @@ four hours before the hold threatens the promise.
 
 A shipment in customs is due an alert when its promise is still ahead and either the hold
 has lasted the lane's expected clearance time (``customs_since + customs_clearance_hours``)
-or the promise is at most ``CUSTOMS_ALERT_LEAD`` away, whichever comes first. One alert per
-hold: ``customs_alerted_at`` is claimed by a conditional UPDATE, so two workers running the
-sweep at once cannot both send, and a new hold (entering customs again) clears it.
+or the promise is at most ``CUSTOMS_ALERT_LEAD`` + one sweep interval away, whichever comes
+first. The sweep runs every ``CUSTOMS_ALERT_SWEEP`` (settings), so a hold that will be
+within 4 hours of its promise by the next sweep is announced now: the seller always hears
+of it at least 4 hours before the promise (the article: 提前4小时), never later (unless the
+parcel entered customs with less time left, when it is announced at the first sweep). One
+alert per hold: ``customs_alerted_at`` is claimed by a conditional UPDATE, so two workers
+running the sweep at once cannot both send, and a new hold (entering customs again) clears
+it.
 
 The alert goes by SMS (``shipments.sms``) to the mobile number the owner set, if any, and by
 e-mail to the seller's active users; each message is a ``Notification`` row. If every
@@ -22,6 +27,8 @@ from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F,
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pricing.destination_time import destination_zone
+
 from ..models import Notification, Shipment, ShipmentStatus
 from ..sms import sms_send
 from .events import customs_held_emit
@@ -29,6 +36,8 @@ from .events import customs_held_emit
 logger = logging.getLogger(__name__)
 
 CUSTOMS_ALERT_LEAD = datetime.timedelta(hours=4)
+# How often beat runs the sweep (``CELERY_BEAT_SCHEDULE``'s "shipments-customs-alerts").
+CUSTOMS_ALERT_SWEEP = datetime.timedelta(seconds=settings.CUSTOMS_ALERT_SWEEP_SECONDS)
 KIND = "customs_hold"
 
 
@@ -60,7 +69,10 @@ def customs_alerts_due(*, now: datetime.datetime):
             promised_by__gt=now,
         )
         .annotate(hold_ends=hold_ends)
-        .filter(Q(hold_ends__lte=now) | Q(promised_by__lte=now + CUSTOMS_ALERT_LEAD))
+        .filter(
+            Q(hold_ends__lte=now)
+            | Q(promised_by__lte=now + CUSTOMS_ALERT_LEAD + CUSTOMS_ALERT_SWEEP)
+        )
         .select_related("seller")
         .order_by("customs_since", "pk")
     )
@@ -116,9 +128,17 @@ def _message(shipment: Shipment) -> tuple[str, str]:
             "order": shipment.order_number,
             "since": f"{local(shipment.customs_since):%Y-%m-%d %H:%M}",
             "hours": shipment.customs_clearance_hours,
-            "promised": f"{local(shipment.promised_by):%Y-%m-%d %H:%M}",
+            "promised": promised_label(shipment),
         }
     return subject, body
+
+
+def promised_label(shipment: Shipment) -> str:
+    """The promised date as the destination counts it: "2026-08-21 (America/Los_Angeles)"."""
+    if shipment.promised_by is None:
+        return "—"
+    zone = destination_zone(shipment.country, shipment.postcode)
+    return f"{timezone.localtime(shipment.promised_by, zone):%Y-%m-%d} ({zone.key})"
 
 
 def _notify(shipment: Shipment) -> list[Notification]:

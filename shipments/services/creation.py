@@ -390,6 +390,8 @@ def shipment_create(
         code=cause.code,
         message=cause.message,
         evidence=cause.result.evidence,
+        fix=cause.fix,
+        fix_url=cause.fix_url,
         order_number=order_number,
     )
 

@@ -6,9 +6,11 @@ operations actions: label printed, cancelled…), refusing what the table forbid
 constraint decides, never a check-then-create), applied when it moves the parcel on, kept
 with ``applied=False`` when it is late (an earlier step, or a move the table forbids).
 
-The dates the promise hangs on are fixed here: pickup sets ``promised_by`` once (pickup +
-the lane's transit days, frozen on the shipment at creation) and nothing overwrites it;
-delivery sets ``on_time = delivered_at <= promised_by``. Event times must carry a UTC
+The dates the promise hangs on are fixed here: pickup sets ``promised_by`` once and nothing
+overwrites it. The promise is a date: the pickup's date + the lane's transit days (frozen on
+the shipment at creation), counted in the destination's time zone; ``promised_by`` is the
+last instant of that date there, so delivery sets ``on_time = delivered_at <= promised_by``:
+delivered on the promised date, at any hour, is on time. Event times must carry a UTC
 offset: legs cross China, the US and Europe.
 """
 
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tasks import enqueue_on_commit
+from pricing.destination_time import destination_zone, end_of_day, promised_date
 
 from ..exceptions import IllegalStatusChange, TrackingEventInvalid
 from ..models import (
@@ -240,7 +243,7 @@ def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
             picked_up_at = fields["picked_up_at"] = at
         if shipment.promised_by is None:
             # Fixed once, at pickup; a carrier's later estimate never moves it.
-            fields["promised_by"] = picked_up_at + datetime.timedelta(days=shipment.transit_days)
+            fields["promised_by"] = promise_of(shipment, picked_up_at=picked_up_at)
     if to_status == S.CUSTOMS:
         fields["customs_since"] = at
         fields["customs_alerted_at"] = None  # a new hold, a new alert
@@ -258,6 +261,14 @@ def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
 
         # Lost with the broker, the daily sweep (``trials_evaluate_due``) evaluates it.
         enqueue_on_commit(trial_evaluate, shipment.store_id)
+
+
+def promise_of(shipment: Shipment, *, picked_up_at: datetime.datetime) -> datetime.datetime:
+    """The promise as an instant: the end of the promised date (pickup's date + the lane's
+    transit days) in the destination's time zone (``pricing.destination_time``), so that a
+    parcel delivered on that date there is on time, whatever the hour."""
+    day = promised_date(picked_up_at=picked_up_at, transit_days=shipment.transit_days)
+    return end_of_day(day, destination_zone(shipment.country, shipment.postcode))
 
 
 def shipment_transition(

@@ -1,6 +1,8 @@
 """The trial's evaluation (DOMAIN.md §1): once the store's three free trial shipments are
-settled, on-time rate ≥ 99.2 % makes the store active; anything less sends it to manual
-review with the figures in the audit row for operations.
+settled, on-time rate ≥ 99.2 % makes the store active, if its fulfilment health self-check
+passes too (DSR, return rate, label-print success from the platform's latest metrics);
+anything less sends it to manual review with the figures and the failed metrics in the
+audit row for operations, and the seller is told why (the application's notification).
 
 A trial shipment is settled when it is delivered (on time or not), returned (not on time),
 or overdue: its promise has passed without a delivery. A shipment cancelled before pickup
@@ -16,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from platforms.health import health_failures, health_reason
+from platforms.selectors import store_metrics_latest
 from stores.locks import store_lock
 from stores.models import Store, StoreStatus
 from stores.services import store_transition
@@ -81,24 +85,38 @@ def trial_evaluate(*, store: Store, now: datetime.datetime | None = None) -> Tri
             return None
         on_time = sum(1 for s in trials if s.status == S.DELIVERED and s.on_time)
         passed = Decimal(on_time) / len(trials) >= ON_TIME_THRESHOLD
+        # The health self-check before activation (DOMAIN.md §1, 开通前完成自检): a store
+        # whose DSR, return rate or label-print success is past its threshold is not
+        # activated, whatever its on-time rate: operations review it.
+        unhealthy = health_failures(
+            store_metrics_latest(platform=locked.platform, store_id=locked.platform_store_id)
+        )
         verdict = TrialVerdict(
             store_id=locked.pk,
-            to_status=StoreStatus.ACTIVE if passed else StoreStatus.TRIAL_REVIEW,
+            to_status=StoreStatus.ACTIVE if passed and not unhealthy else StoreStatus.TRIAL_REVIEW,
             on_time=on_time,
             total=len(trials),
         )
         figures = {"on_time": on_time, "total": len(trials), "rate_pct": str(verdict.rate_pct)}
-        store_transition(
-            store=locked,
-            to_status=verdict.to_status,
-            reason=_(
+        reason = (
+            _(
                 "Trial on-time rate %(rate_pct)s %% (%(on_time)d of %(total)d shipments on time); "
                 "the threshold is 99.2 %%."
             )
-            % figures,
+            % figures
+        )
+        if unhealthy:
+            reason += " " + _("The health self-check before activation fails: %(failures)s.") % {
+                "failures": health_reason(unhealthy)
+            }
+        store_transition(
+            store=locked,
+            to_status=verdict.to_status,
+            reason=reason,
             data={
                 **figures,
                 "threshold_pct": "99.2",
+                "health_failed": [line.code for line in unhealthy],
                 "shipments": [_evidence(s, now) for s in trials],
             },
         )

@@ -20,6 +20,7 @@ from core.pdf_fonts import unprintable
 from core.spreadsheets import UTF8_BOM, spreadsheet_safe
 from core.timezones import SHANGHAI
 from pricing.countries import country_name
+from pricing.labels import lane_label
 from pricing.rates import pricing_table
 
 from ..exceptions import DuplicateOrder, InvalidOrder, NotCancellable, OrderRefused
@@ -35,6 +36,7 @@ from ..selectors import (
     shipment_page,
 )
 from ..services import shipment_cancel, shipment_create
+from ..services.alerts import promised_label
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _STATUS_LABELS = dict(ShipmentStatus.choices)
@@ -145,6 +147,8 @@ def detail(request, pk: int):
             "shipment": shipment,
             "events": list(shipment.events.all()),
             "country_name": country_name(shipment.country),
+            "lane_label": lane_label(shipment.lane),
+            "promised_on": promised_label(shipment),
             "cancellable": shipment.status in CANCELLABLE_STATUSES,
         },
     )
@@ -170,8 +174,8 @@ def _refusal(error: OrderRefused, order_number: str) -> dict:
     return {
         "code": error.code,
         "message": error.message,
-        "fix": check.fix,
-        "fix_url": check.fix_url(),
+        "fix": error.fix or check.fix_text(),
+        "fix_url": error.fix_url or check.fix_url(),
         "why_url": reverse("diagnostics:index") + "?" + urlencode({"order": order_number}),
     }
 

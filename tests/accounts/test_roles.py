@@ -45,6 +45,9 @@ CUSTOMS_OPERATIONS = {
     for verb in ("view", "add", "change")
 } | {"customs.delete_genericterm", "customs.view_taxregistration"}
 BILLING_OPERATIONS = {"billing.view_settlementaccount", "billing.view_statement"}
+# The stores in service and the queue of stores awaiting binding; what sellers were told.
+STORES_OPERATIONS = {"stores.view_store", "stores.view_storeevent"}
+NOTIFICATIONS_OPERATIONS = {"notifications.view_notification"}
 DIAGNOSTICS_OPERATIONS = {
     "diagnostics.run_diagnostics",
     "diagnostics.view_diagnosticrun",
@@ -52,6 +55,7 @@ DIAGNOSTICS_OPERATIONS = {
 }
 BILLING_FINANCE = {
     "billing.add_payment",
+    "billing.close_month",
     "billing.add_topup",
     "billing.change_settlementaccount",
     "billing.export_statement",
@@ -99,6 +103,7 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         | DIAGNOSTICS_OPERATIONS
         | STORES_OPERATIONS
         | CUSTOMS_OPERATIONS
+        | NOTIFICATIONS_OPERATIONS
     )
     assert _permissions("Finance") == (
         {

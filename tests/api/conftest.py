@@ -17,6 +17,7 @@ class ApiClient:
 
     def _headers(self, headers: dict) -> dict:
         sent = {"HTTP_AUTHORIZATION": f"Bearer {self.key}"} if self.key else {}
+        sent["HTTP_ACCEPT_LANGUAGE"] = "en"
         sent.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
         return sent
 

@@ -64,7 +64,7 @@ def test_statement_csv_has_bom_header_lines_breakdown_and_totals():
         "2026-09-01",
         "2026-09-15",
         "1",
-        "charge",
+        "运费",  # the kind by its name, as in the PDF (issue 13, item 12)
         "2026-08-15 18:00:00",
         shipments[0].tracking_number,
         "AE-100",
@@ -116,7 +116,7 @@ def test_a_refund_and_an_adjustment_are_lines_without_breakdown_and_negative_amo
 
     rows = read_csv(statement_export(statement=statement, fmt="csv").file.read())
 
-    assert [row[7] for row in rows[1:3]] == ["charge", "adjustment"]
+    assert [row[7] for row in rows[1:3]] == ["运费", "调整"]
     assert rows[1][12:] == ["28.50", "0.00", "0.00", "0.00", "28.50"]
     assert rows[2][9:] == ["", "", "Goodwill: late pickup", "", "", "", "", "-5.00"]
     assert rows[-1][-1] == "23.50"

@@ -122,11 +122,11 @@ def new_page(browser, request):
             ),
         )
 
-    def open_page(*, locale: str = "zh-CN"):
+    def open_page(*, locale: str = "zh-CN", width: int = 1280, height: int = 900):
         context = browser.new_context(
             locale=locale,
             timezone_id="Asia/Shanghai",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": height},
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         context.on("page", watch)  # pages the journey opens later (downloads, popups)

@@ -44,7 +44,9 @@ def test_a_refused_order_is_explained_by_its_number(portal, new_page, screenshot
     assert diagnosis.get_attribute("data-passes") == "false"
     assert seller.get_attribute("#recorded-refusal", "data-code") == "lane_not_served"
     assert ORDER in steps.text_of(seller, "#recorded-refusal")
-    assert "lane_not_served" in steps.text_of(seller, "#root-cause")
+    # The root cause says what failed; the check's code follows it (issue 13, item 6).
+    assert "俄罗斯" in steps.text_of(seller, "#root-cause")
+    assert "lane_not_served" in steps.text_of(seller, "#verdict")
     root = seller.locator("#checks tr.table-danger")
     assert root.count() == 1
     assert root.get_attribute("data-code") == "lane_not_served"

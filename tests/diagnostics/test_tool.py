@@ -44,7 +44,8 @@ def test_a_refused_order_shows_the_recorded_refusal_the_cause_and_the_fix(client
     assert 'data-root-cause="store_not_bound"' in html
     assert "物流设置 → 物流方案" in html  # the fix, as the article gives it
     assert "93.6 %" in html
-    assert f'href="{reverse("onboarding:index")}"' in html
+    # Fixed on the store's own page: its binding state and its platform's steps.
+    assert f'href="{reverse("stores:detail", args=[store.pk])}"' in html
     steps = {s.code: s.status for s in diagnosis.steps()}
     assert steps["store_not_bound"] == "fail"
     assert steps["service_not_active"] == "pass"
@@ -89,8 +90,33 @@ def test_an_existing_shipment_is_traced_with_its_parcel(client):
     assert diagnosis.shipment == shipment
     assert diagnosis.passes is True
     assert diagnosis.parcel.country == "US"
-    assert 'id="existing-shipment"' in response.content.decode()
+    assert 'id="accepted-order"' in response.content.decode()
     assert DiagnosticRun.objects.latest("id").found == "shipment"
+
+
+def test_a_created_order_says_it_was_accepted_and_shows_apart_what_a_new_one_hits(client):
+    """Issue 13, item 16: never a root cause for an order that was never refused."""
+    store = store_ready()
+    shipment = create_shipment(store, order_number="AE-DONE")
+    store.application.tax_address = "另一个地址"  # the company moved since: new orders fail
+    store.application.save(update_fields=["tax_address"])
+    _seller_client(client, store)
+
+    response = client.post(URL, {"order": "AE-DONE"})
+
+    html = response.content.decode()
+    diagnosis = response.context["diagnosis"]
+    assert diagnosis.root_cause is None
+    assert diagnosis.now_refused_by.code == "licence_tax_address_mismatch"
+    assert 'data-root-cause="" data-passes="false" data-accepted="true"' in html
+    assert 'data-now="licence_tax_address_mismatch"' in html
+    assert 'id="root-cause"' not in html
+    assert 'id="now-refused-by"' in html
+    price = html.split('id="accepted-price">')[1].split("</p>")[0]
+    assert f"¥{shipment.charge}" in price
+    assert shipment.tracking_number in html.split('id="accepted-order"')[1]
+    run = DiagnosticRun.objects.latest("id")
+    assert (run.found, run.root_cause) == ("shipment", "")
 
 
 def test_the_account_alone_marks_parcel_checks_not_applicable(client):

@@ -5,10 +5,16 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import reverse
 
-from onboarding.exceptions import CannotApprove, IllegalTransition, StoreAlreadyBound
+from onboarding.exceptions import (
+    ApprovalNeedsConfirmation,
+    CannotApprove,
+    IllegalTransition,
+    StoreAlreadyBound,
+)
 from onboarding.models import Application, ApplicationCheck, ApplicationEvent, Document
 from onboarding.services import (
     application_approve,
+    application_checks_to_override,
     application_reject,
     application_request_changes,
     application_submit,
@@ -204,8 +210,19 @@ def _in_review(seller_user, application, **licence_changes):
 
 def test_approval_starts_the_trial_and_is_audited(seller_user, ops_user, application):
     application = _in_review(seller_user, application)
+    # No platform metrics yet: two checks rest on what the seller declared and need the
+    # reviewer's judgement, who overrides them knowingly (issue 13, item 8).
+    unreviewed = application_checks_to_override(application=application)
+    assert unreviewed == ["platform_requirement", "store_fulfilment_level"]
+    with pytest.raises(ApprovalNeedsConfirmation) as unconfirmed:
+        application_approve(application=application, actor=ops_user, reason="资料齐全")
+    assert unconfirmed.value.checks == unreviewed
+    application.refresh_from_db()
+    assert application.status == "in_review"
 
-    application_approve(application=application, actor=ops_user, reason="资料齐全")
+    application_approve(
+        application=application, actor=ops_user, reason="资料齐全", overriding=unreviewed
+    )
 
     application.refresh_from_db()
     assert application.status == "trial"
@@ -217,6 +234,7 @@ def test_approval_starts_the_trial_and_is_audited(seller_user, ops_user, applica
         "trial",
         "资料齐全",
     )
+    assert event.data == {"overridden_checks": unreviewed}
 
 
 def test_a_failing_check_blocks_approval(seller_user, ops_user, application):

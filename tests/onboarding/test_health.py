@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from notifications.models import Notification
+from notifications.services import notification_email
 from onboarding.models import ApplicationEvent
 from onboarding.services import application_reinstate, applications_health_check
 from tests.platforms.factories import StoreMetricsSnapshotFactory
@@ -63,10 +65,15 @@ def test_the_daily_check_closes_a_store_below_any_threshold(
     assert application.decision_reason == event.reason != ""  # the gate shows it
     store = application.opened_store
     assert (store.status, store.closure, store.status_reason) == ("closed", "health", event.reason)
+    # The seller is told by the application's notification, e-mailed by a worker.
+    (notice,) = Notification.objects.filter(kind="application_closed")
+    assert notice.params["reason"] == event.reason
+    assert notification_email(notification_id=notice.pk) == "sent"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [seller_user.email]
     assert application.store_id in mailoutbox[0].subject
     assert applications_health_check() == []  # run twice: nothing more
+    assert Notification.objects.filter(kind="application_closed").count() == 1
 
 
 def test_a_store_without_metrics_is_not_closed(seller_user):

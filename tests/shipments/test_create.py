@@ -66,6 +66,9 @@ def test_a_duplicate_order_number_is_refused_and_nothing_changes():
         ({"weight_g": -5}, "weight"),
         ({"country": "XX"}, "country"),
         ({"postcode": ""}, "ZIP"),
+        ({"postcode": "9410"}, "ZIP"),
+        ({"postcode": "ABCDE"}, "ZIP"),
+        ({"weight_g": "１２,０"}, "weight"),
         ({"dims_cm": (20, 15, 900)}, "200 cm"),
     ],
 )
@@ -76,6 +79,22 @@ def test_bad_input_is_refused_before_the_gate(overrides, fragment):
     assert fragment in str(error.value)
     assert Shipment.objects.count() == 0
     assert RefusedOrder.objects.count() == 0
+
+
+def test_full_width_and_pasted_numbers_quote_like_ascii():
+    store = store_ready()
+    typed = create_shipment(store, order_number="AE-FW", postcode=" ９４１０５ ", weight_g="１２０")
+    plain = create_shipment(store, order_number="AE-ASCII", postcode="94105", weight_g=120)
+    assert (typed.postcode, typed.weight_g) == ("94105", 120)
+    assert (typed.lane, typed.quoted_total) == (plain.lane, plain.quoted_total)
+
+
+def test_a_malformed_postcode_is_a_postcode_error_never_an_unserved_lane():
+    store = store_ready()
+    with translation.override("en"), pytest.raises(InvalidOrder) as error:
+        create_shipment(store, order_number="AE-ZIP", postcode="941O5")
+    assert error.value.field == "postcode"
+    assert RefusedOrder.objects.count() == 0  # nothing for the root-cause chart
 
 
 def test_russia_is_refused_by_the_lane_check_and_recorded():

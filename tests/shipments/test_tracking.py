@@ -4,6 +4,7 @@ customs holds, on-time at its boundary; the tracking file and its command."""
 import datetime
 import itertools
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -102,10 +103,19 @@ def test_a_naive_time_is_refused_everywhere(shipment):
     assert shipment.status == "created"
 
 
+def promise_for(pickup: datetime.datetime, transit_days: int) -> datetime.datetime:
+    """The end of the promised date (pickup's Shanghai date + transit days) in San
+    Francisco's zone (ZIP 94105 → California → America/Los_Angeles): issue 13, item 17."""
+    day = pickup.astimezone(ZoneInfo("Asia/Shanghai")).date() + datetime.timedelta(
+        days=transit_days
+    )
+    return datetime.datetime.combine(day, datetime.time.max, ZoneInfo("America/Los_Angeles"))
+
+
 def test_pickup_fixes_the_promise_which_nothing_overwrites(shipment):
     pickup = AUGUST + 2 * H
     assert record(shipment, "picked_up", pickup).outcome == Outcome.APPLIED
-    promise = pickup + datetime.timedelta(days=shipment.transit_days)
+    promise = promise_for(pickup, shipment.transit_days)
     shipment.refresh_from_db()
     assert (shipment.picked_up_at, shipment.promised_by) == (pickup, promise)
 
@@ -124,7 +134,7 @@ def test_a_missed_pickup_scan_fixes_the_promise_at_the_first_carrier_scan(shipme
     record(shipment, "in_transit", first)
     shipment.refresh_from_db()
     assert shipment.picked_up_at == first
-    assert shipment.promised_by == first + datetime.timedelta(days=shipment.transit_days)
+    assert shipment.promised_by == promise_for(first, shipment.transit_days)
 
 
 def test_event_times_with_offsets_compare_as_instants(shipment):

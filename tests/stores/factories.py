@@ -4,6 +4,7 @@ and the later transitions would have made it."""
 from django.utils import timezone
 
 from onboarding.models import Application, ApplicationStatus
+from platforms.selectors import store_metrics_latest
 from stores.models import Closure, Store, StoreStatus
 
 A = ApplicationStatus
@@ -21,6 +22,8 @@ def store_for_application(application: Application) -> Store | None:
     if application.status not in SERVICE_STATUS:
         return None
     status, closure = SERVICE_STATUS[application.status]
+    metrics = store_metrics_latest(platform=application.platform, store_id=application.store_id)
+    opened_at = application.approved_at or timezone.now()
     store = Store.objects.create(
         seller=application.seller,
         reference=application.reference,
@@ -32,8 +35,10 @@ def store_for_application(application: Application) -> Store | None:
         status=status,
         closure=closure,
         status_reason=application.decision_reason if closure else "",
-        opened_at=application.approved_at or timezone.now(),
+        opened_at=opened_at,
         activated_at=application.activated_at,
+        # As ``store_open`` does: a store its platform reports bound is confirmed.
+        bound_at=opened_at if metrics is not None and metrics.store_bound else None,
     )
     application.opened_store = store
     application.save(update_fields=["opened_store"])

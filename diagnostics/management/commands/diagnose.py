@@ -59,18 +59,35 @@ class Command(BaseCommand):
                 f"{diagnosis.refusal.message}"
             )
         elif diagnosis.shipment is not None:
-            out.write(f"Created as shipment {diagnosis.shipment.tracking_number}")
+            shipment = diagnosis.shipment
+            out.write(
+                f"Accepted: created as shipment {shipment.tracking_number} "
+                f"{shipment.created_at:%Y-%m-%d %H:%M}, price ¥{shipment.quoted_total}, "
+                f"charged ¥{shipment.charge}{' (free trial)' if shipment.is_trial else ''}"
+            )
+        if diagnosis.metrics_stale:
+            out.write(
+                self.style.WARNING(f"Platform metrics as of {diagnosis.metrics_as_of}: stale")
+            )
         for step in diagnosis.steps():
             mark = {CheckStatus.PASS: "pass", CheckStatus.FAIL: "FAIL"}.get(step.status, "n/a ")
             out.write(f"  {mark}  {step.code:<30} {step.message or ''}")
             for label, value in step.evidence if step.status == CheckStatus.FAIL else []:
                 out.write(f"          {label}: {value}")
+        if diagnosis.shipment is not None:
+            now = diagnosis.now_refused_by
+            if now is None:
+                out.write(self.style.SUCCESS("A new order with the same parcel would pass now."))
+            else:
+                out.write(self.style.WARNING(f"A new order would be refused now by: {now.code}"))
+                out.write(f"Fix: {now.fix}")
+            return
         cause = diagnosis.root_cause
         if cause is None:
             out.write(self.style.SUCCESS("Root cause: none, it would pass now."))
         else:
             out.write(self.style.WARNING(f"Root cause: {cause.code}"))
-            out.write(f"Fix: {cause.check.fix}")
+            out.write(f"Fix: {cause.fix}")
 
 
 def _dumps(data) -> str:

@@ -31,6 +31,7 @@ from stores.selectors import store_for_orders
 from stores.services import store_trial_use
 
 from ...models import ImportStatus, RefusedOrder, Shipment, ShipmentImport, ShipmentItem
+from ...notices import import_finished_notify
 from ...s10 import tracking_numbers
 from ..creation import order_seller, order_store, shipment_build, shipment_items_build
 from ..events import shipment_created_emit, shipment_refused_emit
@@ -220,6 +221,7 @@ def shipment_import_fail(*, import_id: int, reason: str) -> ShipmentImport | Non
         shipment_import.finished_at = timezone.now()
         shipment_import.report_name = report_join(shipment_import)
         shipment_import.save(update_fields=["status", "error", "finished_at", "report_name"])
+        import_finished_notify(shipment_import)
     return shipment_import
 
 
@@ -585,6 +587,7 @@ def _finish(shipment_import: ShipmentImport) -> ShipmentImport:
         locked.status = ImportStatus.DONE
         locked.finished_at = timezone.now()
         locked.save(update_fields=["report_name", "status", "finished_at"])
+        import_finished_notify(locked)
     report_parts_delete(locked)
     return locked
 

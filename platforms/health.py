@@ -1,12 +1,15 @@
 """The fulfilment health self-check (履约健康度自检), DOMAIN.md §1.
 
 Before activation and daily after: DSR logistics score, return rate and label-print
-success rate from the store-metrics feed. Any one below its threshold closes the service.
-Thresholds are ours (the article names the metrics, not the numbers).
+success rate from the store-metrics feed. Any one below its threshold closes the service
+of an active store (``onboarding``'s daily check) and keeps a trial store from activation
+(``shipments``' trial evaluation). Thresholds are ours (the article names the metrics, not
+the numbers). It reads only the platform's figures, so it lives with them.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -33,7 +36,7 @@ class HealthLine:
         return self.value <= self.threshold
 
 
-def health_lines(metrics) -> list[HealthLine]:
+def health_lines(metrics: Any) -> list[HealthLine]:
     def value(name):
         return getattr(metrics, name) if metrics is not None else None
 
@@ -56,9 +59,18 @@ def health_lines(metrics) -> list[HealthLine]:
     ]
 
 
-def health_failures(metrics) -> list[HealthLine]:
+def health_failures(metrics: Any) -> list[HealthLine]:
     """The lines below their threshold. No metrics at all is not a failure: the service
     is not closed for a feed that has not arrived."""
     if metrics is None:
         return []
     return [line for line in health_lines(metrics) if not line.ok]
+
+
+def health_reason(failures: list[HealthLine]) -> str:
+    """The failures in one line, for a status reason the seller reads:
+    "DSR logistics score 4.50 (≥ 4.8); …"."""
+    return "; ".join(
+        f"{line.label} {line.value} ({'≥' if line.higher_is_better else '≤'} {line.threshold})"
+        for line in failures
+    )
