@@ -202,3 +202,103 @@ class DiagnosticsUser(SellerUser):
             text = response.text or ""
             if response.status_code != 200 or 'data-root-cause="lane_not_served"' not in text:
                 response.failure(f"HTTP {response.status_code}, not the diagnosis")
+
+
+# --- the seller API (bench/bench_api.py) ------------------------------------------------
+API_KEYS = (
+    Path(os.environ["LOAD_API_KEYS_FILE"]).read_text().split()
+    if os.environ.get("LOAD_API_KEYS_FILE") and Path(os.environ["LOAD_API_KEYS_FILE"]).exists()
+    else []
+)
+_next_key = itertools.count()
+
+
+def api_order(order_number: str) -> dict:
+    """华东 → San Francisco, 500 g, one T-shirt: what an ERP sends."""
+    return {
+        "order_number": order_number,
+        "origin": "east",
+        "weight_g": 500,
+        "recipient": {
+            "name": "Jane Doe",
+            "address": "1 Market St",
+            "city": "San Francisco",
+            "state": "CA",
+            "postcode": "94105",
+            "country": "US",
+        },
+        "items": [
+            {
+                "description": "Cotton T-shirt",
+                "quantity": 1,
+                "unit_value": "12.50",
+                "currency": "USD",
+                "unit_weight_g": 250,
+                "hs_code": "610910",
+                "sku": "TS-001",
+            }
+        ],
+    }
+
+
+class ApiUser(FastHttpUser):
+    abstract = True
+    wait_time = constant_throughput(RATE_PER_USER)
+
+    def on_start(self):
+        key = API_KEYS[next(_next_key) % len(API_KEYS)]
+        self.headers = {
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            "X-Forwarded-Proto": "https",
+        }
+        self.prefix = f"API-{uuid.uuid4().hex[:10]}"
+        self.orders = itertools.count(1)
+
+
+class ApiCreationUser(ApiUser):
+    """An ERP creating shipments one after another: a new order and key each time; each
+    must answer 201."""
+
+    @task
+    def create(self):
+        number = f"{self.prefix}-{next(self.orders):06d}"
+        with self.client.post(
+            "/api/v1/shipments",
+            json=api_order(number),
+            headers={**self.headers, "Idempotency-Key": number},
+            name="api create",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
+
+
+class ApiReplayUser(ApiUser):
+    """An ERP retrying the same order with the same Idempotency-Key: each must be the first
+    answer replayed (201, Idempotent-Replayed: true)."""
+
+    def on_start(self):
+        super().on_start()
+        self.order = api_order(f"{self.prefix}-replay")
+        self.key = f"{self.prefix}-replay"
+        first = self.client.post(
+            "/api/v1/shipments",
+            json=self.order,
+            headers={**self.headers, "Idempotency-Key": self.key},
+            name="api first create",
+        )
+        if first.status_code != 201:
+            raise RuntimeError(f"first create: HTTP {first.status_code}")
+
+    @task
+    def replay(self):
+        with self.client.post(
+            "/api/v1/shipments",
+            json=self.order,
+            headers={**self.headers, "Idempotency-Key": self.key},
+            name="api replay",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201 or response.headers.get("Idempotent-Replayed") != "true":
+                response.failure(f"HTTP {response.status_code}, not a replay")
