@@ -101,7 +101,7 @@ def cpu_side_by_side(*, orders: int) -> None:
     from tests.shipments.factories import order_form
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from locustfile import api_order
+    from api_orders import api_order
 
     user = User.objects.select_related("seller").get(email=EMAIL.format(n=0))
     store = store_for_orders(seller=user.seller)
@@ -228,7 +228,7 @@ def run_load(*, env: dict, args) -> None:
 # --- 3. a batch through a real worker -----------------------------------------------------
 def run_batch(*, env: dict, args) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
-    from locustfile import api_order
+    from api_orders import api_order
 
     key = KEYS_FILE.read_text().split()[-1]
     port = load.free_port()
