@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponse
@@ -141,7 +142,51 @@ def idempotent(
     Response into the final bytes, stored with the record."""
     now = timezone.now()
     digest = fingerprint(request)
+    # The retry's fast path: a completed record answers without a lock or an insert.
+    done = (
+        IdempotencyRecord.objects.filter(
+            seller=principal.seller,
+            livemode=principal.livemode,
+            key=key,
+            completed=True,
+            created_at__gte=now - TTL,
+        )
+        .only("fingerprint", "status_code", "content_type", "response_headers", "response_body")
+        .first()
+    )
+    if done is not None:
+        if done.fingerprint != digest:
+            raise _mismatch()
+        return _replay(done)
     _insert(principal, key, digest, now)
+    try:
+        return _locked_work(request, principal, key, digest, now, work, render)
+    except _Released as released:
+        # The work changed nothing (rolled back): the key is free for the next request.
+        IdempotencyRecord.objects.filter(pk=released.record_id, completed=False).delete()
+        if released.response is not None:
+            return released.response
+        raise released.error from None
+
+
+class _Released(Exception):
+    def __init__(
+        self, record_id: int, *, error: Exception | None = None, response: Any = None
+    ) -> None:
+        self.record_id = record_id
+        self.error = error or self
+        self.response = response
+
+
+def _locked_work(
+    request: Request,
+    principal: Principal,
+    key: str,
+    digest: str,
+    now: datetime.datetime,
+    work: Callable[[], Response],
+    render: Callable[[Response], HttpResponse],
+) -> HttpResponse:
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -166,17 +211,14 @@ def idempotent(
             record.fingerprint = digest
         try:
             response = work()
-        except Problem:
-            raise
         except Exception as error:
             problem = _problem_of(error, request)
             if problem is None:
-                raise
+                raise _Released(record.pk, error=error) from error
             response = problem
         rendered = render(response)
         if rendered.status_code >= 500:
-            transaction.set_rollback(True)
-            return rendered
+            raise _Released(record.pk, response=rendered)
         record.completed = True
         record.status_code = rendered.status_code
         record.content_type = rendered.get("Content-Type", "")
@@ -196,11 +238,15 @@ def idempotent(
 
 
 def _problem_of(error: Exception, request: Request) -> Response | None:
-    """A domain refusal (the gate, a bad value, a duplicate) as the problem it answers:
-    final, so stored with the key."""
+    """A refusal by the order gate as the problem it answers: a final answer (the refusal
+    is recorded with it), stored with the key and replayed. Anything else (a value the
+    schema or the domain refuses, a duplicate order, an error of ours) changed nothing and
+    is not kept: the key is released for the corrected request."""
+    from shipments.exceptions import OrderRefused
+
     from .problems import _domain
 
-    return _domain(error, request)
+    return _domain(error, request) if isinstance(error, OrderRefused) else None
 
 
 def idempotency_records_expire(*, now: datetime.datetime | None = None) -> int:

@@ -297,11 +297,13 @@ class ShipmentListView(APIView):
     def post(self, request: Request) -> HttpResponse:
         principal = principal_of(request)
         key = idempotency_key(request, required=True)
-        data = _validated(s.ShipmentRequestSerializer, request.data)
-        order = _order_input(data)
-        parcel = order.parcel()  # a value refused here uses no key: fix it, send it again
 
         def work() -> HttpResponse:
+            # A retry's replay comes before any of this (idempotent's fast path); a body
+            # the schema or the domain refuses releases the key.
+            data = _validated(s.ShipmentRequestSerializer, request.data)
+            order = _order_input(data)
+            parcel = order.parcel()
             seller = principal.seller
             shipment = shipment_create(
                 seller=seller,

@@ -251,3 +251,13 @@ def test_a_quote_has_no_side_effect(live):
     refused = live.post("/api/v1/quotes", {"country": "RU", "weight_g": 500})
     assert refused.status_code == 422 and refused.json()["code"] == "lane_not_served"
     assert Shipment.objects.count() == RefusedOrder.objects.count() == 0
+
+
+def test_a_refused_body_releases_the_key_for_the_corrected_one(live):
+    bad = order(items=[{**order()["items"][0], "hs_code": "12"}])
+    assert _create(live, bad, key="fix-me").status_code == 422
+    assert _create(live, {**bad, "weigth_g": 1}, key="fix-me").status_code == 400
+    good = {**bad, "items": [order()["items"][0]]}
+    response = _create(live, good, key="fix-me")
+    assert response.status_code == 201
+    assert _create(live, good, key="fix-me")["Idempotent-Replayed"] == "true"
