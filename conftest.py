@@ -38,6 +38,16 @@ def _clean_rate_limits():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_customs_cache():
+    """Each test's customs rows are rolled back afterwards: none may see another's."""
+    from customs.cache import customs_cache_clear_local
+
+    customs_cache_clear_local()
+    yield
+    customs_cache_clear_local()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _clean_test_redis():
     """Tests own their Redis database; start from an empty one."""

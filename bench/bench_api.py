@@ -126,8 +126,10 @@ def cpu_side_by_side(*, orders: int) -> None:
     form = Client(secure=True, **host)
     form.force_login(user)
 
-    def form_post(n: int, *, page: bool = False) -> None:
-        data = order_form(store, order_number=f"FORM-{prefix}-{page:d}-{n}")
+    def form_post(n: int, *, page: bool = False, blank: bool = False) -> None:
+        if blank:  # the seller opens the form first
+            form.get("/shipments/new/")
+        data = order_form(store, order_number=f"FORM-{prefix}-{page:d}{blank:d}-{n}")
         response = form.post("/shipments/new/", data)
         if response.status_code != 302:
             raise SystemExit(f"the form did not create: HTTP {response.status_code}")
@@ -164,6 +166,11 @@ def cpu_side_by_side(*, orders: int) -> None:
     rows = [
         measure("web form: POST", form_post, orders),
         measure("web form: POST + its page", lambda n: form_post(n, page=True), orders),
+        measure(
+            "web form: form, POST, its page",
+            lambda n: form_post(n, page=True, blank=True),
+            orders,
+        ),
         measure("API: POST /api/v1/shipments", api_post, orders),
     ]
     label, cpu, db = measure(f"batch of {orders}: POST + worker", batch, 1)
@@ -172,12 +179,14 @@ def cpu_side_by_side(*, orders: int) -> None:
         f"  ({rows[-1][0]}, per order: app {1000 * rows[-1][1]:.1f} ms, postgres "
         f"{1000 * rows[-1][2]:.1f} ms)"
     )
-    form_ms, api_ms = rows[0][1] + rows[0][2], rows[2][1] + rows[2][2]
-    verdict = "met" if api_ms <= form_ms / 2 else "NOT met"
-    print(
-        f"target API ≤ half the form's (app + postgres, POST against POST): {verdict} "
-        f"({1000 * api_ms:.1f} ms vs {1000 * form_ms:.1f} ms)"
-    )
+    api_ms = rows[3][1] + rows[3][2]
+    for index, what in ((0, "the form's POST alone"), (2, "the form as a seller uses it")):
+        form_ms = rows[index][1] + rows[index][2]
+        verdict = "met" if api_ms <= form_ms / 2 else "NOT met"
+        print(
+            f"target API ≤ half the form's CPU (app + postgres), against {what}: {verdict} "
+            f"({1000 * api_ms:.1f} ms vs {1000 * form_ms:.1f} ms)"
+        )
 
 
 # --- 2. load: creations and replays -------------------------------------------------------

@@ -11,4 +11,9 @@ class CustomsConfig(AppConfig):
     verbose_name = _("Customs")
 
     def ready(self) -> None:
-        from . import gate_checks  # noqa: F401 - registers the customs checks in the gate
+        from . import (
+            gate_checks,  # noqa: F401 - registers the customs checks in the gate
+            signals,
+        )
+
+        signals.connect()

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from core.gate import CustomsFacts, Parcel
 
+from .cache import customs_day
 from .models import CustomsRule, FxRate, GenericTerm, RegistrationKind, RuleKind, TaxRegistration
 
 CNY = "CNY"
@@ -45,6 +46,17 @@ def rules_in_force(on: datetime.date) -> list[Rule]:
     ]
 
 
+def _day_load(on: datetime.date) -> tuple[tuple[Any, ...], dict[str, Decimal], frozenset[str]]:
+    return tuple(rules_in_force(on)), fx_rates_on(on), generic_terms()
+
+
+def customs_day_data(
+    on: datetime.date,
+) -> tuple[tuple[Any, ...], dict[str, Decimal], frozenset[str]]:
+    """The day's rules, rates and terms from memory (``customs.cache``): no query once warm."""
+    return customs_day(on, _day_load)
+
+
 def fx_rates_on(on: datetime.date) -> dict[str, Decimal]:
     """CNY per unit of each currency, the latest rate in force on ``on`` (CNY is 1)."""
     rows = (
@@ -58,7 +70,7 @@ def fx_rates_on(on: datetime.date) -> dict[str, Decimal]:
 
 def currencies_known(on: datetime.date) -> frozenset[str]:
     """The currencies an item may be declared in on ``on``: those with a rate in force."""
-    return frozenset(fx_rates_on(on))
+    return frozenset(customs_day_data(on)[1])
 
 
 def generic_terms() -> frozenset[str]:
@@ -94,11 +106,12 @@ class CustomsBook:
 
     @classmethod
     def load(cls, *, seller: Any, on: datetime.date) -> "CustomsBook":
+        rules, rates, terms = customs_day_data(on)
         return cls(
             on=on,
-            rules=tuple(rules_in_force(on)),
-            rates=fx_rates_on(on),
-            terms=generic_terms(),
+            rules=rules,
+            rates=dict(rates),
+            terms=terms,
             registrations=registrations_of(seller=seller) if seller is not None else {},
         )
 
