@@ -207,13 +207,14 @@ class ShipmentAdmin(IndexedSearchMixin, NoDeleteAdmin):
         "seller_link",
         "status",
         "is_trial",
+        "livemode",
         "country",
         "charge",
         "created_at",
     )
     list_display_links = ("tracking_number",)
     list_select_related = ("seller",)
-    list_filter = ("status", "is_trial", CountryFilter, "created_at")
+    list_filter = ("status", "is_trial", "livemode", CountryFilter, "created_at")
     # Exact or by the beginning, on the pattern indexes (migration 0003), across sellers.
     search_fields = ("order_number", "tracking_number")
     search_lookups = (("order_number__startswith", False), ("tracking_number__startswith", True))
@@ -455,9 +456,9 @@ class ShipmentEventAdmin(IndexedSearchMixin, ReadOnlyAdmin):
 
 @admin.register(RefusedOrder)
 class RefusedOrderAdmin(IndexedSearchMixin, ReadOnlyAdmin):
-    list_display = ("order_number", "seller", "check_code", "source", "at")
+    list_display = ("order_number", "seller", "check_code", "source", "livemode", "at")
     list_select_related = ("seller",)
-    list_filter = (CheckCodeFilter, "source", "at")
+    list_filter = (CheckCodeFilter, "source", "livemode", "at")
     search_fields = ("order_number",)
     search_help_text = _("A whole order number.")
     search_lookups = (("order_number", False),)

@@ -50,8 +50,10 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "csp",  # Content-Security-Policy: see CONTENT_SECURITY_POLICY below
     # The seller API under /api/v1/ (api app): REST framework, its OpenAPI 3 schema, and
-    # Swagger UI / Redoc served from this origin (no CDN).
-    "rest_framework",
+    # Swagger UI / Redoc served from this origin (no CDN). REST framework itself is not an
+    # installed app: its catalogue would re-translate Django's own messages on every
+    # portal form ("This field is required.", "The submitted file is empty."); the API
+    # needs neither its templates nor its models.
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
