@@ -163,6 +163,7 @@ def cpu_side_by_side(*, orders: int) -> None:
 
     print(f"\n== CPU per created order ({orders} orders each, one process, no HTTP)")
     print(f"  {'path':<34}{'app ms':>9}{'postgres ms':>12}{'wall ms':>10}")
+    print("  (postgres: every postgres process of this machine, others' included: a hint only)")
     rows = [
         measure("web form: POST", form_post, orders),
         measure("web form: POST + its page", lambda n: form_post(n, page=True), orders),
@@ -179,13 +180,15 @@ def cpu_side_by_side(*, orders: int) -> None:
         f"  ({rows[-1][0]}, per order: app {1000 * rows[-1][1]:.1f} ms, postgres "
         f"{1000 * rows[-1][2]:.1f} ms)"
     )
-    api_ms = rows[3][1] + rows[3][2]
+    # The verdict compares this process's CPU: PostgreSQL's is read over every postgres
+    # process of the machine (other databases' included, exited backends' lost), a hint only.
+    api_ms = rows[3][1]
     for index, what in ((0, "the form's POST alone"), (2, "the form as a seller uses it")):
-        form_ms = rows[index][1] + rows[index][2]
+        form_ms = rows[index][1]
         verdict = "met" if api_ms <= form_ms / 2 else "NOT met"
         print(
-            f"target API ≤ half the form's CPU (app + postgres), against {what}: {verdict} "
-            f"({1000 * api_ms:.1f} ms vs {1000 * form_ms:.1f} ms)"
+            f"target API ≤ half the form's CPU, against {what}: {verdict} "
+            f"({1000 * api_ms:.1f} ms vs {1000 * form_ms:.1f} ms of app CPU)"
         )
 
 
