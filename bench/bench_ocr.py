@@ -40,7 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from onboarding.ocr import engine, read_document  # noqa: E402
+from ocr import engine, read_document  # noqa: E402
 from tests.onboarding.synthetic import id_back_image, licence_image  # noqa: E402
 
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}

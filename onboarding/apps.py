@@ -7,4 +7,7 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Onboarding")
 
     def ready(self) -> None:
-        from . import gate_checks  # noqa: F401  (registers the order gate's checks)
+        from . import (
+            gate_checks,  # noqa: F401  (registers the order gate's checks)
+            system_checks,  # noqa: F401  (registers the Tesseract start-up check)
+        )

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import crypto
+from ocr import OcrError
 
 from ..exceptions import ApplicationNotEditable, DocumentRejected, IllegalTransition
 from ..files import sniff_document
@@ -35,6 +37,31 @@ MAX_OCR_ATTEMPTS = 5
 STUCK_QUEUED_AFTER = datetime.timedelta(minutes=10)
 # Reading this long means its worker died; longer than the task's hard time limit.
 STUCK_READING_AFTER = datetime.timedelta(minutes=15)
+
+# The OCR package names its failures by code (ocr.errors.MESSAGES); people read them here.
+OCR_ERROR_MESSAGES = {
+    "unsupported_type": gettext_lazy("Only JPEG, PNG and PDF files can be read."),
+    "image_unopenable": gettext_lazy("The image could not be opened; upload it again."),
+    "image_too_large": gettext_lazy("The image is too large; upload a smaller scan."),
+    "image_too_small": gettext_lazy(
+        "The image is too small to read; upload a scan at least 1000 pixels wide."
+    ),
+    "pdf_unopenable": gettext_lazy("The PDF could not be opened; export it again."),
+    "pdf_encrypted": gettext_lazy("The PDF is password-protected; upload it without a password."),
+    "pdf_no_pages": gettext_lazy("The PDF has no pages."),
+    "pdf_unrenderable": gettext_lazy("The PDF could not be rendered; export it again."),
+    "pdf_timeout": gettext_lazy("Reading the PDF took too long."),
+    "unreadable": gettext_lazy("The document could not be read; upload a clearer scan."),
+    "no_text": gettext_lazy(
+        "No text could be read from the document; upload a sharper, well-lit scan."
+    ),
+    "timeout": gettext_lazy("Reading the document took too long."),
+}
+
+
+def ocr_error_message(error: OcrError) -> str:
+    """What the seller and operations read for a reading error, in the active language."""
+    return str(OCR_ERROR_MESSAGES.get(error.code, OCR_ERROR_MESSAGES["unreadable"]))
 
 
 def _enqueue_ocr(document_id: int) -> None:

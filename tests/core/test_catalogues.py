@@ -23,6 +23,7 @@ SOURCES = [
     "shipments",
     "billing",
     "diagnostics",
+    "ocr",
     "locale",
 ]
 

@@ -2,17 +2,28 @@
 
 import io
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytesseract
 import pytest
+from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from onboarding.ocr import OcrResult, OcrTimeout, UnreadableDocument, engine, read_document
-from onboarding.ocr.idcard import repair_id_number
+from ocr import OcrResult, OcrTimeout, UnreadableDocument, engine, read_document
+from ocr.errors import MESSAGES
+from ocr.idcard import repair_id_number
+from onboarding.services.documents import OCR_ERROR_MESSAGES, ocr_error_message
+from onboarding.system_checks import tesseract_check
 from tests.onboarding.synthetic import id_back_image, id_front_image, licence_image
 
+ROOT = Path(__file__).resolve().parents[2]
 LICENCE_KEYS = {
     "uscc",
     "uscc_valid",
@@ -51,10 +62,12 @@ def test_unknown_content_type_is_unreadable():
 
 
 def test_undecodable_image_is_unreadable():
-    with translation.override("en"):
-        with pytest.raises(UnreadableDocument) as raised:
-            read_document(kind="licence", data=b"\xff\xd8\xff junk", content_type="image/jpeg")
-        assert str(raised.value.message) == "The image could not be opened; upload it again."
+    with pytest.raises(UnreadableDocument) as raised:
+        read_document(kind="licence", data=b"\xff\xd8\xff junk", content_type="image/jpeg")
+    assert raised.value.code == "image_unopenable"
+    assert raised.value.message == "The image could not be opened; upload it again."
+    with translation.override("zh-hans"):
+        assert ocr_error_message(raised.value) == "无法打开图片，请重新上传。"
 
 
 def test_encrypted_pdf_is_unreadable():
@@ -64,12 +77,66 @@ def test_encrypted_pdf_is_unreadable():
     writer.encrypt("secret")
     buffer = io.BytesIO()
     writer.write(buffer)
+    with pytest.raises(UnreadableDocument) as raised:
+        read_document(kind="licence", data=buffer.getvalue(), content_type="application/pdf")
+    assert raised.value.code == "pdf_encrypted"
     with translation.override("en"):
-        with pytest.raises(UnreadableDocument) as raised:
-            read_document(kind="licence", data=buffer.getvalue(), content_type="application/pdf")
-        assert str(raised.value.message) == (
+        assert ocr_error_message(raised.value) == (
             "The PDF is password-protected; upload it without a password."
         )
+
+
+def test_every_reading_error_has_a_translated_message():
+    assert set(OCR_ERROR_MESSAGES) == set(MESSAGES)
+    for code, english in MESSAGES.items():
+        with translation.override("en"):
+            assert str(OCR_ERROR_MESSAGES[code]) == english
+        with translation.override("zh-hans"):
+            assert str(OCR_ERROR_MESSAGES[code]) != english, code
+
+
+def test_an_unknown_error_code_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown OCR error code"):
+        UnreadableDocument("blurry")
+
+
+def test_the_ocr_package_imports_neither_django_nor_an_app():
+    apps = ("django", "config", "core", "accounts", "platforms", "onboarding", "shipments")
+    apps += ("billing", "diagnostics", "stores", "pricing", "demo")
+    code = (
+        "import sys, ocr, ocr.engine, ocr.licence, ocr.idcard, ocr.uscc, ocr.regions; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(apps)!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- the start-up check
+
+
+def test_start_up_check_passes_with_tesseract_and_chi_sim():
+    assert tesseract_check(None) == []
+    assert [m for m in run_checks(tags=["ocr"]) if m.is_serious()] == []
+
+
+def test_start_up_fails_without_the_tesseract_binary(monkeypatch):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    errors = tesseract_check(None)
+    assert [e.id for e in errors] == ["onboarding.E001"]
+    with pytest.raises(SystemCheckError, match=r"onboarding\.E001"):
+        call_command("check")
+
+
+def test_start_up_fails_when_chi_sim_is_missing(monkeypatch, tmp_path):
+    # a tessdata folder holding English only, as on a host without tesseract-ocr-chi-sim
+    english = next(Path("/usr/share").glob("tesseract-ocr/*/tessdata/eng.traineddata"))
+    shutil.copy(english, tmp_path / "eng.traineddata")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    errors = tesseract_check(None)
+    assert [e.id for e in errors] == ["onboarding.E002"]
+    assert errors[0].msg.startswith("Tesseract cannot read chi_sim:")
 
 
 # ---------------------------------------------------------------- real OCR

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from conftest import kill_celery_worker, start_celery_worker, wait_for
+from ocr import UnreadableDocument
 from onboarding import tasks
 from onboarding.models import Document
-from onboarding.ocr import UnreadableDocument
 from onboarding.services import document_ocr_requeue_stuck, document_upload
 from onboarding.services import documents as document_services
 
@@ -73,15 +73,15 @@ def test_an_unreadable_scan_fails_with_its_reason(seller_user, sent, monkeypatch
     )
 
     def unreadable(**kwargs):
-        raise UnreadableDocument("看不清")
+        raise UnreadableDocument("image_too_small")
 
-    monkeypatch.setattr("onboarding.ocr.read_document", unreadable)
+    monkeypatch.setattr("ocr.read_document", unreadable)
     assert tasks.document_ocr.apply(args=[document.pk]).get() == "failed"
 
     document.refresh_from_db()
     assert (document.ocr_status, document.ocr_error, document.ocr_attempts) == (
         "failed",
-        "看不清",
+        "图片过小，无法识别，请上传宽度不少于 1000 像素的扫描件。",
         1,
     )
     # Delivered again: nothing more happens.

@@ -8,8 +8,8 @@ import sys
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from onboarding.ocr.regions import snap_region_prefix
-from onboarding.ocr.uscc import (
+from ocr.regions import snap_region_prefix
+from ocr.uscc import (
     ALPHABET,
     find_candidates,
     is_enterprise,
@@ -162,7 +162,7 @@ def test_repair_does_not_depend_on_hash_order():
     # Sets of strings iterate in an order that changes with PYTHONHASHSEED, so run it in
     # fresh interpreters with different seeds.
     code = (
-        "from onboarding.ocr.uscc import repair_uscc; "
+        "from ocr.uscc import repair_uscc; "
         "print(repair_uscc('91310115010Q461500', '91310115010461500U'))"
     )
     outputs = {

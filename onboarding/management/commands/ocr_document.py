@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from onboarding.ocr import KINDS, OcrError, read_document
+from ocr import KINDS, OcrError, read_document
+from onboarding.services.documents import ocr_error_message
 
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         try:
             result = read_document(kind=kind, data=data, content_type=content_type)
         except OcrError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(ocr_error_message(exc)) from exc
         if json:
             self.stdout.write(_dumps({**result.fields, "seconds": result.seconds}))
             return

@@ -1,4 +1,4 @@
-"""OCR of onboarding documents: the business licence and both sides of the ID card.
+"""OCR of the onboarding documents: the business licence and both sides of the ID card.
 
 A pure extraction layer, called by the Celery task: bytes in, :class:`OcrResult` out, or an
 :class:`OcrError` whose message tells the seller what to do. Nothing here touches the database.
@@ -9,17 +9,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from . import engine, idcard, licence
+from .engine import installed_languages
 from .errors import OcrError, OcrTimeout, UnreadableDocument
 
 __all__ = [
     "KINDS",
+    "REQUIRED_LANGUAGES",
     "OcrError",
     "OcrResult",
     "OcrTimeout",
     "UnreadableDocument",
+    "installed_languages",
     "read_document",
 ]
 
@@ -31,7 +32,8 @@ FIELD_KEYS = {
     "id_back": idcard.BACK_KEYS,
 }
 # The main pass reads Chinese with chi_sim; the USCC and ID numbers are re-read with eng.
-LANGUAGES = "chi_sim+eng"
+LANGUAGES = engine.LANGUAGES
+REQUIRED_LANGUAGES = ("chi_sim", "eng")
 MAIN_PSM = 4
 
 
@@ -55,7 +57,7 @@ def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if content_type not in CONTENT_TYPES:
-        raise UnreadableDocument(_("Only JPEG, PNG and PDF files can be read."))
+        raise UnreadableDocument("unsupported_type")
     started = time.monotonic()
     pages = engine.load_pages(data=data, content_type=content_type)
     best = None
@@ -67,9 +69,7 @@ def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
             break
     fields, confidences, raw_text = best
     if not any(v for k, v in fields.items() if k != "uscc_valid") and not raw_text.strip():
-        raise UnreadableDocument(
-            _("No text could be read from the document; upload a sharper, well-lit scan.")
-        )
+        raise UnreadableDocument("no_text")
     return OcrResult(
         kind=kind,
         fields=fields,
