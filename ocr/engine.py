@@ -357,3 +357,36 @@ def crop(gray: np.ndarray, box: tuple[int, int, int, int], *, pad: int) -> np.nd
     left, top, right, bottom = box
     h, w = gray.shape
     return gray[max(0, top - pad) : min(h, bottom + pad), max(0, left - pad) : min(w, right + pad)]
+
+
+def line_band(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """``(top, bottom)`` of the text line that ``box`` holds, from the ink in its columns.
+
+    Tesseract's word boxes of Chinese text are loose (a box may reach into the next line), so
+    a crop taken from them catches parts of the lines above and below; here the rows with ink
+    are split into bands at blank rows, and the band that covers most of ``box`` is the line.
+    """
+    left, top, right, bottom = box
+    h, w = gray.shape
+    reach = max(bottom - top, 8)
+    y0, y1 = max(0, top - reach), min(h, bottom + reach)
+    region = gray[y0:y1, max(0, left) : min(w, right)]
+    if region.size == 0:
+        return top, bottom
+    ink = (region < 128).sum(axis=1)
+    rows = ink > max(1, 0.01 * region.shape[1])
+    bands, start = [], None
+    for y, on in enumerate([*rows, False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            bands.append((start + y0, y + y0))
+            start = None
+    if not bands:
+        return top, bottom
+
+    def overlap(band: tuple[int, int]) -> int:
+        return min(band[1], bottom) - max(band[0], top)
+
+    best = max(bands, key=overlap)
+    return (best[0], best[1]) if overlap(best) > 0 else (top, bottom)

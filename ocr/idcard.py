@@ -40,7 +40,7 @@ _DIGIT_CONFUSIONS = {
 # ---------------------------------------------------------------- back
 
 
-def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
+def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     lines = engine.group_lines(words)
     fields: dict[str, object] = dict.fromkeys(BACK_KEYS)
     confidences: dict[str, float] = {}
@@ -64,10 +64,13 @@ def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
         if crop_text:
             readings.append((crop_text, crop_conf))
     period, conf = _choose_period(readings)
+    unsure: dict[str, str] = {}
     if period is not None:
         fields["valid_from"], fields["valid_until"] = period
         confidences["valid_from"] = confidences["valid_until"] = conf
-    return fields, confidences, bool(found)
+    else:
+        unsure["valid_from"] = unsure["valid_until"] = "not_read"
+    return fields, confidences, unsure, bool(found)
 
 
 def _parse_period(raw: str) -> tuple[str, str | None] | None:
@@ -117,7 +120,7 @@ def _date(digits: str) -> dt.date | None:
 # ---------------------------------------------------------------- front
 
 
-def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
+def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     lines = engine.group_lines(words)
     fields: dict[str, object] = dict.fromkeys(FRONT_KEYS)
     confidences: dict[str, float] = {}
@@ -144,7 +147,8 @@ def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
     if number:
         fields["id_number"] = number
         confidences["id_number"] = conf
-    return fields, confidences, bool(found)
+    unsure = {key: "not_read" for key in FRONT_KEYS if fields[key] is None}
+    return fields, confidences, unsure, bool(found)
 
 
 def _name_above_sex(lines: list[Line]) -> tuple[str | None, float]:

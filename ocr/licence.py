@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 import cv2
 import numpy as np
 
 from . import engine, regions, text
 from .engine import Line, Page, Word
-from .uscc import repair_uscc
+from .uscc import NOT_READ, UsccDecision, decide_uscc
 
 LABELS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码",),
@@ -35,6 +36,11 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 RIGHT_COLUMN_LABELS = ("注册资本", "成立日期", "营业期限", "注册日期", "组成形式", "经营场所")
 CONTINUED = {"business_scope", "address", "name"}
+# A gap this many line heights wide splits a line into segments. Labels are letter-spaced to
+# four character widths (名　　称: a gap of two), and the value starts 1.5–2 widths after its
+# label, so only wider gaps part what belongs together; the columns are split at the right
+# column's labels (text.find_column_boundary).
+GAP_FACTOR = 3.5
 FIELD_KEYS = (
     "uscc",
     "uscc_valid",
@@ -86,28 +92,41 @@ USCC_WHITELIST = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # "}" "]" are how a serif J often comes out, "(" a C
 _CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
 _CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
+_CODE_LINE_HEIGHT_LARGE = 60  # a last reading, larger
+_VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is scaled into them
 # A word of the name's first line read with a confidence below this (0–100) has the line read
 # again with the name model; the fast model gives its misreadings of rare trade-name characters
 # (鑫 → 套, 恒 → 便) a confidence near 0, and its right readings mostly 30 or more.
 NAME_REREAD_BELOW = 30
 # The second reading replaces the first only when it still looks like the same name.
 _NAME_MIN_SIMILARITY = 0.6
+# Why a field is left None (``OcrResult.unsure``).
+LABEL_NOT_FOUND = "label_not_found"  # its label was not found on the page
+NOT_READ_REASON = "not_read"  # the label was found, no value beside it
+DISAGREE_REASON = "readings_disagree"  # two readings of the value differ
+SHAPE_REASON = "not_a_name"  # a company name that does not end as names do (公司, 商行 …)
+NO_REGION_REASON = "no_region"  # a company name that does not begin with a region's name
 _LABEL_REST = re.compile(r"^[^\u3400-\u9fff]*(?:称[^\u3400-\u9fff]*)?")
 
 
-def extract(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
-    """``(fields, confidences, found_any_label)`` from the main pass of a licence page."""
+def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
+    """``(fields, confidences, unsure, found_any_label)`` from the main pass of a licence page;
+    ``unsure`` names the fields left None because their readings did not agree (the reason)."""
     lines = engine.group_lines(words)
     boundary = text.find_column_boundary(lines, RIGHT_COLUMN_LABELS)
-    segments = text.split_columns(lines, boundary=boundary, gap_factor=2.6)
+    segments = text.split_columns(lines, boundary=boundary, gap_factor=GAP_FACTOR)
     found = text.collect_fields(segments, LABELS, continues=CONTINUED)
+    found |= _unlabelled(segments, found, boundary)
     fields: dict[str, object] = dict.fromkeys(FIELD_KEYS)
     confidences: dict[str, float] = {}
+    unsure: dict[str, str] = {}
 
-    reading, conf = _read_uscc(page, lines, found.get("uscc"))
-    fields["uscc"], fields["uscc_valid"] = reading.code, reading.valid
-    if reading.code:
+    decision, conf = _read_uscc(page, lines, found.get("uscc"))
+    fields["uscc"], fields["uscc_valid"] = decision.code, decision.code is not None
+    if decision.code:
         confidences["uscc"] = conf
+    elif decision.reason != NOT_READ or found:
+        unsure["uscc"] = decision.reason or NOT_READ
 
     def put(key, value, source_key=None):
         if value:
@@ -117,23 +136,98 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
                 confidences[key] = confidence
 
     # the name and the address start with the region the USCC was registered in
-    division = reading.code[2:8] if reading.valid and reading.code else ""
+    division = decision.code[2:8] if decision.code else ""
     if "name" in found:
-        put("name", _snap(_read_name(page, found["name"]), division))
+        name, reason = _read_name(page, found["name"], division)
+        put("name", name)
+        if reason:
+            unsure["name"] = reason
+    else:
+        unsure["name"] = LABEL_NOT_FOUND
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
     if "legal_representative" in found:
-        put("legal_representative", _clean_person(found["legal_representative"].text))
+        person, reason = _read_person(page, found["legal_representative"])
+        put("legal_representative", person)
+        if reason:
+            unsure["legal_representative"] = reason
+    else:
+        unsure["legal_representative"] = LABEL_NOT_FOUND
     if "business_scope" in found:
         put("business_scope", text.normalise_cjk(text.strip_junk(found["business_scope"].text)))
     if "address" in found:
         put("address", _snap(text.normalise_cjk(text.strip_junk(found["address"].text)), division))
-    if "established" in found:
-        put("established", text.parse_chinese_date(found["established"].text))
-    if fields["established"] is None and "term" in found:
-        # 营业期限 runs from the founding date: "2015年03月12日至长期"
-        put("established", text.parse_chinese_date(found["term"].text), "term")
-    return fields, confidences, bool(found)
+    established, reason = _read_established(page, found)
+    if established:
+        put("established", established, "established" if "established" in found else "term")
+    else:
+        unsure["established"] = reason
+    return fields, confidences, unsure, bool(found)
+
+
+def _unlabelled(
+    segments: list[text.Segment], found: dict[str, text.Field], boundary: int | None
+) -> dict[str, text.Field]:
+    """Values whose label the main pass did not read, found by their place and shape.
+
+    Tesseract sometimes drops the whole label column (a bold label face, a low-resolution
+    photo) while it reads the values beside it. Then the name is the value that ends as names
+    do (公司, 商行 …) above the entity type, the legal representative the short value right
+    below the entity type, and the founding date the date on the right that does not run to
+    another (营业期限 does: 2015年03月12日至长期) and is not the issue date at the foot.
+    """
+    height = text.body_height(segments)
+    ordered = sorted(segments, key=lambda seg: seg.top)
+    used = {id(w) for field in found.values() for w in field.value_words}
+    free = [seg for seg in ordered if not any(id(w) in used for w in seg.words)]
+    left_column = [seg for seg in free if boundary is None or seg.right <= boundary + height]
+    right_column = [seg for seg in free if boundary is not None and seg.left >= boundary - height]
+    type_field = found.get("entity_type")
+    type_top = type_field.last_top if type_field and type_field.value_words else None
+    out: dict[str, text.Field] = {}
+    if "name" not in found:
+        names = [
+            seg
+            for seg in left_column
+            if _clean_name(text.Field(label="name", lines=[seg.text])) is not None
+            and _clean_name(text.Field(label="name", lines=[seg.text])).endswith(_NAME_ENDINGS)
+            and (type_top is None or seg.top < type_top - 0.5 * height)
+            and len(seg.text) >= 6
+        ]
+        if names:
+            seg = names[-1] if type_top is not None else names[0]
+            out["name"] = _field_of("name", seg)
+    if "legal_representative" not in found and type_top is not None:
+        below = [
+            seg
+            for seg in left_column
+            if 0.5 * height < seg.top - type_top < 2.6 * height
+            and 2 <= len(_clean_person(seg.text) or "") <= 4
+        ]
+        if below:
+            out["legal_representative"] = _field_of("legal_representative", below[0])
+    if "established" not in found and "term" not in found:
+        page_bottom = max((seg.bottom for seg in ordered), default=0)
+        dates = [
+            seg
+            for seg in right_column
+            if text.parse_chinese_date(seg.text) and seg.top < 0.7 * page_bottom
+        ]
+        for seg in dates:
+            key = "term" if "至" in seg.text or "长期" in seg.text else "established"
+            if key not in out:
+                out[key] = _field_of(key, seg)
+    return out
+
+
+def _field_of(key: str, segment: text.Segment) -> text.Field:
+    return text.Field(
+        label=key,
+        value_words=list(segment.words),
+        lines=[segment.text],
+        value_left=segment.left,
+        last_top=segment.top,
+    )
 
 
 def _snap(value: str | None, division: str) -> str | None:
@@ -156,25 +250,135 @@ def _clean_name(field: text.Field) -> str | None:
     return name or None
 
 
-def _read_name(page: Page, field: text.Field) -> str | None:
-    name = _clean_name(field)
+def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None, str | None]:
+    """The company name and, when it is not sure, None and the reason.
+
+    The first line of the name is read again from its crop, with the name model and with the
+    distribution's model; a name two of the three readings give is sure. Failing that, the
+    name model's reading is taken where it changes only words the main pass was unsure of
+    (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司, 商行 …)
+    and begin with a region's name (the USCC's region, when it was read).
+    """
+    name = _snap(_clean_name(field), division)
+    if name is None:
+        return None, NOT_READ_REASON
     row = _first_row(field.value_words)
-    if name is None or not row or min(w.conf for w in row) >= NAME_REREAD_BELOW:
-        return name
+    readings: list[tuple[str | None, float]] = [(name, 1.0)]
+    for image, tessdata_dir, weight in _rereads(page):
+        # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
+        first = _LABEL_REST.sub(
+            "", _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
+        )
+        again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
+        readings.append((_snap(again, division) if first else None, weight))
+    chosen = _voted(readings)
+    if chosen is None:
+        second = readings[1][0] if len(readings) > 1 else None
+        unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
+        if (
+            second is not None
+            and engine.name_model_dir() is not None
+            and unsure_words
+            and difflib.SequenceMatcher(None, name, second).ratio() >= _NAME_MIN_SIMILARITY
+            and _changes_only(name, second, unsure=unsure_words)
+        ):
+            chosen = second
+        else:
+            return None, DISAGREE_REASON
+    if not chosen.endswith(_NAME_ENDINGS):
+        return None, SHAPE_REASON
+    if not regions.starts_with_region(chosen, division):
+        return None, NO_REGION_REASON
+    return chosen, None
+
+
+def _changes_only(first: str, second: str, *, unsure: str) -> bool:
+    """Whether every character ``second`` changes in ``first`` is one of ``unsure``."""
+    matcher = difflib.SequenceMatcher(None, first, second)
+    changed = "".join(
+        first[i1:i2] for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal"
+    )
+    return all(c in unsure for c in changed)
+
+
+def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]:
+    """The legal representative: the main reading and the readings of its line's crop
+    (``_rereads``); a name the votes settle (``_voted``) is sure, else it is left for review."""
+    row = _first_row(field.value_words)
+    if not row:
+        return None, NOT_READ_REASON
+    readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
+    for image, tessdata_dir, weight in _rereads(page):
+        line = _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
+        readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
+    chosen = _voted(readings)
+    if chosen is not None:
+        return chosen, None
+    return None, DISAGREE_REASON if any(r for r, _w in readings) else NOT_READ_REASON
+
+
+def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float]]:
+    """How a value's line is read again: ``(image, tessdata folder, weight of its vote)``.
+
+    The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
+    confuses, so its readings weigh more; it reads the grey crop and the binarised one. The
+    distribution's model reads the grey crop. Without the name model, only the latter.
+    """
     model = engine.name_model_dir()
-    if model is None:
-        return name
-    first = _read_name_line(page.gray, row, field.value_left, model)
-    if not first:
-        return name
-    candidate = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
-    if (
-        candidate is None
-        or not candidate.endswith(_NAME_ENDINGS)
-        or difflib.SequenceMatcher(None, name, candidate).ratio() < _NAME_MIN_SIMILARITY
-    ):
-        return name
-    return candidate
+    rereads: list[tuple[np.ndarray, Path | None, float]] = [(page.gray, None, 1.0)]
+    if model is not None:
+        rereads[:0] = [(page.gray, model, 1.5), (page.binary, model, 1.5)]
+    return rereads
+
+
+def _voted(readings: list[tuple[str | None, float]]) -> str | None:
+    """The value that at least two readings give and that outweighs every other value."""
+    weights: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for value, weight in readings:
+        if value:
+            weights[value] = weights.get(value, 0.0) + weight
+            counts[value] = counts.get(value, 0) + 1
+    if not weights:
+        return None
+    ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
+    best, weight = ranked[0]
+    if counts[best] < 2 or (len(ranked) > 1 and ranked[1][1] >= weight):
+        return None
+    return best
+
+
+def _read_established(page: Page, found: dict[str, text.Field]) -> tuple[str | None, str]:
+    """The founding date is printed twice: as 成立日期 (注册日期) and as the start of 营业期限.
+    Two readings that agree make it sure; otherwise each line is read again, alone."""
+    fields = [found[key] for key in ("established", "term") if key in found]
+    readings = [text.parse_chinese_date(f.text) for f in fields]
+    agreed = _agreed(readings)
+    for field in fields:
+        if agreed is not None:
+            break
+        row = _first_row(field.value_words)
+        if row:
+            line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=None)
+            readings.append(text.parse_chinese_date(line))
+            agreed = _agreed(readings)
+    if agreed is not None:
+        return agreed, ""
+    if not fields:
+        return None, LABEL_NOT_FOUND
+    return None, DISAGREE_REASON if any(readings) else NOT_READ_REASON
+
+
+def _agreed(readings: list[str | None]) -> str | None:
+    """The value at least two readings give, and more readings than any other value."""
+    counts: dict[str, int] = {}
+    for reading in readings:
+        if reading:
+            counts[reading] = counts.get(reading, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return None
+    return max(counts, key=counts.__getitem__)
 
 
 def _first_row(words: list[Word]) -> list[Word]:
@@ -188,24 +392,32 @@ def _first_row(words: list[Word]) -> list[Word]:
     return [w for w in words if w.top - top < 0.6 * height]
 
 
-def _read_name_line(gray: np.ndarray, row: list[Word], value_left, model) -> str:
-    normal = [w for w in row if w.height <= 1.4 * np.median([w.height for w in row])] or row
-    top = int(np.median([w.top for w in normal]))
-    bottom = int(np.median([w.bottom for w in normal]))
-    h = max(bottom - top, 8)
+def _read_value_line(
+    gray: np.ndarray, row: list[Word], value_left: int | None, *, tessdata_dir: Path | None
+) -> str:
+    """One line of a value read again from a crop (psm 7), with the model in ``tessdata_dir``
+    (the distribution's when None)."""
+    # the smallest boxes place the line; the band of ink around them is the line
+    small = sorted(row, key=lambda w: w.height)[: max(1, len(row) // 2)]
+    top = min(w.top for w in small)
+    bottom = max(w.bottom for w in small)
     left = min(w.left for w in row)
     if value_left is not None:
         left = max(left, value_left)
+    right = max(w.right for w in row)
+    top, bottom = engine.line_band(gray, (left, top, right, bottom))
+    h = max(bottom - top, 8)
     # the main pass sometimes leaves the last characters out of the line's boxes
-    box = (left - h // 4, top, max(w.right for w in row) + h, bottom)
+    box = (left - h // 4, top, right + h, bottom)
     region = engine.crop(gray, box, pad=max(4, h // 3))
     if region.size == 0:
         return ""
+    if not _VALUE_LINE_HEIGHTS[0] <= h <= _VALUE_LINE_HEIGHTS[1]:
+        scale = sum(_VALUE_LINE_HEIGHTS) / 2 / h
+        region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=model)
-    line = "".join(w.text for w in words)
-    # the crop may catch the end of the label (名　　称): as 称 or as Latin letters, punctuation
-    return _LABEL_REST.sub("", line)
+    words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=tessdata_dir)
+    return "".join(w.text for w in words)
 
 
 def _trailing_bracket(rest: str) -> str:
@@ -225,13 +437,19 @@ def _clean_entity_type(raw: str) -> str | None:
 
 def _clean_person(raw: str) -> str | None:
     chars = "".join(c for c in raw if text.is_cjk(c) or c == "·")
+    # the end of the label (法定代表人, 经营者) caught before the name; no surname is 人 or 者
+    chars = chars.lstrip("人者")
     return chars[:8] or None
 
 
 # ---------------------------------------------------------------- the USCC
 
 
-def _read_uscc(page: Page, lines: list[Line], label_field: text.Field | None):
+def _read_uscc(
+    page: Page, lines: list[Line], label_field: text.Field | None
+) -> tuple[UsccDecision, float]:
+    """The code, read from the main pass and again from a crop of its line; while no two
+    readings agree (``decide_uscc``), once more from the binarised crop and a larger one."""
     candidates = _code_candidates(lines)
     label_box = _label_box(lines)
     chosen = None
@@ -254,16 +472,24 @@ def _read_uscc(page: Page, lines: list[Line], label_field: text.Field | None):
         left, _top, _right, bottom = label_box
         h = label_box[3] - label_box[1]
         box = (left - h // 2, bottom, left + 14 * h, bottom + 2 * h)
-    if box is not None:
-        crop_reading, crop_conf = _read_code_crop(page.gray, box)
-        if crop_reading:
-            readings.append(crop_reading)
-            confs.append(crop_conf)
     if label_field is not None and not readings:
         readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
-    result = repair_uscc(*readings)
+    decision = decide_uscc(readings)
+    if box is not None:
+        for image, height in (
+            (page.gray, _CODE_LINE_HEIGHT),
+            (page.binary, _CODE_LINE_HEIGHT),
+            (page.gray, _CODE_LINE_HEIGHT_LARGE),
+        ):
+            if decision.code is not None:
+                break
+            crop_reading, crop_conf = _read_code_crop(image, box, height=height)
+            if crop_reading:
+                readings.append(crop_reading)
+                confs.append(crop_conf)
+                decision = decide_uscc(readings)
     confidence = round(sum(confs) / len(confs), 1) if confs else 0.0
-    return result, confidence
+    return decision, confidence
 
 
 def _trim(run: str) -> str:
@@ -324,14 +550,14 @@ def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
     return used or words
 
 
-def _read_code_crop(gray: np.ndarray, box) -> tuple[str | None, float]:
+def _read_code_crop(gray: np.ndarray, box, *, height: int) -> tuple[str | None, float]:
     left, top, right, bottom = box
     h = max(bottom - top, 8)
     # the main pass sometimes leaves the first or last character out of the word's box
     region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=max(4, h // 3))
     if region.size == 0:
         return None, 0.0
-    scale = _CODE_LINE_HEIGHT / h
+    scale = height / h
     if scale > 1.1 or scale < 0.7:
         region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)

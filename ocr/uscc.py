@@ -260,3 +260,44 @@ def repair_uscc(*readings: str | None) -> UsccReading:
     if len(ranked) > 1 and ranked[1][1] - best_cost < _AMBIGUITY_MARGIN:
         return UsccReading(code=base_code, valid=stdnum_uscc.is_valid(base_code))
     return UsccReading(code=best, valid=True, repaired=not (raw_equal and best == base_code))
+
+
+# Why a code read from a licence is not reported (``UsccDecision.reason``).
+DISAGREE = "uscc_readings_disagree"  # two readings are valid codes, but different ones
+UNCONFIRMED = "uscc_unconfirmed"  # one reading is valid; no other reading says the same
+NOT_VALID = "uscc_check_fails"  # no reading passes the check character, even repaired
+NOT_READ = "uscc_not_read"  # nothing code-like was read
+
+
+@dataclass(frozen=True)
+class UsccDecision:
+    code: str | None  # the code, only when it is sure
+    reason: str | None  # why not, when ``code`` is None
+
+
+def decide_uscc(readings: list[str | None]) -> UsccDecision:
+    """A code is sure only when its check character holds **and** two readings agree on it.
+
+    Readings agree when they are the same code once characters that cannot stand at their
+    position are replaced by their look-alikes (O→0 among the digits …). Nothing else is
+    repaired into a reported code: each substitution that makes a code pass is right only 30
+    times in 31, so a repaired code is a guess. Two readings that make two different valid
+    codes disagree (a licence's main pass once read ``…AXVW945`` where ``…AXW945Q`` was printed,
+    and V→Y made that valid too); three readings against one settle it. The caller adds readings
+    (another crop, another size) while there is no answer.
+    """
+    normalised = [_normalised(compact(r)) for r in readings if r]
+    normalised = [r for r in normalised if len(r) == LENGTH]
+    if not normalised:
+        return UsccDecision(None, NOT_READ)
+    valid = [r for r in normalised if stdnum_uscc.is_valid(r)]
+    if not valid:
+        return UsccDecision(None, NOT_VALID)
+    counts = sorted(((valid.count(c), c) for c in set(valid)), reverse=True)
+    top, best = counts[0]
+    runner_up = counts[1][0] if len(counts) > 1 else 0
+    if top < 2:
+        return UsccDecision(None, DISAGREE if runner_up else UNCONFIRMED)
+    if runner_up and not (top >= 3 and runner_up == 1):
+        return UsccDecision(None, DISAGREE)
+    return UsccDecision(best, None)
