@@ -131,9 +131,9 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     def put(key, value, source_key=None):
         if value:
             fields[key] = value
-            confidence = found[source_key or key].confidence
-            if confidence is not None:
-                confidences[key] = confidence
+            source = found.get(source_key or key)
+            if source is not None and source.confidence is not None:
+                confidences[key] = source.confidence
 
     # the name and the address start with the region the USCC was registered in
     division = decision.code[2:8] if decision.code else ""
@@ -157,7 +157,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
         put("business_scope", text.normalise_cjk(text.strip_junk(found["business_scope"].text)))
     if "address" in found:
         put("address", _snap(text.normalise_cjk(text.strip_junk(found["address"].text)), division))
-    established, reason = _read_established(page, found)
+    established, reason = _read_established(page, found, lines)
     if established:
         put("established", established, "established" if "established" in found else "term")
     else:
@@ -172,18 +172,20 @@ def _unlabelled(
 
     Tesseract sometimes drops the whole label column (a bold label face, a low-resolution
     photo) while it reads the values beside it. Then the name is the value that ends as names
-    do (公司, 商行 …) above the entity type, the legal representative the short value right
-    below the entity type, and the founding date the date on the right that does not run to
-    another (营业期限 does: 2015年03月12日至长期) and is not the issue date at the foot.
+    do (公司, 商行 …) above the entity type, and the legal representative the short value
+    right below the entity type. (The founding date: ``_read_established``.)
     """
     height = text.body_height(segments)
     ordered = sorted(segments, key=lambda seg: seg.top)
     used = {id(w) for field in found.values() for w in field.value_words}
     free = [seg for seg in ordered if not any(id(w) in used for w in seg.words)]
     left_column = [seg for seg in free if boundary is None or seg.right <= boundary + height]
-    right_column = [seg for seg in free if boundary is not None and seg.left >= boundary - height]
     type_field = found.get("entity_type")
     type_top = type_field.last_top if type_field and type_field.value_words else None
+    if type_top is None:
+        # the entity type by its wording (有限责任公司（自然人独资） …)
+        typed = [seg for seg in left_column if _is_entity_type(seg.text)]
+        type_top = typed[0].top if typed else None
     out: dict[str, text.Field] = {}
     if "name" not in found:
         names = [
@@ -206,17 +208,6 @@ def _unlabelled(
         ]
         if below:
             out["legal_representative"] = _field_of("legal_representative", below[0])
-    if "established" not in found and "term" not in found:
-        page_bottom = max((seg.bottom for seg in ordered), default=0)
-        dates = [
-            seg
-            for seg in right_column
-            if text.parse_chinese_date(seg.text) and seg.top < 0.7 * page_bottom
-        ]
-        for seg in dates:
-            key = "term" if "至" in seg.text or "长期" in seg.text else "established"
-            if key not in out:
-                out[key] = _field_of(key, seg)
     return out
 
 
@@ -348,7 +339,9 @@ def _voted(readings: list[tuple[str | None, float]]) -> str | None:
     return best
 
 
-def _read_established(page: Page, found: dict[str, text.Field]) -> tuple[str | None, str]:
+def _read_established(
+    page: Page, found: dict[str, text.Field], lines: list[Line]
+) -> tuple[str | None, str]:
     """The founding date is printed twice: as 成立日期 (注册日期) and as the start of 营业期限.
     Two readings that agree make it sure; otherwise each line is read again, alone."""
     fields = [found[key] for key in ("established", "term") if key in found]
@@ -365,8 +358,21 @@ def _read_established(page: Page, found: dict[str, text.Field]) -> tuple[str | N
     if agreed is not None:
         return agreed, ""
     if not fields:
-        return None, LABEL_NOT_FOUND
+        # neither label read: the dates printed in the upper part of the page (the issue date
+        # stands at the foot); the founding date is the one printed twice
+        agreed = _agreed(_dates_above(lines, share=0.7))
+        return (agreed, "") if agreed else (None, LABEL_NOT_FOUND)
     return None, DISAGREE_REASON if any(readings) else NOT_READ_REASON
+
+
+def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:
+    bottom = max((line.bottom for line in lines), default=0)
+    return [
+        text.parse_chinese_date(match[0])
+        for line in lines
+        if line.top < share * bottom
+        for match in text.DATE.finditer(line.text)
+    ]
 
 
 def _agreed(readings: list[str | None]) -> str | None:
@@ -435,11 +441,23 @@ def _clean_entity_type(raw: str) -> str | None:
     return match[0] if match else value
 
 
+def _is_entity_type(raw: str) -> bool:
+    value = "".join(c for c in text.normalise_cjk(raw) if text.is_cjk(c) or c in "（）、")
+    return len(value) >= 4 and bool(
+        difflib.get_close_matches(value, ENTITY_TYPES, n=1, cutoff=0.75)
+    )
+
+
+_LABEL_WORDS = {label for variants in LABELS.values() for label in variants}
+
+
 def _clean_person(raw: str) -> str | None:
     chars = "".join(c for c in raw if text.is_cjk(c) or c == "·")
     # the end of the label (法定代表人, 经营者) caught before the name; no surname is 人 or 者
-    chars = chars.lstrip("人者")
-    return chars[:8] or None
+    chars = chars.lstrip("人者")[:8]
+    if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
+        return None
+    return chars
 
 
 # ---------------------------------------------------------------- the USCC
@@ -476,14 +494,17 @@ def _read_uscc(
         readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
     decision = decide_uscc(readings)
     if box is not None:
-        for image, height in (
-            (page.gray, _CODE_LINE_HEIGHT),
-            (page.binary, _CODE_LINE_HEIGHT),
-            (page.gray, _CODE_LINE_HEIGHT_LARGE),
+        # English restricted to the code's alphabet, then Chinese (another model, other
+        # confusions), then English again on the binarised and on a larger crop
+        for image, height, lang in (
+            (page.gray, _CODE_LINE_HEIGHT, "eng"),
+            (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
+            (page.binary, _CODE_LINE_HEIGHT, "eng"),
+            (page.gray, _CODE_LINE_HEIGHT_LARGE, "eng"),
         ):
             if decision.code is not None:
                 break
-            crop_reading, crop_conf = _read_code_crop(image, box, height=height)
+            crop_reading, crop_conf = _read_code_crop(image, box, height=height, lang=lang)
             if crop_reading:
                 readings.append(crop_reading)
                 confs.append(crop_conf)
@@ -550,7 +571,7 @@ def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
     return used or words
 
 
-def _read_code_crop(gray: np.ndarray, box, *, height: int) -> tuple[str | None, float]:
+def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[str | None, float]:
     left, top, right, bottom = box
     h = max(bottom - top, 8)
     # the main pass sometimes leaves the first or last character out of the word's box
@@ -561,12 +582,8 @@ def _read_code_crop(gray: np.ndarray, box, *, height: int) -> tuple[str | None, 
     if scale > 1.1 or scale < 0.7:
         region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    words = engine.ocr_words(
-        region,
-        psm=7,
-        lang="eng",
-        config=f"-c tessedit_char_whitelist={USCC_WHITELIST}",
-    )
+    whitelist = f"-c tessedit_char_whitelist={USCC_WHITELIST}" if lang == "eng" else ""
+    words = engine.ocr_words(region, psm=7, lang=lang, config=whitelist)
     joined = "".join(w.text for w in words).upper()
     runs = _CODE_RUN.findall(joined)
     if not runs:

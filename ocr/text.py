@@ -112,12 +112,12 @@ def normalise_cjk(text: str) -> str:
     return text.translate(_FULL_WIDTH).replace("〉", "）")
 
 
-_DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
+DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
 
 
 def parse_chinese_date(text: str) -> str | None:
     """First ``YYYY年MM月DD日`` (or YYYY.MM.DD) in ``text`` as an ISO date."""
-    for match in _DATE.finditer(text):
+    for match in DATE.finditer(text):
         try:
             date = dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:

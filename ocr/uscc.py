@@ -278,26 +278,42 @@ class UsccDecision:
 def decide_uscc(readings: list[str | None]) -> UsccDecision:
     """A code is sure only when its check character holds **and** two readings agree on it.
 
-    Readings agree when they are the same code once characters that cannot stand at their
-    position are replaced by their look-alikes (O→0 among the digits …). Nothing else is
-    repaired into a reported code: each substitution that makes a code pass is right only 30
-    times in 31, so a repaired code is a guess. Two readings that make two different valid
-    codes disagree (a licence's main pass once read ``…AXVW945`` where ``…AXW945Q`` was printed,
-    and V→Y made that valid too); three readings against one settle it. The caller adds readings
-    (another crop, another size) while there is no answer.
+    Readings are compared once characters that cannot stand at their position are replaced by
+    their look-alikes (O→0 among the digits …). A valid code is supported by each reading that
+    is the same code, or that fails the check and differs from it in one character only, a
+    known look-alike (``…D01095`` read ``…001095``): that reading saw the same code and
+    misread one character of it. A code with two supporting readings, and more than any other
+    valid code, is sure. Nothing else is repaired into a reported code: each substitution
+    that makes a code pass is right only 30 times in 31, so a repaired code is a guess. Two
+    readings that make two different valid codes disagree (a licence's main pass once read
+    ``…AXVW945`` where ``…AXW945Q`` was printed, and V→Y made that valid too). The caller adds
+    readings (another crop, another size) while there is no answer.
     """
     normalised = [_normalised(compact(r)) for r in readings if r]
     normalised = [r for r in normalised if len(r) == LENGTH]
     if not normalised:
         return UsccDecision(None, NOT_READ)
-    valid = [r for r in normalised if stdnum_uscc.is_valid(r)]
+    valid = sorted({r for r in normalised if stdnum_uscc.is_valid(r)})
     if not valid:
         return UsccDecision(None, NOT_VALID)
-    counts = sorted(((valid.count(c), c) for c in set(valid)), reverse=True)
-    top, best = counts[0]
-    runner_up = counts[1][0] if len(counts) > 1 else 0
-    if top < 2:
-        return UsccDecision(None, DISAGREE if runner_up else UNCONFIRMED)
-    if runner_up and not (top >= 3 and runner_up == 1):
+    support = {code: sum(_supports(r, code) for r in normalised) for code in valid}
+    ranked = sorted(support.values(), reverse=True)
+    best = max(valid, key=support.__getitem__)
+    if ranked[0] < 2:
+        return UsccDecision(None, DISAGREE if len(valid) > 1 else UNCONFIRMED)
+    if len(ranked) > 1 and ranked[1] * 2 > ranked[0] - 1:
+        # another valid code is read too: only a clear majority (3 against 1) settles it
         return UsccDecision(None, DISAGREE)
     return UsccDecision(best, None)
+
+
+def _supports(reading: str, code: str) -> bool:
+    if reading == code:
+        return True
+    if stdnum_uscc.is_valid(reading):
+        return False
+    differences = [i for i in range(LENGTH) if reading[i] != code[i]]
+    if len(differences) != 1:
+        return False
+    i = differences[0]
+    return code[i] in _ALTERNATIVES.get(reading[i], {})
