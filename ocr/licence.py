@@ -318,7 +318,7 @@ def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float]]:
     model = engine.name_model_dir()
     rereads: list[tuple[np.ndarray, Path | None, float]] = [(page.gray, None, 1.0)]
     if model is not None:
-        rereads[:0] = [(page.gray, model, 1.5), (page.binary, model, 1.5)]
+        rereads[:0] = [(page.gray, model, 1.5), (page.binary, model, 1.25)]
     return rereads
 
 
@@ -449,6 +449,20 @@ def _is_entity_type(raw: str) -> bool:
 
 
 _LABEL_WORDS = {label for variants in LABELS.values() for label in variants}
+# Surnames of nearly every Chinese person (the common single-character surnames, most frequent
+# first, and the compound ones): a reading of a person that starts otherwise was misread.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦"
+    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
+    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁"
+    "胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰"
+    "支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
+    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐")
 
 
 def _clean_person(raw: str) -> str | None:
@@ -457,6 +471,8 @@ def _clean_person(raw: str) -> str | None:
     chars = chars.lstrip("人者")[:8]
     if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
         return None
+    if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:
+        return None  # a misread surname (only 只 鹏 …); names of minorities carry a ·
     return chars
 
 
