@@ -14,9 +14,11 @@ from PIL import Image
 from . import engine, idcard, licence
 from .engine import installed_languages
 from .errors import OcrError, OcrTimeout, UnreadableDocument
+from .reasons import REASONS
 
 __all__ = [
     "KINDS",
+    "REASONS",
     "REQUIRED_LANGUAGES",
     "OcrError",
     "OcrResult",

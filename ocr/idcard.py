@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from stdnum.cn import ric
 
-from . import engine, text
+from . import engine, reasons, text
 from .engine import Line, Page, Word
 
 FRONT_KEYS = ("name", "id_number")
@@ -69,7 +69,7 @@ def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]
         fields["valid_from"], fields["valid_until"] = period
         confidences["valid_from"] = confidences["valid_until"] = conf
     else:
-        unsure["valid_from"] = unsure["valid_until"] = "not_read"
+        unsure["valid_from"] = unsure["valid_until"] = reasons.NOT_READ
     return fields, confidences, unsure, bool(found)
 
 
@@ -147,7 +147,7 @@ def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool
     if number:
         fields["id_number"] = number
         confidences["id_number"] = conf
-    unsure = {key: "not_read" for key in FRONT_KEYS if fields[key] is None}
+    unsure = {key: reasons.NOT_READ for key in FRONT_KEYS if fields[key] is None}
     return fields, confidences, unsure, bool(found)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import engine, regions, text
+from . import engine, reasons, regions, text
 from .engine import Line, Page, Word
-from .uscc import NOT_READ, UsccDecision, decide_uscc
+from .uscc import UsccDecision, decide_uscc
 
 LABELS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码",),
@@ -100,12 +100,6 @@ _VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is s
 NAME_REREAD_BELOW = 30
 # The second reading replaces the first only when it still looks like the same name.
 _NAME_MIN_SIMILARITY = 0.6
-# Why a field is left None (``OcrResult.unsure``).
-LABEL_NOT_FOUND = "label_not_found"  # its label was not found on the page
-NOT_READ_REASON = "not_read"  # the label was found, no value beside it
-DISAGREE_REASON = "readings_disagree"  # two readings of the value differ
-SHAPE_REASON = "not_a_name"  # a company name that does not end as names do (公司, 商行 …)
-NO_REGION_REASON = "no_region"  # a company name that does not begin with a region's name
 _LABEL_REST = re.compile(r"^[^\u3400-\u9fff]*(?:称[^\u3400-\u9fff]*)?")
 
 
@@ -125,8 +119,8 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     fields["uscc"], fields["uscc_valid"] = decision.code, decision.code is not None
     if decision.code:
         confidences["uscc"] = conf
-    elif decision.reason != NOT_READ or found:
-        unsure["uscc"] = decision.reason or NOT_READ
+    elif decision.reason != reasons.USCC_NOT_READ or found:
+        unsure["uscc"] = decision.reason or reasons.USCC_NOT_READ
 
     def put(key, value, source_key=None):
         if value:
@@ -143,7 +137,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
         if reason:
             unsure["name"] = reason
     else:
-        unsure["name"] = LABEL_NOT_FOUND
+        unsure["name"] = reasons.LABEL_NOT_FOUND
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
     if "legal_representative" in found:
@@ -152,7 +146,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
         if reason:
             unsure["legal_representative"] = reason
     else:
-        unsure["legal_representative"] = LABEL_NOT_FOUND
+        unsure["legal_representative"] = reasons.LABEL_NOT_FOUND
     if "business_scope" in found:
         put("business_scope", text.normalise_cjk(text.strip_junk(found["business_scope"].text)))
     if "address" in found:
@@ -252,7 +246,7 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     """
     name = _snap(_clean_name(field), division)
     if name is None:
-        return None, NOT_READ_REASON
+        return None, reasons.NOT_READ
     row = _first_row(field.value_words)
     readings: list[tuple[str | None, float]] = [(name, 1.0)]
     for image, tessdata_dir, weight in _rereads(page):
@@ -275,11 +269,11 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
         ):
             chosen = second
         else:
-            return None, DISAGREE_REASON
+            return None, reasons.READINGS_DISAGREE
     if not chosen.endswith(_NAME_ENDINGS):
-        return None, SHAPE_REASON
+        return None, reasons.NOT_A_NAME
     if not regions.starts_with_region(chosen, division):
-        return None, NO_REGION_REASON
+        return None, reasons.NO_REGION
     return chosen, None
 
 
@@ -297,7 +291,7 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     (``_rereads``); a name the votes settle (``_voted``) is sure, else it is left for review."""
     row = _first_row(field.value_words)
     if not row:
-        return None, NOT_READ_REASON
+        return None, reasons.NOT_READ
     readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
     for image, tessdata_dir, weight in _rereads(page):
         line = _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
@@ -305,7 +299,7 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     chosen = _voted(readings)
     if chosen is not None:
         return chosen, None
-    return None, DISAGREE_REASON if any(r for r, _w in readings) else NOT_READ_REASON
+    return None, reasons.READINGS_DISAGREE if any(r for r, _w in readings) else reasons.NOT_READ
 
 
 def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float]]:
@@ -361,8 +355,8 @@ def _read_established(
         # neither label read: the dates printed in the upper part of the page (the issue date
         # stands at the foot); the founding date is the one printed twice
         agreed = _agreed(_dates_above(lines, share=0.7))
-        return (agreed, "") if agreed else (None, LABEL_NOT_FOUND)
-    return None, DISAGREE_REASON if any(readings) else NOT_READ_REASON
+        return (agreed, "") if agreed else (None, reasons.LABEL_NOT_FOUND)
+    return None, reasons.READINGS_DISAGREE if any(readings) else reasons.NOT_READ
 
 
 def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:

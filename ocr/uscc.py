@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from . import reasons
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 LENGTH = 18
 
@@ -263,10 +265,10 @@ def repair_uscc(*readings: str | None) -> UsccReading:
 
 
 # Why a code read from a licence is not reported (``UsccDecision.reason``).
-DISAGREE = "uscc_readings_disagree"  # two readings are valid codes, but different ones
-UNCONFIRMED = "uscc_unconfirmed"  # one reading is valid; no other reading says the same
-NOT_VALID = "uscc_check_fails"  # no reading passes the check character, even repaired
-NOT_READ = "uscc_not_read"  # nothing code-like was read
+DISAGREE = reasons.USCC_DISAGREE
+UNCONFIRMED = reasons.USCC_UNCONFIRMED
+NOT_VALID = reasons.USCC_CHECK_FAILS
+NOT_READ = reasons.USCC_NOT_READ
 
 
 @dataclass(frozen=True)
