@@ -249,7 +249,10 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
         return None, reasons.NOT_READ
     row = _first_row(field.value_words)
     readings: list[tuple[str | None, float]] = [(name, 1.0)]
-    for image, tessdata_dir, weight in _rereads(page):
+    rereads = _rereads(page)
+    for index, (image, tessdata_dir, weight) in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+            break
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
         first = _LABEL_REST.sub(
             "", _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
@@ -293,7 +296,10 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     if not row:
         return None, reasons.NOT_READ
     readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
-    for image, tessdata_dir, weight in _rereads(page):
+    rereads = _rereads(page)
+    for index, (image, tessdata_dir, weight) in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+            break
         line = _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
         readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
     chosen = _voted(readings)
@@ -316,8 +322,9 @@ def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float]]:
     return rereads
 
 
-def _voted(readings: list[tuple[str | None, float]]) -> str | None:
-    """The value that at least two readings give and that outweighs every other value."""
+def _voted(readings: list[tuple[str | None, float]], *, margin: float = 0.0) -> str | None:
+    """The value that at least two readings give and that outweighs every other value (by
+    more than ``margin``)."""
     weights: dict[str, float] = {}
     counts: dict[str, int] = {}
     for value, weight in readings:
@@ -328,9 +335,16 @@ def _voted(readings: list[tuple[str | None, float]]) -> str | None:
         return None
     ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
     best, weight = ranked[0]
-    if counts[best] < 2 or (len(ranked) > 1 and ranked[1][1] >= weight):
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if counts[best] < 2 or runner_up + margin >= weight:
         return None
     return best
+
+
+def _settled(readings: list[tuple[str | None, float]], *, still_to_come: float) -> bool:
+    """Whether the readings still to come, all for one other value, could not change the
+    vote: then they need not be made."""
+    return _voted(readings, margin=still_to_come) is not None
 
 
 def _read_established(
