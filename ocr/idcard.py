@@ -59,17 +59,33 @@ def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]
                 readings.append((line.text, _mean(line.words)))
                 box = _box(line.words)
                 break
-    if box is not None:
-        crop_text, crop_conf = _read_crop(page.gray, box, lang="chi_sim")
+    # read again from crops (grey, then binarised) while no reading is a plausible period
+    for image in (page.gray, page.binary):
+        if box is None or (_choose_period(readings)[0] is not None and len(readings) > 1):
+            break
+        crop_text, crop_conf = _read_crop(image, box, lang="chi_sim")
         if crop_text:
             readings.append((crop_text, crop_conf))
+    if validity is None and _choose_period(readings)[0] is None:
+        # the main pass dropped the lines under the large title (it happens on small photos):
+        # read the lower half, where they stand, as one block of text
+        lower = page.gray[page.gray.shape[0] // 2 :]
+        for line in engine.group_lines(engine.ocr_words(lower, lang="chi_sim", psm=6)):
+            if _parse_period(line.text):
+                readings.append((line.text, _mean(line.words)))
     period, conf = _choose_period(readings)
     unsure: dict[str, str] = {}
     if period is not None:
         fields["valid_from"], fields["valid_until"] = period
         confidences["valid_from"] = confidences["valid_until"] = conf
     else:
-        unsure["valid_from"] = unsure["valid_until"] = reasons.NOT_READ
+        # a period that is not 5, 10 or 20 years to the day (or 长期) was misread
+        reason = (
+            reasons.READINGS_DISAGREE
+            if any(_parse_period(r) for r, _c in readings)
+            else reasons.NOT_READ
+        )
+        unsure["valid_from"] = unsure["valid_until"] = reason
     return fields, confidences, unsure, bool(found)
 
 
@@ -103,7 +119,9 @@ def _choose_period(readings: list[tuple[str, float]]):
     if not parsed:
         return None, 0.0
     plausible = [item for item in parsed if _plausible(item[0])]
-    period, conf = max(plausible or parsed, key=lambda item: item[1])
+    if not plausible:
+        return None, 0.0
+    period, conf = max(plausible, key=lambda item: item[1])
     return period, round(conf, 1)
 
 
