@@ -250,12 +250,15 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     row = _first_row(field.value_words)
     readings: list[tuple[str | None, float]] = [(name, 1.0)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight) in enumerate(rereads):
+    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
         if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
             break
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
         first = _LABEL_REST.sub(
-            "", _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
+            "",
+            _read_value_line(
+                image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+            ),
         )
         again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
         readings.append((_snap(again, division) if first else None, weight))
@@ -297,10 +300,12 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
         return None, reasons.NOT_READ
     readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight) in enumerate(rereads):
+    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
         if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
             break
-        line = _read_value_line(image, row, field.value_left, tessdata_dir=tessdata_dir)
+        line = _read_value_line(
+            image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+        )
         readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
     chosen = _voted(readings)
     if chosen is not None:
@@ -308,18 +313,24 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     return None, reasons.READINGS_DISAGREE if any(r for r, _w in readings) else reasons.NOT_READ
 
 
-def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float]]:
-    """How a value's line is read again: ``(image, tessdata folder, weight of its vote)``.
+def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float, float]]:
+    """How a value's line is read again, in order, until the vote is settled: ``(image,
+    tessdata folder, weight of its vote, enlargement of the crop)``.
 
     The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
-    confuses, so its readings weigh more; it reads the grey crop and the binarised one. The
-    distribution's model reads the grey crop. Without the name model, only the latter.
+    confuses, so its readings weigh more; it reads the grey crop, the binarised one and, last,
+    the grey crop enlarged. The distribution's model reads the grey crop. Without the name
+    model, only the latter.
     """
     model = engine.name_model_dir()
-    rereads: list[tuple[np.ndarray, Path | None, float]] = [(page.gray, None, 1.0)]
-    if model is not None:
-        rereads[:0] = [(page.gray, model, 1.5), (page.binary, model, 1.25)]
-    return rereads
+    if model is None:
+        return [(page.gray, None, 1.0, 1.0)]
+    return [
+        (page.gray, model, 1.5, 1.0),
+        (page.binary, model, 1.25, 1.0),
+        (page.gray, None, 1.0, 1.0),
+        (page.gray, model, 1.25, 1.6),
+    ]
 
 
 def _voted(readings: list[tuple[str | None, float]], *, margin: float = 0.0) -> str | None:
@@ -407,7 +418,12 @@ def _first_row(words: list[Word]) -> list[Word]:
 
 
 def _read_value_line(
-    gray: np.ndarray, row: list[Word], value_left: int | None, *, tessdata_dir: Path | None
+    gray: np.ndarray,
+    row: list[Word],
+    value_left: int | None,
+    *,
+    tessdata_dir: Path | None,
+    enlarge: float = 1.0,
 ) -> str:
     """One line of a value read again from a crop (psm 7), with the model in ``tessdata_dir``
     (the distribution's when None)."""
@@ -426,8 +442,13 @@ def _read_value_line(
     region = engine.crop(gray, box, pad=max(4, h // 3))
     if region.size == 0:
         return ""
-    if not _VALUE_LINE_HEIGHTS[0] <= h <= _VALUE_LINE_HEIGHTS[1]:
-        scale = sum(_VALUE_LINE_HEIGHTS) / 2 / h
+    scale = (
+        1.0
+        if _VALUE_LINE_HEIGHTS[0] <= h <= _VALUE_LINE_HEIGHTS[1]
+        else sum(_VALUE_LINE_HEIGHTS) / 2 / h
+    )
+    scale *= enlarge
+    if scale != 1.0:
         region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
     words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=tessdata_dir)
