@@ -122,7 +122,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     elif decision.reason != reasons.USCC_NOT_READ or found:
         unsure["uscc"] = decision.reason or reasons.USCC_NOT_READ
 
-    def put(key, value, source_key=None):
+    def put(key: str, value: object, source_key: str | None = None) -> None:
         if value:
             fields[key] = value
             source = found.get(source_key or key)
