@@ -1,11 +1,12 @@
 """Fields of a three-in-one business licence (营业执照).
 
-The layout: the USCC under its label at the top left; two columns of labelled fields — 名称,
-类型, 法定代表人 (经营者 for a 个体工商户), 经营范围 on the left; 注册资本, 成立日期 (注册日期),
-营业期限, 住所 (经营场所) on the right. The USCC is read a second time from a crop of its line
-with Tesseract's English model restricted to the code's alphabet, and both readings go through
-the check-character repair. When the main pass is unsure of a character of the company name's
-first line, that line is read again with a second model (``engine.name_model_dir``).
+The layout: the USCC under its label at the top left (read by ``licence_code``); two columns
+of labelled fields — 名称, 类型, 法定代表人 (经营者 for a 个体工商户), 经营范围 on the left;
+注册资本, 成立日期 (注册日期), 营业期限, 住所 (经营场所) on the right. Labels are found
+whatever the face (``text.collect_fields``), values whose label was lost by their place and
+shape. The company name and the legal representative are read again from crops of their line
+until a vote settles them; the founding date, printed twice, when two readings agree. A field
+that is not sure is None, with its reason (``reasons``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from . import engine, reasons, regions, text
 from .engine import Line, Page, Word
-from .uscc import UsccDecision, decide_uscc
+from .licence_code import read_uscc
 
 LABELS: dict[str, tuple[str, ...]] = {
     "uscc": ("统一社会信用代码",),
@@ -88,11 +89,6 @@ _NAME_ENDINGS = (
     "部",
     "中心",
 )
-USCC_WHITELIST = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-# "}" "]" are how a serif J often comes out, "(" a C
-_CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
-_CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
-_CODE_LINE_HEIGHT_LARGE = 60  # a last reading, larger
 _VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is scaled into them
 # A word of the name's first line read with a confidence below this (0–100) has the line read
 # again with the name model; the fast model gives its misreadings of rare trade-name characters
@@ -115,7 +111,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     confidences: dict[str, float] = {}
     unsure: dict[str, str] = {}
 
-    decision, conf = _read_uscc(page, lines, found.get("uscc"))
+    decision, conf = read_uscc(page, lines, found.get("uscc"))
     fields["uscc"], fields["uscc_valid"] = decision.code, decision.code is not None
     if decision.code:
         confidences["uscc"] = conf
@@ -503,136 +499,3 @@ def _clean_person(raw: str) -> str | None:
     if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:
         return None  # a misread surname (only 只 鹏 …); names of minorities carry a ·
     return chars
-
-
-# ---------------------------------------------------------------- the USCC
-
-
-def _read_uscc(
-    page: Page, lines: list[Line], label_field: text.Field | None
-) -> tuple[UsccDecision, float]:
-    """The code, read from the main pass and again from a crop of its line; while no two
-    readings agree (``decide_uscc``), once more from the binarised crop and a larger one."""
-    candidates = _code_candidates(lines)
-    label_box = _label_box(lines)
-    chosen = None
-    if candidates:
-        if label_box is not None:
-            # nearest to the label, below it or on its right
-            chosen = min(
-                candidates,
-                key=lambda c: abs(c[1][1] - label_box[3]) + abs(c[1][0] - label_box[0]) / 4,
-            )
-        else:
-            chosen = next((c for c in candidates if c[0].startswith("9")), candidates[0])
-    readings: list[str] = []
-    confs: list[float] = []
-    box = None
-    if chosen is not None:
-        readings.append(_trim(chosen[0]))
-        box, confs = chosen[1], [chosen[2]]
-    elif label_box is not None:
-        left, _top, _right, bottom = label_box
-        h = label_box[3] - label_box[1]
-        box = (left - h // 2, bottom, left + 14 * h, bottom + 2 * h)
-    if label_field is not None and not readings:
-        readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
-    decision = decide_uscc(readings)
-    if box is not None:
-        # English restricted to the code's alphabet, then Chinese (another model, other
-        # confusions), then English again on the binarised and on a larger crop
-        for image, height, lang in (
-            (page.gray, _CODE_LINE_HEIGHT, "eng"),
-            (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
-            (page.binary, _CODE_LINE_HEIGHT, "eng"),
-            (page.gray, _CODE_LINE_HEIGHT_LARGE, "eng"),
-        ):
-            if decision.code is not None:
-                break
-            crop_reading, crop_conf = _read_code_crop(image, box, height=height, lang=lang)
-            if crop_reading:
-                readings.append(crop_reading)
-                confs.append(crop_conf)
-                decision = decide_uscc(readings)
-    confidence = round(sum(confs) / len(confs), 1) if confs else 0.0
-    return decision, confidence
-
-
-def _trim(run: str) -> str:
-    return run[:18] if len(run) > 18 and run[:2].isdigit() else run
-
-
-def _label_box(lines: list[Line]):
-    for line in lines:
-        joined = "".join(w.text for w in line.words)
-        if "信用代码" in joined or "社会信用" in joined:
-            words = [w for w in line.words if any(c in "统一社会信用代码" for c in w.text)]
-            if words:
-                return (
-                    min(w.left for w in words),
-                    min(w.top for w in words),
-                    max(w.right for w in words),
-                    max(w.bottom for w in words),
-                )
-    return None
-
-
-def _code_candidates(lines: list[Line]):
-    """``(text, box, confidence)`` of code-like runs of adjacent words."""
-    out = []
-    for line in lines:
-        words = sorted(line.words, key=lambda w: w.left)
-        groups: list[list[Word]] = []
-        for word in words:
-            if groups and word.left - groups[-1][-1].right < 0.8 * word.height:
-                groups[-1].append(word)
-            else:
-                groups.append([word])
-        for group in groups:
-            joined = "".join(w.text for w in group).upper()
-            joined = re.sub(r"[\s\-_.,:;]", "", joined)
-            for match in _CODE_RUN.finditer(joined):
-                if sum(c.isdigit() for c in match[0]) < 8:
-                    continue
-                used = _words_for_span(group, match.start(), match.end())
-                box = (
-                    min(w.left for w in used),
-                    min(w.top for w in used),
-                    max(w.right for w in used),
-                    max(w.bottom for w in used),
-                )
-                conf = sum(w.conf for w in used) / len(used)
-                out.append((match[0], box, conf))
-    return out
-
-
-def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
-    used, position = [], 0
-    for word in words:
-        length = len(re.sub(r"[\s\-_.,:;]", "", word.text))
-        if position < end and position + length > start:
-            used.append(word)
-        position += length
-    return used or words
-
-
-def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[str | None, float]:
-    left, top, right, bottom = box
-    h = max(bottom - top, 8)
-    # the main pass sometimes leaves the first or last character out of the word's box
-    region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=max(4, h // 3))
-    if region.size == 0:
-        return None, 0.0
-    scale = height / h
-    if scale > 1.1 or scale < 0.7:
-        region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-    whitelist = f"-c tessedit_char_whitelist={USCC_WHITELIST}" if lang == "eng" else ""
-    words = engine.ocr_words(region, psm=7, lang=lang, config=whitelist)
-    joined = "".join(w.text for w in words).upper()
-    runs = _CODE_RUN.findall(joined)
-    if not runs:
-        return None, 0.0
-    best = max(runs, key=len)
-    conf = sum(w.conf for w in words) / len(words)
-    return _trim(best), conf
