@@ -1,80 +1,229 @@
-"""OCR figures on generated scans: accuracy, time against plain Tesseract, worker scaling, memory.
+"""OCR figures on generated scans: accuracy per face and mode, time against plain Tesseract,
+worker scaling, memory.
 
-Generates hard licence scans (phone photos: rotation, shadow, seal, guilloche, JPEG 50–85, some
-PNG and PDF) and ID card backs from fixed seeds, runs ``read_document`` on them and prints:
+Licences come from ``tests/onboarding/synthetic.py``: six faces (AR PL UMing, AR PL UKai,
+WenQuanYi Zen Hei and Micro Hei, Noto Serif and Sans CJK) in five modes (clean PNG, flatbed
+scan, phone photo, low resolution, PDF); a seed's face and mode come from the seed, so every 30
+consecutive seeds hold each face in each mode once. ID card backs likewise (faces × photo, scan,
+low resolution). Three seed ranges, side by side:
 
-- USCC / company name / founding date exact-match rates, ID validity-period exact rate
-  (licences from ``--first-seed``, 0 by default; e.g. ``--first-seed 200`` for held-out scans);
-- the baseline: plain ``tesseract FILE - -l chi_sim+eng`` plus a regex, for the USCC;
-- mean seconds per licence through ``read_document`` and through the plain CLI on the same
-  image (CLI single-threaded like our workers, and with Tesseract's default OpenMP threads).
-  The CLI reads with the system tessdata, the same model as the pipeline's main pass; the
-  pipeline's second reading of the name line with the name model is inside its own time;
-- throughput of multiprocessing pools of 1 and 2 processes calling ``read_document``;
-- peak memory of a worker process (VmHWM) and of its Tesseract children (ru_maxrss).
+- ``tuning`` (0–179 by default): the only range looked at while the pipeline was tuned;
+- ``held-out`` (5000–5179): never looked at while tuning;
+- ``held-out-2`` (9000–9179): generated only once tuning had stopped.
 
-Prints figures; asserts nothing. Targets: USCC ≥ 97 %, name ≥ 90 %, ID expiry ≥ 95 %,
-time ≤ 1.3 × plain CLI, 2 workers ≥ 1.7 × one, < 500 MB per process.
+For each range and each face and mode: company name, USCC, legal representative and founding
+date exact (a field left empty as unsure counts as a miss, and goes to manual review), USCC codes
+reported valid that are wrong (target 0), and the ID card's expiry. Then the time per licence
+through ``read_document`` beside plain ``tesseract FILE - -l chi_sim+eng`` on the same image
+(both single-threaded, ``OMP_THREAD_LIMIT=1``, alternating), throughput of 1 and 2 worker
+processes, and the peak memory of a worker process.
 
-    .venv/bin/python bench/bench_ocr.py [--n 60] [--first-seed 0] [--n-id 40] [--n-pool 16]
-        [--n-default-omp 20]
+Prints figures; asserts nothing. Targets on the held-out ranges, every face: name ≥ 95 %,
+USCC ≥ 98 % with 0 wrong codes reported valid, legal representative ≥ 95 %, founding date
+≥ 95 %, ID expiry 100 %; time ≤ 1.3 × plain tesseract; < 500 MB per worker process.
+
+    .venv/bin/python bench/bench_ocr.py [--ranges tuning,held-out,held-out-2] [--n 180]
+        [--n-id 60] [--n-time 30] [--n-pool 12] [--jobs 2] [--misses]
+
+``--misses`` lists what was read wrong, for the tuning range only.
 """
 
 import argparse
 import multiprocessing
 import os
-import re
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import django  # noqa: E402
+from ocr import engine, read_document  # noqa: E402
+from tests.onboarding.synthetic import (  # noqa: E402
+    FACE_NAMES,
+    MODES,
+    id_back_image,
+    id_face,
+    licence_scan,
+)
 
-django.setup()
-
-from onboarding.ocr import engine, read_document  # noqa: E402
-from tests.onboarding.synthetic import id_back_image, licence_image  # noqa: E402
-
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
-BASELINE_CODE = re.compile(r"[0-9A-Z]{18}")
-
-
-def licence_format(seed: int) -> str:
-    if seed % 6 == 5:
-        return "pdf"
-    if seed % 10 == 3:
-        return "png"
-    return "jpeg"
+RANGES = {"tuning": 0, "held-out": 5000, "held-out-2": 9000}
+FIELDS = ("name", "uscc", "legal_representative", "established")
+SHORT = {"name": "name", "uscc": "USCC", "legal_representative": "rep", "established": "date"}
+TARGETS = {"name": 0.95, "uscc": 0.98, "legal_representative": 0.95, "established": 0.95}
 
 
-def plain_tesseract(path: Path, *, single_thread: bool) -> tuple[str, float]:
-    env = dict(os.environ)
-    if single_thread:
-        env["OMP_THREAD_LIMIT"] = "1"
-    else:
-        env.pop("OMP_THREAD_LIMIT", None)
+# ---------------------------------------------------------------- one scan, in a worker
+
+
+def _read_licence(seed: int) -> dict:
+    scan = licence_scan(seed)
+    result = read_document(kind="licence", data=scan.data, content_type=scan.content_type)
+    fields, truth = result.fields, scan.truth
+    return {
+        "seed": seed,
+        "face": scan.face,
+        "mode": scan.mode,
+        "hits": {key: fields[key] == truth[key] for key in FIELDS},
+        "wrong": {key: fields[key] is not None and fields[key] != truth[key] for key in FIELDS},
+        "wrong_valid": bool(fields["uscc_valid"]) and fields["uscc"] != truth["uscc"],
+        "misses": [
+            f"seed {seed} {scan.face}/{scan.mode} {key}: read {fields[key]!r}"
+            f"{' (' + result.unsure[key] + ')' if key in result.unsure else ''}"
+            f", truth {truth[key]!r}"
+            for key in FIELDS
+            if fields[key] != truth[key]
+        ],
+    }
+
+
+def _read_id_back(seed: int) -> dict:
+    data, truth = id_back_image(seed)
+    result = read_document(kind="id_back", data=data, content_type="image/jpeg")
+    return {
+        "seed": seed,
+        "face": id_face(seed),
+        "hit": result.fields == truth,
+        "wrong": result.fields["valid_from"] is not None and result.fields != truth,
+        "miss": f"seed {seed} {id_face(seed)} ID back: read {result.fields}, truth {truth}",
+    }
+
+
+# ---------------------------------------------------------------- accuracy
+
+
+def accuracy(first: int, n: int, n_id: int, jobs: int) -> tuple[list[dict], list[dict]]:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs) as pool:
+        licences = pool.map(_read_licence, range(first, first + n), chunksize=1)
+        ids = pool.map(_read_id_back, range(first, first + n_id), chunksize=1)
+    return licences, ids
+
+
+def tally(licences: list[dict], ids: list[dict]) -> dict:
+    """(group, field) → (hits, count); groups: every face, every mode, 'all'."""
+    table: dict = defaultdict(lambda: [0, 0])
+    for row in licences:
+        for group in (row["face"], row["mode"], "all"):
+            for key in FIELDS:
+                table[group, key][0] += row["hits"][key]
+                table[group, key][1] += 1
+            table[group, "wrong_valid"][0] += row["wrong_valid"]
+            table[group, "wrong_valid"][1] += 1
+            for key in FIELDS:
+                table[group, f"wrong_{key}"][0] += row["wrong"][key]
+    for row in ids:
+        for group in (row["face"], "all"):
+            table[group, "expiry"][0] += row["hit"]
+            table[group, "expiry"][1] += 1
+            table[group, "wrong_expiry"][0] += row["wrong"]
+    return table
+
+
+def print_tables(results: dict[str, dict]) -> None:
+    names = list(results)
+    columns = [*FIELDS, "expiry"]
+    head = "".join(f" {SHORT.get(c, c):^{7 * len(names)}}" for c in columns)
+    print(f"{'':12}{head}  {'wrong valid USCC':>16}")
+    print(f"{'':12}" + "".join(" " + "".join(f"{n[:6]:>7}" for n in names) for _ in columns))
+    groups = [*FACE_NAMES, *MODES, "all"]
+    for group in groups:
+        if group == MODES[0] or group == "all":
+            print()
+        cells = []
+        for column in columns:
+            cell = ""
+            for name in names:
+                hits, count = results[name].get((group, column), (0, 0))
+                cell += f"{hits / count:7.1%}" if count else f"{'–':>7}"
+            cells.append(" " + cell)
+        wrong = " ".join(
+            str(results[name].get((group, "wrong_valid"), (0, 0))[0]) for name in names
+        )
+        print(f"{group:12}{''.join(cells)}  {wrong:>16}")
+    print()
+    print("Wrong values returned (not left empty for review), all faces:")
+    for name in names:
+        parts = [
+            f"{SHORT.get(key, key)} {results[name].get(('all', f'wrong_{key}'), (0, 0))[0]}"
+            for key in [*FIELDS, "expiry"]
+        ]
+        print(f"  {name:12} {', '.join(parts)}")
+
+
+def print_grid(name: str, licences: list[dict]) -> None:
+    """Face × mode: licences with all four fields right, of those drawn."""
+    cells: dict = defaultdict(lambda: [0, 0])
+    for row in licences:
+        cells[row["face"], row["mode"]][0] += all(row["hits"].values())
+        cells[row["face"], row["mode"]][1] += 1
+    print(f"{name}: licences with name, USCC, representative and date all right (face × mode)")
+    print(f"  {'':12}" + "".join(f"{m:>9}" for m in MODES))
+    for face in FACE_NAMES:
+        row = "".join(
+            f"{cells[face, m][0]:>5}/{cells[face, m][1]:<3}" if cells[face, m][1] else f"{'–':>9}"
+            for m in MODES
+        )
+        print(f"  {face:12}{row}")
+
+
+def below_target(results: dict[str, dict]) -> list[str]:
+    out = []
+    for name, table in results.items():
+        if name == "tuning":
+            continue
+        for group in [*FACE_NAMES, "all"]:
+            for key, target in [*TARGETS.items(), ("expiry", 1.0)]:
+                hits, count = table.get((group, key), (0, 0))
+                if count and hits / count < target:
+                    out.append(f"{name} {group} {SHORT.get(key, key)} {hits}/{count}")
+            wrong = table.get((group, "wrong_valid"), (0, 0))[0]
+            if group == "all" and wrong:
+                out.append(f"{name} wrong USCC reported valid: {wrong}")
+    return out
+
+
+# ---------------------------------------------------------------- time and memory
+
+
+def plain_tesseract(path: Path) -> float:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     started = time.perf_counter()
-    out = subprocess.run(  # noqa: S603
+    subprocess.run(  # noqa: S603
         ["tesseract", str(path), "-", "-l", "chi_sim+eng"],  # noqa: S607
         capture_output=True,
-        text=True,
         env=env,
         check=False,
-    ).stdout
-    return out, time.perf_counter() - started
+    )
+    return time.perf_counter() - started
 
 
-def baseline_uscc(text: str) -> str | None:
-    match = BASELINE_CODE.search(text.replace(" ", ""))
-    return match[0] if match else None
+def timing(first: int, n: int) -> None:
+    """Seconds per licence image, ours and the CLI's, alternating on the same images."""
+    ours, cli = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
+        seed = first
+        while len(ours) < n:
+            scan = licence_scan(seed)
+            seed += 1
+            if scan.content_type == "application/pdf":
+                continue  # the CLI reads no PDF
+            path = Path(tmp) / f"licence-{seed}.{scan.content_type.split('/')[1]}"
+            path.write_bytes(scan.data)
+            started = time.perf_counter()
+            read_document(kind="licence", data=scan.data, content_type=scan.content_type)
+            ours.append(time.perf_counter() - started)
+            cli.append(plain_tesseract(path))
+    mean_ours, mean_cli = statistics.mean(ours), statistics.mean(cli)
+    print(f"Time per licence image ({n} JPEG/PNG images from seed {first}, one process):")
+    print(f"  read_document                        {mean_ours:.2f} s")
+    print(f"  tesseract FILE - -l chi_sim+eng      {mean_cli:.2f} s  (OMP_THREAD_LIMIT=1)")
+    print(f"  ratio {mean_ours / mean_cli:.2f}  (target ≤ 1.3)")
 
 
 def _pool_job(data: bytes) -> tuple[float, int, int]:
@@ -102,122 +251,71 @@ def pool_run(processes: int, scans: list[bytes]) -> tuple[float, int, int]:
         started = time.perf_counter()
         results = pool.map(_pool_job, scans, chunksize=1)
         wall = time.perf_counter() - started
-    return (
-        len(scans) / wall,
-        max(r[1] for r in results),
-        max(r[2] for r in results),
-    )
+    return len(scans) / wall, max(r[1] for r in results), max(r[2] for r in results)
+
+
+def throughput_and_memory(n: int) -> None:
+    scans = []
+    seed = 1000
+    while len(scans) < n:
+        scan = licence_scan(seed)
+        seed += 1
+        if scan.content_type == "image/jpeg":
+            scans.append(scan.data)
+    one, rss_one, child_one = pool_run(1, scans)
+    two, rss_two, child_two = pool_run(2, scans)
+    print(f"Throughput, {len(scans)} JPEG licences per run:")
+    print(f"  1 process   {one:.2f} licences/s")
+    print(f"  2 processes {two:.2f} licences/s  → ×{two / one:.2f}")
+    print(f"Peak memory: worker process {max(rss_one, rss_two) / 1024:.0f} MB (VmHWM)")
+    # a forked child starts its ru_maxrss from the parent's pages: an upper bound
+    print(f"  Tesseract children ≤ {max(child_one, child_two) / 1024:.0f} MB (ru_maxrss)")
+    print("  (target < 500 MB per process)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=60, help="licences")
-    parser.add_argument("--first-seed", type=int, default=0, help="seed of the first licence")
-    parser.add_argument("--n-id", type=int, default=40, help="ID card backs")
-    parser.add_argument("--n-pool", type=int, default=16, help="licences per pool run")
-    parser.add_argument(
-        "--n-default-omp", type=int, default=20, help="licences timed with default OpenMP"
-    )
+    parser.add_argument("--ranges", default=",".join(RANGES), help="of " + ", ".join(RANGES))
+    parser.add_argument("--n", type=int, default=180, help="licences per range")
+    parser.add_argument("--n-id", type=int, default=60, help="ID card backs per range")
+    parser.add_argument("--n-time", type=int, default=30, help="licences timed against the CLI")
+    parser.add_argument("--n-pool", type=int, default=12, help="licences per pool run")
+    parser.add_argument("--jobs", type=int, default=2, help="processes reading for accuracy")
+    parser.add_argument("--misses", action="store_true", help="list the tuning range's misses")
     args = parser.parse_args()
-    total_started = time.perf_counter()
-
-    hits = {"uscc": 0, "uscc_valid_wrong": 0, "name": 0, "established": 0, "baseline": 0}
-    ours_seconds, cli_seconds, cli_default_seconds, ratio_pairs = [], [], [], []
-    misses = []
-    images = 0
-    with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
-        for seed in range(args.first_seed, args.first_seed + args.n):
-            fmt = licence_format(seed)
-            data, truth = licence_image(seed, fmt=fmt)
-            started = time.perf_counter()
-            result = read_document(kind="licence", data=data, content_type=CONTENT_TYPES[fmt])
-            ours = time.perf_counter() - started
-            fields = result.fields
-            hits["uscc"] += fields["uscc"] == truth["uscc"]
-            hits["uscc_valid_wrong"] += bool(fields["uscc_valid"]) and (
-                fields["uscc"] != truth["uscc"]
-            )
-            hits["name"] += fields["name"] == truth["name"]
-            hits["established"] += fields["established"] == truth["established"]
-            for key in ("uscc", "name"):
-                if fields[key] != truth[key]:
-                    misses.append(
-                        f"  seed {seed} {key}: read {fields[key]!r}, truth {truth[key]!r}"
-                    )
-            if fmt == "pdf":
-                continue
-            images += 1
-            path = Path(tmp) / f"licence-{seed}.{fmt}"
-            path.write_bytes(data)
-            text, cli = plain_tesseract(path, single_thread=True)
-            hits["baseline"] += baseline_uscc(text) == truth["uscc"]
-            ours_seconds.append(ours)
-            cli_seconds.append(cli)
-            if len(cli_default_seconds) < args.n_default_omp:
-                _text, cli_default = plain_tesseract(path, single_thread=False)
-                cli_default_seconds.append(cli_default)
-                ratio_pairs.append((ours, cli_default))
-
-    id_hits = 0
-    id_misses = []
-    for seed in range(args.n_id):
-        data, truth = id_back_image(seed)
-        result = read_document(kind="id_back", data=data, content_type="image/jpeg")
-        if result.fields == truth:
-            id_hits += 1
-        else:
-            id_misses.append(f"  seed {seed}: read {result.fields}, truth {truth}")
-
-    if args.n and images:
-        report_accuracy(args, hits, images, id_hits, misses + id_misses)
-        report_time(ours_seconds, cli_seconds, ratio_pairs)
-    scans = [licence_image(seed)[0] for seed in range(1000, 1000 + args.n_pool)]
-    one, rss_one, child_one = pool_run(1, scans)
-    two, rss_two, child_two = pool_run(2, scans)
-    print(f"Throughput, {len(scans)} licences per run:")
-    print(f"  1 process   {one:.2f} licences/s")
-    print(f"  2 processes {two:.2f} licences/s  → ×{two / one:.2f}  (target ≥ 1.7)")
-    rss_mb = max(rss_one, rss_two) / 1024
-    child_mb = max(child_one, child_two) / 1024
-    print(f"Peak memory: worker process {rss_mb:.0f} MB (VmHWM)")
-    # a forked child starts its ru_maxrss from the parent's pages: an upper bound
-    print(f"  Tesseract children ≤ {child_mb:.0f} MB (ru_maxrss)")
-    print("  (target < 500 MB per process)")
-    print(f"Bench took {time.perf_counter() - total_started:.0f} s")
-
-
-def report_accuracy(args, hits, images, id_hits, misses) -> None:
-    n = args.n
-    seeds = f"seeds {args.first_seed}–{args.first_seed + n - 1}"
-    print(f"Licences: {n}, {seeds} ({images} JPEG/PNG, {n - images} PDF); ID backs: {args.n_id}")
+    started = time.perf_counter()
     model = engine.name_model_dir()
-    print(f"  name line re-read with {model / 'chi_sim.traineddata' if model else 'nothing'}")
-    print(f"  USCC exact            {hits['uscc'] / n:6.1%}   (target ≥ 97 %)")
-    print(f"  USCC wrong but valid  {hits['uscc_valid_wrong']:6d}")
-    print(f"  company name exact    {hits['name'] / n:6.1%}   (target ≥ 90 %)")
-    print(f"  founding date exact   {hits['established'] / n:6.1%}")
-    baseline = hits["baseline"] / images
-    print(f"  baseline USCC exact   {baseline:6.1%}   (plain tesseract + regex, {images} images)")
-    print(f"  ID validity exact     {id_hits / max(args.n_id, 1):6.1%}   (target ≥ 95 %)")
-    for line in misses:
-        print(line)
-
-
-def report_time(ours_seconds, cli_seconds, ratio_pairs) -> None:
-    mean_ours = statistics.mean(ours_seconds)
-    mean_cli = statistics.mean(cli_seconds)
-    print("Time per licence image (same images):")
-    print(f"  read_document                          {mean_ours:.2f} s")
-    ratio = mean_ours / mean_cli
-    print(f"  tesseract CLI, OMP_THREAD_LIMIT=1      {mean_cli:.2f} s  → ratio {ratio:.2f}")
-    if ratio_pairs:
-        ours_subset = statistics.mean(p[0] for p in ratio_pairs)
-        default_cli = statistics.mean(p[1] for p in ratio_pairs)
+    print(f"Name line re-read with {model / 'chi_sim.traineddata' if model else 'nothing'}")
+    results, grids = {}, {}
+    for name in args.ranges.split(","):
+        first = RANGES[name]
+        licences, ids = accuracy(first, args.n, args.n_id, args.jobs)
+        results[name] = tally(licences, ids)
+        grids[name] = licences
         print(
-            f"  tesseract CLI, default OpenMP threads  {default_cli:.2f} s  → ratio "
-            f"{ours_subset / default_cli:.2f}  (first {len(ratio_pairs)} images)"
+            f"{name}: licences {first}–{first + args.n - 1}, ID backs {first}–"
+            f"{first + args.n_id - 1}"
         )
-    print("  (target: ratio ≤ 1.3)")
+        if name == "tuning" and args.misses:
+            for row in licences:
+                for line in row["misses"]:
+                    print("  " + line)
+            for row in ids:
+                if not row["hit"]:
+                    print("  " + row["miss"])
+    print()
+    print_tables(results)
+    print()
+    for name, licences in grids.items():
+        print_grid(name, licences)
+    misses = below_target(results)
+    print("Below target on held-out seeds: " + ("; ".join(misses) if misses else "none"))
+    print()
+    if args.n_time:
+        timing(RANGES["tuning"], args.n_time)
+    if args.n_pool:
+        throughput_and_memory(args.n_pool)
+    print(f"Bench took {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import no_silent_truncation
 
 
 class RegistrationsForm(forms.Form):
@@ -24,3 +28,7 @@ class RegistrationsForm(forms.Form):
         ),
     )
     eori = forms.CharField(label=_("EORI number"), required=False, max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)  # too long is said, never cut

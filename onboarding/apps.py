@@ -12,6 +12,7 @@ class OnboardingConfig(AppConfig):
         from . import (
             gate_checks,  # noqa: F401  (registers the order gate's checks)
             notices,  # noqa: F401  (registers the notification kinds)
+            system_checks,  # noqa: F401  (registers the Tesseract start-up check)
         )
         from .store_sync import application_follow_store
 

@@ -119,6 +119,9 @@ def _legal_rep(ctx: CheckContext) -> CheckResult:
     }
     if not read_name or not read_number:
         return CheckResult(REVIEW, evidence)
+    if not licence_rep and "legal_representative" in ctx.licence.get("unsure", {}):
+        # the licence was read but its representative not for sure: a person confirms it
+        return CheckResult(REVIEW, evidence)
     names = [read_name] + ([licence_rep] if licence_rep else [])
     ok = evidence["id_number_matches"] and all(same_text(n, app.legal_rep_name) for n in names)
     return CheckResult(PASS if ok else FAIL, evidence)

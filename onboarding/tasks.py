@@ -16,6 +16,7 @@ from .services import (
     document_ocr_start,
     document_read,
 )
+from .services.documents import ocr_error_message
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 @shared_task(bind=True, base=JingluoTask, name="onboarding.document_ocr", max_retries=3)
 def document_ocr(self: JingluoTask, document_id: int) -> str:
     """Read one document. Safe to run twice: the state guard skips finished work."""
-    from .ocr import OcrTimeout, UnreadableDocument, read_document
+    from ocr import OcrTimeout, UnreadableDocument, read_document
 
     document = document_ocr_start(document_id=document_id)
     if document is None:
@@ -32,7 +33,7 @@ def document_ocr(self: JingluoTask, document_id: int) -> str:
         data = document_read(document=document, user=None)
         result = read_document(kind=document.kind, data=data, content_type=document.content_type)
     except UnreadableDocument as error:
-        document_ocr_fail(document_id=document_id, reason=str(error.message))
+        document_ocr_fail(document_id=document_id, reason=ocr_error_message(error))
         return "failed"
     except (OcrTimeout, SoftTimeLimitExceeded, OperationalError, OSError) as error:
         # Transient: a busy machine, a database restart, a storage hiccup.

@@ -12,7 +12,13 @@ PACKAGES=(
   poppler-utils         # pdftoppm: rasterises PDF scans for OCR
   poppler-data          # CMaps for CJK PDF fonts: pdftotext/pdftoppm read Chinese text
   gettext               # msgfmt: compiles the translation catalogues
-  fonts-noto-cjk        # Chinese glyphs in generated PDFs and screenshots
+  fonts-noto-cjk        # Chinese glyphs in generated PDFs and screenshots; Noto Serif/Sans CJK
+                        # faces of the synthetic licences (tests/onboarding/synthetic.py)
+  fonts-arphic-uming    # AR PL UMing: the Ming (Song, 宋体) face real licences print in
+  fonts-arphic-ukai     # AR PL UKai: Kai (楷体)
+  fonts-wqy-zenhei      # WenQuanYi Zen Hei: Hei (黑体)
+  fonts-wqy-microhei    # WenQuanYi Micro Hei: Hei, a second design; the font every PDF
+                        # embeds (labels, statements, letters: core/pdf_fonts.py)
   chromium              # the browser the journeys in tests/browser drive (Playwright's own
                         # download cannot work offline); /usr/bin/chromium
 )

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BoundedDateField, field_of
+from core.forms import BoundedDateField, field_of, no_silent_truncation
 from core.gate import Parcel
 from core.normalise import normalise_free_text
 from customs.validation import RawItem
@@ -87,6 +87,7 @@ class ShipmentCreateForm(forms.Form):
 
     def __init__(self, *args, seller, served_countries: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        no_silent_truncation(self)  # too long is said, never cut
         stores = stores_for_seller(seller=seller)
         field_of(self.fields, "store", StoreChoiceField).queryset = stores
         if not self.is_bound:
@@ -168,6 +169,10 @@ class ItemForm(forms.Form):
     gtin = forms.CharField(label=_("GTIN/EAN"), max_length=20, required=False)
     mpn = forms.CharField(label=_("Manufacturer part number"), max_length=64, required=False)
     contains_battery = forms.BooleanField(label=_("Contains lithium batteries"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        no_silent_truncation(self)
 
     def raw(self) -> RawItem:
         return RawItem.of(self.cleaned_data)

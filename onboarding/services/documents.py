@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import crypto
 from core.tasks import enqueue_on_commit
+from ocr import OcrError, OcrResult
 
 from ..exceptions import ApplicationNotEditable, DocumentRejected, IllegalTransition
 from ..files import sniff_document
@@ -39,6 +41,75 @@ RENEWAL_KINDS = frozenset({DocumentKind.ID_FRONT, DocumentKind.ID_BACK})
 STUCK_QUEUED_AFTER = datetime.timedelta(minutes=10)
 # Reading this long means its worker died; longer than the task's hard time limit.
 STUCK_READING_AFTER = datetime.timedelta(minutes=15)
+
+# The OCR package names its failures by code (ocr.errors.MESSAGES); people read them here.
+OCR_ERROR_MESSAGES = {
+    "unsupported_type": gettext_lazy("Only JPEG, PNG and PDF files can be read."),
+    "image_unopenable": gettext_lazy("The image could not be opened; upload it again."),
+    "image_too_large": gettext_lazy("The image is too large; upload a smaller scan."),
+    "image_too_small": gettext_lazy(
+        "The image is too small to read; upload a scan at least 1000 pixels wide."
+    ),
+    "pdf_unopenable": gettext_lazy("The PDF could not be opened; export it again."),
+    "pdf_encrypted": gettext_lazy("The PDF is password-protected; upload it without a password."),
+    "pdf_no_pages": gettext_lazy("The PDF has no pages."),
+    "pdf_unrenderable": gettext_lazy("The PDF could not be rendered; export it again."),
+    "pdf_timeout": gettext_lazy("Reading the PDF took too long."),
+    "unreadable": gettext_lazy("The document could not be read; upload a clearer scan."),
+    "no_text": gettext_lazy(
+        "No text could be read from the document; upload a sharper, well-lit scan."
+    ),
+    "timeout": gettext_lazy("Reading the document took too long."),
+}
+
+
+def ocr_error_message(error: OcrError) -> str:
+    """What the seller and operations read for a reading error, in the active language."""
+    return str(OCR_ERROR_MESSAGES.get(error.code, OCR_ERROR_MESSAGES["unreadable"]))
+
+
+# A field the OCR was not sure of comes back empty with a reason (ocr.REASONS); the document
+# is read, and operations check those fields by hand (the checks that use them need review).
+OCR_FIELD_NAMES = {
+    "uscc": gettext_lazy("credit code"),
+    "name": gettext_lazy("company name"),
+    "entity_type": gettext_lazy("entity type"),
+    "legal_representative": gettext_lazy("legal representative"),
+    "business_scope": gettext_lazy("business scope"),
+    "address": gettext_lazy("address"),
+    "established": gettext_lazy("founding date"),
+    "id_number": gettext_lazy("ID number"),
+    "valid_from": gettext_lazy("validity start"),
+    "valid_until": gettext_lazy("validity end"),
+}
+OCR_UNSURE_REASONS = {
+    "label_not_found": gettext_lazy("its label was not found"),
+    "not_read": gettext_lazy("nothing legible beside its label"),
+    "readings_disagree": gettext_lazy("the readings disagree"),
+    "not_a_name": gettext_lazy("it does not read as a company name"),
+    "no_region": gettext_lazy("it does not begin with a region's name"),
+    "uscc_readings_disagree": gettext_lazy("two readings give different valid codes"),
+    "uscc_unconfirmed": gettext_lazy("no second reading confirms the code"),
+    "uscc_check_fails": gettext_lazy("no reading passes the check character"),
+    "uscc_not_read": gettext_lazy("no code was read"),
+}
+
+
+def ocr_unsure_message(unsure: dict[str, str]) -> str:
+    """One sentence naming the fields the reading left for a person to check, and why."""
+    if not unsure:
+        return ""
+    parts = [
+        _("%(field)s (%(reason)s)")
+        % {
+            "field": OCR_FIELD_NAMES.get(field, field),
+            "reason": OCR_UNSURE_REASONS.get(reason, reason),
+        }
+        for field, reason in unsure.items()
+    ]
+    return _("Not read with certainty, to be checked by hand: %(fields)s.") % {
+        "fields": _("; ").join(parts)
+    }
 
 
 def document_ocr_enqueue(document_id: int) -> None:
@@ -163,16 +234,17 @@ def document_ocr_start(*, document_id: int) -> Document | None:
         return document
 
 
-def document_ocr_finish(*, document_id: int, result) -> Document | None:
+def document_ocr_finish(*, document_id: int, result: OcrResult) -> Document | None:
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.ocr_status != OCR.READING:
             return None
         _move(document, OCR.DONE)
-        document.ocr_error = ""
+        # the fields it was not sure of are empty; why, in ``unsure`` and in words
+        document.ocr_error = ocr_unsure_message(result.unsure)
         document.ocr_finished_at = timezone.now()
         document.ocr_raw_text = result.raw_text
-        document.ocr_fields = result.fields
+        document.ocr_fields = {**result.fields, "unsure": dict(result.unsure)}
         document.ocr_confidences = result.confidences
         document.ocr_engine = result.tesseract_version[:60]
         document.ocr_languages = result.languages[:30]
@@ -267,13 +339,24 @@ def document_fields_enter(*, document: Document, user, fields: dict) -> Document
         if document.kind not in OCR_KINDS:
             raise IllegalTransition()
         before = document.ocr_fields
-        if document.ocr_status != OCR.DONE:
+        if document.ocr_status == OCR.DONE:
+            # a field typed by hand is no longer one the reading was unsure of
+            unsure = {k: v for k, v in before.get("unsure", {}).items() if not fields.get(k)}
+            fields = {**fields, "unsure": unsure}
+            document.ocr_error = ocr_unsure_message(unsure)
+        else:
             _move(document, OCR.DONE)
         document.ocr_fields = {**before, **fields}
         document.fields_entered_by = user
         document.ocr_finished_at = timezone.now()
         document.save(
-            update_fields=["ocr_status", "ocr_fields", "fields_entered_by", "ocr_finished_at"]
+            update_fields=[
+                "ocr_status",
+                "ocr_error",
+                "ocr_fields",
+                "fields_entered_by",
+                "ocr_finished_at",
+            ]
         )
         ApplicationEvent.objects.create(
             application_id=document.application_id,

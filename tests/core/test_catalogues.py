@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = {
     lang: ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("zh_Hans", "en")
 }
-# What makemessages reads: every local app (a new app is in by being installed).
-SOURCES = ["manage.py", "config", "templates", "locale", *base_settings.LOCAL_APPS]
+# What makemessages reads: every local app (a new app is in by being installed) and `ocr`,
+# the OCR package the onboarding workers run (no Django app: its reasons are translated).
+SOURCES = ["manage.py", "config", "templates", "locale", "ocr", *base_settings.LOCAL_APPS]
 
 
 def _makemessages_args() -> list[str]:

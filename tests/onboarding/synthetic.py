@@ -1,10 +1,19 @@
 """Synthetic scans of business licences (营业执照) and ID cards, for OCR tests and benchmarks.
 
-Every image is deterministic from its seed and comes with the truth it was drawn from. With
-``hard=True`` the scans look like phone photos of a paper licence: red ornamental border, a red
-round seal overlapping text, a QR code, a faint guilloche background, a few degrees of rotation,
-uneven lighting, blur, noise, a modest resolution and JPEG quality 50–85; some are PDF scans.
-Plain ``tesseract FILE - -l chi_sim+eng`` plus a regex reads the USCC right on about half of them.
+Every image is deterministic from its seed and comes with the truth it was drawn from.
+
+Faces: real licences print in 宋体/仿宋/楷体/黑体, so a licence is set in one of six faces from
+Debian's font packages (``FACES``: AR PL UMing for Ming/Song, AR PL UKai for Kai, WenQuanYi Zen
+Hei and Micro Hei for Hei, Noto Serif and Sans CJK), its labels letter-spaced with full-width
+spaces (名　　称) and, on about half of them, in another face than the values; font sizes vary.
+
+Modes (``MODES``): ``clean`` (a sharp PNG), ``scan`` (a flatbed scan: under a degree of tilt,
+light noise, JPEG 75–92), ``photo`` (a phone photo of a paper licence: a few degrees of rotation,
+desk background, uneven light and a shadow, blur, noise, JPEG 50–85), ``lowres`` (a small,
+blurred, heavily compressed scan about 1,100 pixels wide) and ``pdf`` (a scan in a PDF). Every
+licence has a red ornamental border, a red round seal over the text, a QR code and a faint
+guilloche background. A seed's face and mode come from the seed (``licence_face``,
+``licence_mode``): 30 consecutive seeds hold every face in every mode once.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import datetime as dt
 import io
 import math
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +31,42 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 from stdnum.cn import ric, uscc
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
-# (file, index): Simplified Chinese faces of Noto Sans/Serif CJK, regular and bold.
-FONTS = (
-    ("NotoSerifCJK-Regular.ttc", 2),
-    ("NotoSerifCJK-Bold.ttc", 2),
-    ("NotoSansCJK-Regular.ttc", 2),
-    ("NotoSansCJK-Bold.ttc", 2),
-    ("NotoSansCJK-Regular.ttc", 7),  # Mono SC
-)
+
+
+@dataclass(frozen=True)
+class Face:
+    """A font file and its index in a collection (the Simplified Chinese member)."""
+
+    path: str
+    index: int
+    bold: tuple[str, int] | None = None  # a bold weight, where the family has one
+
+
+# name → face; the packages are in scripts/system-deps.sh
+FACES: dict[str, Face] = {
+    "ming": Face("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # AR PL UMing CN
+    "kai": Face("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),  # AR PL UKai CN
+    "zenhei": Face("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    "microhei": Face("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    "noto-serif": Face(
+        str(FONT_DIR / "NotoSerifCJK-Regular.ttc"), 2, (str(FONT_DIR / "NotoSerifCJK-Bold.ttc"), 2)
+    ),
+    "noto-sans": Face(
+        str(FONT_DIR / "NotoSansCJK-Regular.ttc"), 2, (str(FONT_DIR / "NotoSansCJK-Bold.ttc"), 2)
+    ),
+}
+FACE_NAMES = tuple(FACES)
+MODES = ("clean", "scan", "photo", "lowres", "pdf")
+CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+
+
+def licence_face(seed: int) -> str:
+    return FACE_NAMES[seed % len(FACE_NAMES)]
+
+
+def licence_mode(seed: int) -> str:
+    return MODES[(seed // len(FACE_NAMES)) % len(MODES)]
+
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -96,10 +134,14 @@ ROADS = (
 BUILDINGS = ("科技园", "创业大厦", "国际商务中心", "电商产业园", "商贸城", "金融中心", "智慧谷")
 
 
-def _font(rng: random.Random, size: int, *, bold: bool | None = None) -> ImageFont.FreeTypeFont:
-    choices = [f for f in FONTS if bold is None or ("Bold" in f[0]) == bold]
-    name, index = rng.choice(choices)
-    return ImageFont.truetype(str(FONT_DIR / name), size, index=index)
+def _font(face: str, size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    chosen = FACES[face]
+    path, index = chosen.bold if bold and chosen.bold else (chosen.path, chosen.index)
+    return ImageFont.truetype(path, size, index=index)
+
+
+def _noto(rng: random.Random) -> str:
+    return rng.choice(("noto-serif", "noto-sans"))
 
 
 def _person(rng: random.Random) -> str:
@@ -195,7 +237,7 @@ def _seal(rng: random.Random, radius: int, text: str, colour) -> Image.Image:
         r = star_r if i % 2 == 0 else star_r * 0.4
         points.append((c + r * math.cos(angle), c + r * math.sin(angle)))
     draw.polygon(points, fill=colour)
-    font = _font(rng, int(radius * 0.22), bold=True)
+    font = _font(_noto(rng), int(radius * 0.22), bold=True)
     span = math.radians(230)
     for i, char in enumerate(text):
         angle = -math.pi / 2 - span / 2 + span * (i + 0.5) / len(text)
@@ -219,7 +261,7 @@ def _chinese_date(iso: str) -> str:
     return f"{d.year}年{d.month:02d}月{d.day:02d}日"
 
 
-def _draw_licence(rng: random.Random, truth: dict) -> Image.Image:
+def _draw_licence(rng: random.Random, truth: dict, face: str) -> Image.Image:
     w, h = 2480, 1754
     paper = (252, 250, 240) if rng.random() < 0.5 else (250, 248, 244)
     page = Image.new("RGB", (w, h), paper)
@@ -241,40 +283,42 @@ def _draw_licence(rng: random.Random, truth: dict) -> Image.Image:
     # emblem and title
     draw.ellipse((w / 2 - 75, 130, w / 2 + 75, 280), fill=red)
     draw.ellipse((w / 2 - 45, 160, w / 2 + 45, 250), outline=(240, 200, 60), width=8)
-    title_font = _font(rng, 120, bold=True)
+    title_font = _font(rng.choice((face, _noto(rng))), 120, bold=True)
     draw.text((w / 2, 370), "营　业　执　照", font=title_font, fill=(30, 30, 30), anchor="mm")
-    body_font = _font(rng, rng.randint(38, 44))
-    label_font = _font(rng, body_font.size, bold=rng.random() < 0.5)
+    # values in the licence's face; labels in it too, or (about half the time) in another
+    label_face = face if rng.random() < 0.5 else rng.choice([f for f in FACE_NAMES if f != face])
+    body_font = _font(face, rng.randint(36, 48), bold=rng.random() < 0.15)
+    label_font = _font(label_face, body_font.size + rng.randint(-3, 3), bold=rng.random() < 0.5)
     ink = (rng.randint(10, 45),) * 3
     # top left: the USCC
-    code_font = _font(rng, rng.randint(40, 48), bold=rng.random() < 0.5)
-    draw.text((170, 170), "统一社会信用代码", font=label_font, fill=ink)
-    draw.text((170, 230), truth["uscc"], font=code_font, fill=ink)
+    code_font = _font(face, rng.randint(40, 50), bold=rng.random() < 0.3)
+    code_x, code_y = 170 + rng.randint(-20, 30), 170 + rng.randint(-15, 15)
+    draw.text((code_x, code_y), "统一社会信用代码", font=label_font, fill=ink)
+    draw.text((code_x, code_y + 60), truth["uscc"], font=code_font, fill=ink)
     # top right: copy marker and QR
     draw.text((w - 520, 150), "（副　本）", font=body_font, fill=ink)
     draw.text((w - 520, 210), f"编号 S{rng.randint(10**10, 10**11 - 1)}", font=body_font, fill=ink)
     qr = _qr("http://www.gsxt.gov.cn/" + truth["uscc"], 200)
     page.paste(qr, (w - 400, 290))
-    small = _font(rng, 20)
+    small = _font(face, 20)
     for i, line in enumerate(
         ("扫描二维码登录“国家企业", "信用信息公示系统”了解更多", "登记、备案、许可、监管信息")
     ):
         draw.text((w - 430, 500 + i * 26), line, font=small, fill=ink)
 
     individual = truth["entity_type"] == "个体工商户"
-    step = int(body_font.size * 1.9)
-    y0 = 620
-    left_x, right_x = 190, 1400
-    value_dx = int(body_font.size * 5.2)
+    step = int(body_font.size * rng.uniform(1.75, 2.1))
+    leading = int(body_font.size * rng.uniform(1.35, 1.55))
+    y0 = 620 + rng.randint(-20, 20)
+    left_x, right_x = 190 + rng.randint(-20, 20), 1400 + rng.randint(-30, 30)
+    value_dx = int(label_font.size * rng.uniform(5.4, 6.2))
 
     def field(x, y, label, value, width):
         draw.text((x, y), _spaced(label), font=label_font, fill=ink)
         lines = _wrap(draw, value, body_font, width)
         for i, line in enumerate(lines):
-            draw.text(
-                (x + value_dx, y + i * int(body_font.size * 1.45)), line, font=body_font, fill=ink
-            )
-        return y + step + (len(lines) - 1) * int(body_font.size * 1.45)
+            draw.text((x + value_dx, y + i * leading), line, font=body_font, fill=ink)
+        return y + step + (len(lines) - 1) * leading
 
     y = y0
     y = field(left_x, y, "名称", truth["name"], 900)
@@ -306,7 +350,7 @@ def _draw_licence(rng: random.Random, truth: dict) -> Image.Image:
     )
     page = ImageChops.multiply(page, ink_layer)
     draw = ImageDraw.Draw(page)
-    foot = _font(rng, 22)
+    foot = _font(face, 22)
     draw.text(
         (170, h - 150), "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", font=foot, fill=ink
     )
@@ -314,19 +358,15 @@ def _draw_licence(rng: random.Random, truth: dict) -> Image.Image:
     return page
 
 
-def _photograph(rng: random.Random, page: Image.Image, *, target_width: int, hard: bool):
+def _photograph(rng: random.Random, page: Image.Image, *, target_width: int) -> Image.Image:
     """A phone photo of ``page``: rotation, desk background, uneven light, blur, noise."""
-    if hard:
-        angle = rng.uniform(1.0, 4.0) * rng.choice((-1, 1))
-        desk = tuple(rng.randint(90, 160) for _ in range(3))
-        margin = int(page.width * 0.03)
-        canvas = Image.new("RGB", (page.width + 2 * margin, page.height + 2 * margin), desk)
-        canvas.paste(page, (margin, margin))
-        page = canvas.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=desk)
-    scale = target_width / page.width
-    page = page.resize((target_width, int(page.height * scale)), Image.LANCZOS)
-    if not hard:
-        return page
+    angle = rng.uniform(1.0, 4.0) * rng.choice((-1, 1))
+    desk = tuple(rng.randint(90, 160) for _ in range(3))
+    margin = int(page.width * 0.03)
+    canvas = Image.new("RGB", (page.width + 2 * margin, page.height + 2 * margin), desk)
+    canvas.paste(page, (margin, margin))
+    page = canvas.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=desk)
+    page = _resize(page, target_width)
     arr = np.asarray(page).astype(np.float32)
     h, w = arr.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -341,36 +381,96 @@ def _photograph(rng: random.Random, page: Image.Image, *, target_width: int, har
     light *= 1.0 - rng.uniform(0.3, 0.5) * shadow
     arr *= light[..., None]
     arr += np.asarray([rng.uniform(-6, 6) for _ in range(3)], dtype=np.float32)
-    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(4, 9), arr.shape)
+    return _noisy(rng, arr, sigma=rng.uniform(4, 9), blur=rng.uniform(0.7, 1.3))
+
+
+def _scan(rng: random.Random, page: Image.Image, *, target_width: int, blur: float):
+    """A flatbed scan: the page a little crooked on the glass, sensor noise, slight blur."""
+    angle = rng.uniform(0.2, 1.2) * rng.choice((-1, 1))
+    page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=(250, 250, 250))
+    page = _resize(page, target_width)
+    arr = np.asarray(page).astype(np.float32) * rng.uniform(0.94, 1.0)
+    return _noisy(rng, arr, sigma=rng.uniform(2, 5), blur=blur)
+
+
+def _resize(image: Image.Image, width: int) -> Image.Image:
+    return image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+
+
+def _noisy(rng: random.Random, arr: np.ndarray, *, sigma: float, blur: float) -> Image.Image:
+    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(0, sigma, arr.shape)
     arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
-    page = Image.fromarray(arr).filter(ImageFilter.GaussianBlur(rng.uniform(0.7, 1.3)))
-    return page
+    return Image.fromarray(arr).filter(ImageFilter.GaussianBlur(blur))
 
 
-def _encode(rng: random.Random, image: Image.Image, fmt: str, *, dpi: int = 200) -> bytes:
+def _degrade(rng: random.Random, page: Image.Image, mode: str) -> tuple[Image.Image, int]:
+    """``page`` as ``mode`` captures it, and the JPEG quality its file is saved with."""
+    if mode == "clean":
+        return _resize(page, rng.randint(2000, 2480)), 95
+    if mode == "photo":
+        return _photograph(rng, page, target_width=rng.randint(1400, 1800)), rng.randint(50, 85)
+    if mode == "lowres":
+        image = _scan(rng, page, target_width=rng.randint(1000, 1200), blur=rng.uniform(0.5, 0.9))
+        return image, rng.randint(50, 70)
+    if mode in ("scan", "pdf"):
+        image = _scan(rng, page, target_width=rng.randint(1600, 2000), blur=rng.uniform(0.3, 0.7))
+        return image, rng.randint(75, 92)
+    raise ValueError(mode)
+
+
+def _encode(image: Image.Image, fmt: str, *, quality: int, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
     if fmt == "png":
         image.save(buffer, "PNG")
     elif fmt == "jpeg":
-        image.save(buffer, "JPEG", quality=rng.randint(50, 85))
+        image.save(buffer, "JPEG", quality=quality)
     elif fmt == "pdf":
         # a scanner's PDF: one JPEG page per image
         jpeg = io.BytesIO()
-        image.save(jpeg, "JPEG", quality=rng.randint(60, 85))
+        image.save(jpeg, "JPEG", quality=quality)
         Image.open(io.BytesIO(jpeg.getvalue())).save(buffer, "PDF", resolution=dpi)
     else:
         raise ValueError(fmt)
     return buffer.getvalue()
 
 
-def licence_image(seed: int, *, fmt: str = "jpeg", hard: bool = True) -> tuple[bytes, dict]:
-    """A licence scan (bytes in ``fmt``) and its truth (fields as ``read_document`` returns)."""
+@dataclass(frozen=True)
+class Scan:
+    data: bytes
+    content_type: str
+    truth: dict  # the fields as ``read_document`` returns them when it reads them right
+    face: str
+    mode: str
+
+
+def licence_scan(seed: int, *, face: str | None = None, mode: str | None = None) -> Scan:
+    """Licence ``seed`` set in its face and captured in its mode (or those given)."""
+    face = face or licence_face(seed)
+    mode = mode or licence_mode(seed)
+    fmt = {"clean": "png", "pdf": "pdf"}.get(mode, "jpeg")
+    data, truth = licence_image(seed, fmt=fmt, face=face, mode=mode)
+    return Scan(data, CONTENT_TYPES[fmt], truth, face, mode)
+
+
+def licence_image(
+    seed: int,
+    *,
+    fmt: str = "jpeg",
+    hard: bool = True,
+    face: str | None = None,
+    mode: str | None = None,
+) -> tuple[bytes, dict]:
+    """A licence scan (bytes in ``fmt``) and its truth (fields as ``read_document`` returns).
+
+    ``hard=False`` is the ``clean`` mode; otherwise the seed's mode (``licence_mode``).
+    """
     truth = licence_truth(seed)
     rng = random.Random(f"licence-image-{seed}")
-    page = _draw_licence(rng, truth)
-    width = rng.randint(1400, 1800) if hard else 2000
-    image = _photograph(rng, page, target_width=width, hard=hard)
-    data = _encode(rng, image, fmt, dpi=int(width / 11.69))
+    face = face or licence_face(seed)
+    mode = mode or (licence_mode(seed) if hard else "clean")
+    page = _draw_licence(rng, truth, face)
+    image, quality = _degrade(rng, page, mode)
+    data = _encode(image, fmt, quality=quality, dpi=int(image.width / 11.69))
     fields = {k: truth[k] for k in ("uscc", "name", "entity_type", "legal_representative")}
     fields |= {k: truth[k] for k in ("business_scope", "address", "established")}
     return data, {**fields, "uscc_valid": True}
@@ -404,30 +504,53 @@ def _card(rng: random.Random, size=(1712, 1080)) -> Image.Image:
     return card
 
 
-def _card_photo(rng: random.Random, card: Image.Image, *, hard: bool) -> Image.Image:
+ID_MODES = ("photo", "scan", "lowres")
+
+
+def id_face(seed: int) -> str:
+    return FACE_NAMES[seed % len(FACE_NAMES)]
+
+
+def id_mode(seed: int) -> str:
+    return ID_MODES[(seed // len(FACE_NAMES)) % len(ID_MODES)]
+
+
+def _card_photo(rng: random.Random, card: Image.Image, *, mode: str) -> tuple[Image.Image, int]:
+    """The card on a desk, captured in ``mode`` (``clean``: the card alone, sharp)."""
     mask = Image.new("L", card.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, *card.size), radius=60, fill=255)
     desk = tuple(rng.randint(60, 140) for _ in range(3))
     canvas = Image.new("RGB", (card.width + 240, card.height + 240), desk)
     canvas.paste(card, (120, 120), mask)
-    return _photograph(
-        rng, canvas, target_width=rng.randint(1000, 1300) if hard else 1400, hard=hard
-    )
+    if mode == "clean":
+        return _resize(canvas, 1400), 92
+    if mode == "photo":
+        return _photograph(rng, canvas, target_width=rng.randint(1000, 1300)), rng.randint(50, 85)
+    if mode == "scan":
+        return _scan(rng, canvas, target_width=rng.randint(1100, 1400), blur=0.5), 85
+    if mode == "lowres":
+        image = _scan(rng, canvas, target_width=rng.randint(800, 950), blur=rng.uniform(0.5, 0.8))
+        return image, rng.randint(55, 70)
+    raise ValueError(mode)
 
 
-def id_back_image(seed: int, *, fmt: str = "jpeg", hard: bool = True) -> tuple[bytes, dict]:
-    """The back (national emblem side) of a resident ID card and its validity period."""
+def id_back_image(
+    seed: int, *, fmt: str = "jpeg", hard: bool = True, face: str | None = None
+) -> tuple[bytes, dict]:
+    """The back (national emblem side) of a resident ID card and its validity period; its face
+    and mode come from the seed (``id_face``, ``id_mode``; ``hard=False``: clean)."""
     truth = id_back_truth(seed)
     rng = random.Random(f"id-back-image-{seed}")
+    face = face or id_face(seed)
     card = _card(rng)
     draw = ImageDraw.Draw(card)
     red = (200, 40, 40)
     draw.ellipse((120, 90, 400, 370), fill=red)
     draw.ellipse((180, 150, 340, 310), outline=(240, 200, 60), width=12)
-    title = _font(rng, 92, bold=True)
+    title = _font(_noto(rng), 92, bold=True)
     draw.text((520, 150), "中华人民共和国", font=title, fill=(20, 20, 20))
-    draw.text((470, 330), "居民身份证", font=_font(rng, 130, bold=True), fill=(20, 20, 20))
-    font = _font(rng, rng.randint(50, 56))
+    draw.text((470, 330), "居民身份证", font=_font(_noto(rng), 130, bold=True), fill=(20, 20, 20))
+    font = _font(face, rng.randint(50, 56))
     ink = (rng.randint(10, 40),) * 3
     until = truth["valid_until"]
     period = (
@@ -437,8 +560,8 @@ def id_back_image(seed: int, *, fmt: str = "jpeg", hard: bool = True) -> tuple[b
     draw.text((640, 760), truth["authority"], font=font, fill=ink)
     draw.text((330, 880), "有效期限", font=font, fill=ink)
     draw.text((640, 880), period, font=font, fill=ink)
-    image = _card_photo(rng, card, hard=hard)
-    return _encode(rng, image, fmt), {
+    image, quality = _card_photo(rng, card, mode=id_mode(seed) if hard else "clean")
+    return _encode(image, fmt, quality=quality), {
         "valid_from": truth["valid_from"],
         "valid_until": truth["valid_until"],
     }
@@ -467,8 +590,8 @@ def id_front_image(seed: int, *, fmt: str = "jpeg", hard: bool = True) -> tuple[
     rng = random.Random(f"id-front-image-{seed}")
     card = _card(rng)
     draw = ImageDraw.Draw(card)
-    label = _font(rng, 44)
-    font = _font(rng, 54)
+    label = _font(_noto(rng), 44)
+    font = _font(_noto(rng), 54)
     blue = (40, 110, 170)
     ink = (20, 20, 20)
     b = truth["birth"]
@@ -486,6 +609,9 @@ def id_front_image(seed: int, *, fmt: str = "jpeg", hard: bool = True) -> tuple[
     draw.rectangle((1180, 160, 1580, 660), fill=(200, 210, 220))  # photo
     draw.ellipse((1280, 220, 1480, 440), fill=(150, 150, 160))
     draw.text((150, 860), "公民身份号码", font=label, fill=blue)
-    draw.text((560, 850), truth["id_number"], font=_font(rng, 60), fill=ink)
-    image = _card_photo(rng, card, hard=hard)
-    return _encode(rng, image, fmt), {"name": truth["name"], "id_number": truth["id_number"]}
+    draw.text((560, 850), truth["id_number"], font=_font(_noto(rng), 60), fill=ink)
+    image, quality = _card_photo(rng, card, mode="photo" if hard else "clean")
+    return _encode(image, fmt, quality=quality), {
+        "name": truth["name"],
+        "id_number": truth["id_number"],
+    }

@@ -39,6 +39,7 @@ class Reading:
     tesseract_version: str = "5.3.0"
     languages: str = "chi_sim+eng"
     seconds: float = 1.25
+    unsure: dict = field(default_factory=dict)
 
 
 def read(document: Document, fields: dict) -> Document:

@@ -167,6 +167,14 @@ def test_the_id_card_must_be_the_legal_representatives():
     assert run("legal_rep_matches", id_front={}).status == "needs_review"
 
 
+def test_a_licence_representative_the_reading_was_unsure_of_needs_a_person():
+    unsure = {**LICENCE, "legal_representative": None, "unsure": {"legal_representative": "vote"}}
+    assert run("legal_rep_matches", licence=unsure).status == "needs_review"
+    # typed by hand by operations: no longer unsure, the check compares again
+    typed = {**LICENCE, "unsure": {}}
+    assert run("legal_rep_matches", licence=typed).status == "pass"
+
+
 @pytest.mark.parametrize(
     ("valid_until", "status"),
     [

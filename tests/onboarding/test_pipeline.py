@@ -5,13 +5,19 @@ import datetime
 import time
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import kill_celery_worker, start_celery_worker, wait_for
+from ocr import REASONS, OcrResult, UnreadableDocument
 from onboarding import tasks
 from onboarding.models import Document
-from onboarding.ocr import UnreadableDocument
-from onboarding.services import document_ocr_requeue_stuck, document_upload
+from onboarding.services import (
+    document_fields_enter,
+    document_ocr_finish,
+    document_ocr_requeue_stuck,
+    document_ocr_start,
+    document_upload,
+)
 from onboarding.services import documents as document_services
 
 from .factories import ApplicationFactory, unique_jpeg
@@ -75,19 +81,75 @@ def test_an_unreadable_scan_fails_with_its_reason(seller_user, sent, monkeypatch
     )
 
     def unreadable(**kwargs):
-        raise UnreadableDocument("看不清")
+        raise UnreadableDocument("image_too_small")
 
-    monkeypatch.setattr("onboarding.ocr.read_document", unreadable)
+    monkeypatch.setattr("ocr.read_document", unreadable)
     assert tasks.document_ocr.apply(args=[document.pk]).get() == "failed"
 
     document.refresh_from_db()
     assert (document.ocr_status, document.ocr_error, document.ocr_attempts) == (
         "failed",
-        "看不清",
+        "图片过小，无法识别，请上传宽度不少于 1000 像素的扫描件。",
         1,
     )
     # Delivered again: nothing more happens.
     assert tasks.document_ocr.apply(args=[document.pk]).get() == "skipped"
+
+
+def test_every_reason_for_an_empty_field_is_translated():
+    assert set(document_services.OCR_UNSURE_REASONS) == set(REASONS)
+    with translation.override("zh-hans"):
+        for code, reason in document_services.OCR_UNSURE_REASONS.items():
+            assert str(reason) != code
+
+
+@pytest.mark.django_db
+def test_a_field_the_reading_is_unsure_of_is_empty_with_its_reason_until_ops_type_it(
+    seller_user, ops_user, sent
+):
+    application = ApplicationFactory(seller=seller_user.seller)
+    document = document_upload(
+        application=application, user=seller_user, kind="licence", name="x.jpg", data=unique_jpeg()
+    )
+    fields = {
+        "uscc": application.uscc,
+        "uscc_valid": True,
+        "name": None,
+        "entity_type": "有限责任公司",
+        "legal_representative": application.legal_rep_name,
+        "business_scope": application.business_scope,
+        "address": application.registered_address,
+        "established": "2015-03-12",
+    }
+    reading = OcrResult(
+        kind="licence",
+        fields=fields,
+        confidences={},
+        raw_text="营业执照",
+        tesseract_version="5.3.0",
+        languages="chi_sim+eng",
+        seconds=1.5,
+        unsure={"name": "readings_disagree"},
+    )
+    document_ocr_start(document_id=document.pk)
+    with translation.override("zh-hans"):
+        document_ocr_finish(document_id=document.pk, result=reading)
+
+    document.refresh_from_db()
+    assert document.ocr_status == "done"
+    assert document.ocr_fields == {**fields, "unsure": {"name": "readings_disagree"}}
+    assert document.ocr_error == (
+        "以下字段未能可靠识别，需人工核对：公司名称（多次识别结果不一致）。"
+    )
+    # the name check cannot pass or fail on a name that was not read: a person decides
+    assert application.checks.get(code="licence_name_matches").status == "needs_review"
+
+    document_fields_enter(document=document, user=ops_user, fields={"name": "深圳市海云有限公司"})
+
+    document.refresh_from_db()
+    assert document.ocr_fields["name"] == "深圳市海云有限公司"
+    assert document.ocr_fields["unsure"] == {}
+    assert document.ocr_error == ""
 
 
 @pytest.mark.slow

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
+from ocr import KINDS, OcrError, read_document
 from onboarding import tasks
 from onboarding.files import MAX_IMAGE_PIXELS
 from onboarding.models import Document, DocumentKind
-from onboarding.ocr import KINDS, OcrError, read_document
 from tests.onboarding.factories import ApplicationFactory, upload_document, uploaded
 
 from .fuzz import NAMES, hostile_bytes, huge_canvas, jpeg_claiming, png_claiming

@@ -136,6 +136,15 @@ def test_bad_input_is_shown_on_its_field_and_nothing_is_created(
     assert RefusedOrder.objects.count() == 0
 
 
+def test_the_form_cuts_nothing_silently_and_says_what_is_too_long(seller_client, store, in_august):
+    page = seller_client.get(CREATE).content.decode()
+    assert "maxlength" not in page  # a browser would cut a pasted value without a word
+
+    seller_client.cookies["django_language"] = "en"
+    response = seller_client.post(CREATE, order_form(store, order_number="A" * 65))
+    assert "at most 64 characters (it has 65)" in str(response.context["form"].errors)
+
+
 def test_a_us_address_without_zip_says_so(seller_client, store, in_august):
     seller_client.cookies["django_language"] = "en"
     response = seller_client.post(CREATE, order_form(store, postcode=""))

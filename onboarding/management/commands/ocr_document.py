@@ -1,4 +1,5 @@
-"""Read a licence or ID card scan from disk the way the OCR worker does, and print the fields.
+"""Read a licence or ID card scan from disk the way the OCR worker does, and print the fields
+(a field it is not sure of is empty, with the reason).
 
 python manage.py ocr_document scan.jpg --kind licence [--json]
 """
@@ -9,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from onboarding.ocr import KINDS, OcrError, read_document
+from ocr import KINDS, OcrError, read_document
+from onboarding.services.documents import OCR_UNSURE_REASONS, ocr_error_message
 
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -44,14 +46,18 @@ class Command(BaseCommand):
         try:
             result = read_document(kind=kind, data=data, content_type=content_type)
         except OcrError as exc:
-            raise CommandError(str(exc.message)) from exc
+            raise CommandError(ocr_error_message(exc)) from exc
         if json:
-            self.stdout.write(_dumps({**result.fields, "seconds": result.seconds}))
+            payload = {**result.fields, "unsure": result.unsure, "seconds": result.seconds}
+            self.stdout.write(_dumps(payload))
             return
         width = max(len(key) for key in result.fields)
         for key, value in result.fields.items():
             confidence = result.confidences.get(key)
             suffix = f"  ({confidence:.0f}%)" if confidence is not None else ""
+            if key in result.unsure:
+                reason = OCR_UNSURE_REASONS.get(result.unsure[key], result.unsure[key])
+                suffix = "  " + _("(not sure: %(reason)s)") % {"reason": reason}
             self.stdout.write(f"{key:<{width}}  {'' if value is None else value}{suffix}")
         self.stdout.write(
             f"{'seconds':<{width}}  {result.seconds}  "

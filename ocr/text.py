@@ -47,21 +47,26 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK.match(char))
 
 
-def match_label(text: str, labels: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+def match_label(
+    text: str, labels: dict[str, tuple[str, ...]], *, near_miss: bool = False
+) -> tuple[str, int] | None:
     """``(key, end)`` when ``text`` starts with one of the labels (ignoring junk between its
     characters, up to two stray leading characters and, for labels of four or more
-    characters, one misread character); ``end`` indexes the first character of the value."""
+    characters, one misread character); ``end`` indexes the first character of the value.
+
+    ``near_miss``: the text starts where labels stand on the form, so a label of two or three
+    characters may have one of them misread too (名称 read 各称 or 名你)."""
     best = None
     for key, variants in labels.items():
         for label in variants:
-            for skip in range(3):
-                end = _match_at(text, label, skip)
+            for skip in range(1 if near_miss else 3):
+                end = _match_at(text, label, skip, near_miss=near_miss)
                 if end is not None and (best is None or (skip, -len(label)) < best[2]):
                     best = (key, end, (skip, -len(label)))
     return (best[0], best[1]) if best else None
 
 
-def _match_at(text: str, label: str, skip: int) -> int | None:
+def _match_at(text: str, label: str, skip: int, *, near_miss: bool = False) -> int | None:
     # skip up to `skip` leading characters, then read len(label) CJK characters, junk allowed
     i = 0
     skipped = 0
@@ -82,7 +87,9 @@ def _match_at(text: str, label: str, skip: int) -> int | None:
     if len(got) < len(label):
         return None
     misses = sum(a != b for a, b in zip(got, label, strict=True))
-    allowed = 1 if len(label) >= 4 else 0
+    allowed = 1 if len(label) >= 4 or near_miss else 0
+    if near_miss and misses and not all(is_cjk(c) for c in got):
+        return None
     if skip and misses:
         return None
     if misses > allowed or (skip and len(label) < 3 and skip > 1):
@@ -105,12 +112,12 @@ def normalise_cjk(text: str) -> str:
     return text.translate(_FULL_WIDTH).replace("〉", "）")
 
 
-_DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
+DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
 
 
 def parse_chinese_date(text: str) -> str | None:
     """First ``YYYY年MM月DD日`` (or YYYY.MM.DD) in ``text`` as an ISO date."""
-    for match in _DATE.finditer(text):
+    for match in DATE.finditer(text):
         try:
             date = dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
@@ -185,6 +192,45 @@ def collect_fields(
     height = body_height(segments)
     ordered = sorted(segments, key=lambda s: (s.top + s.bottom) / 2)
     matches = {id(s): match_label(s.text, labels) for s in ordered}
+    # Where labels stand (their left edges), a segment that starts there may be a label with a
+    # misread character: match it again, more tolerantly, for the labels not yet found.
+    label_lefts = [s.left for s in ordered if matches[id(s)]]
+    missing = dict(labels)
+    for found_match in matches.values():
+        if found_match:
+            missing.pop(found_match[0], None)
+    for segment in ordered:
+        if matches[id(segment)] or not missing:
+            continue
+        if any(abs(segment.left - left) <= 1.0 * height for left in label_lefts):
+            again = match_label(segment.text, missing, near_miss=True)
+            if again:
+                matches[id(segment)] = again
+                missing.pop(again[0], None)
+                continue
+        # a letter-spaced label cut in two: 名 alone, then 称 before the value
+        head = strip_junk(segment.text)
+        if len(head) != 1:
+            continue
+        for other in ordered:
+            rest = strip_junk(other.text)
+            beside = (
+                other is not segment
+                and not matches[id(other)]
+                and abs((other.top + other.bottom) / 2 - (segment.top + segment.bottom) / 2)
+                < 0.6 * height
+                and 0 <= other.left - segment.right < 4 * height
+            )
+            if not beside or not rest:
+                continue
+            joined = match_label(head + rest, missing)
+            if joined and joined[1] > 1:
+                key, end = joined
+                # the end within ``other``'s own text: skip its leading junk, then the rest
+                offset = len(other.text) - len(other.text.lstrip("".join(_JUNK)))
+                matches[id(other)] = (key, offset + end - 1)
+                missing.pop(key, None)
+                break
     used: set[int] = set()
     fields: dict[str, Field] = {}
     open_fields: list[Field] = []

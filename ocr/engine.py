@@ -23,7 +23,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytesseract
-from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -46,7 +45,7 @@ MAX_SKEW_DEGREES = 6.0
 # second reading is skipped.
 NAME_MODEL_DIR = Path(
     os.environ.get("OCR_NAME_TESSDATA_DIR")
-    or Path(__file__).resolve().parents[2] / "var" / "tessdata"
+    or Path(__file__).resolve().parents[1] / "var" / "tessdata"
 )
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -111,6 +110,14 @@ def tesseract_version() -> str:
     return str(pytesseract.get_tesseract_version())
 
 
+def installed_languages() -> frozenset[str] | None:
+    """The languages the ``tesseract`` on PATH reads (``--list-langs``); None without one."""
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
+        return None
+
+
 def name_model_dir() -> Path | None:
     """The tessdata folder of the name-line model, None (logged once) when not installed."""
     if (NAME_MODEL_DIR / "chi_sim.traineddata").is_file():
@@ -132,7 +139,7 @@ def load_pages(*, data: bytes, content_type: str) -> list[Image.Image]:
         return _pdf_pages(data)
     if content_type in ("image/jpeg", "image/png"):
         return [_open_image(data)]
-    raise UnreadableDocument(_("Only JPEG, PNG and PDF files can be read."))
+    raise UnreadableDocument("unsupported_type")
 
 
 def _open_image(data: bytes) -> Image.Image:
@@ -143,13 +150,11 @@ def _open_image(data: bytes) -> Image.Image:
             image.load()
         image = ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadableDocument(_("The image could not be opened; upload it again.")) from exc
+        raise UnreadableDocument("image_unopenable") from exc
     except Image.DecompressionBombWarning as exc:
-        raise UnreadableDocument(_("The image is too large; upload a smaller scan.")) from exc
+        raise UnreadableDocument("image_too_large") from exc
     if min(image.size) < MIN_SIDE:
-        raise UnreadableDocument(
-            _("The image is too small to read; upload a scan at least 1000 pixels wide.")
-        )
+        raise UnreadableDocument("image_too_small")
     return image.convert("RGB")
 
 
@@ -158,11 +163,11 @@ def _pdf_pages(data: bytes) -> list[Image.Image]:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
         if not encrypted and len(reader.pages) == 0:
-            raise UnreadableDocument(_("The PDF has no pages."))
+            raise UnreadableDocument("pdf_no_pages")
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise UnreadableDocument(_("The PDF could not be opened; export it again.")) from exc
+        raise UnreadableDocument("pdf_unopenable") from exc
     if encrypted:
-        raise UnreadableDocument(_("The PDF is password-protected; upload it without a password."))
+        raise UnreadableDocument("pdf_encrypted")
     try:
         box = reader.pages[0].mediabox
         longest_inches = max(float(box.width), float(box.height)) / 72
@@ -183,15 +188,15 @@ def _pdf_pages(data: bytes) -> list[Image.Image]:
                 timeout=PDF_TIMEOUT_SECONDS,
             )
         except subprocess.TimeoutExpired as exc:
-            raise OcrTimeout(_("Reading the PDF took too long.")) from exc
+            raise OcrTimeout("pdf_timeout") from exc
         except subprocess.CalledProcessError as exc:
-            raise UnreadableDocument(_("The PDF could not be rendered; export it again.")) from exc
+            raise UnreadableDocument("pdf_unrenderable") from exc
         pages = []
         for path in sorted(Path(tmp).glob("page*.ppm")):
             with Image.open(path) as page:
                 pages.append(page.convert("RGB"))
     if not pages:
-        raise UnreadableDocument(_("The PDF has no pages."))
+        raise UnreadableDocument("pdf_no_pages")
     return pages
 
 
@@ -284,7 +289,7 @@ def detect_orientation(page: Page) -> int:
     except pytesseract.TesseractError:
         return 0
     except RuntimeError as exc:
-        raise OcrTimeout(_("Reading the document took too long.")) from exc
+        raise OcrTimeout("timeout") from exc
     rotate = confidence = 0.0
     for line in osd.splitlines():
         key, _sep, value = line.partition(":")
@@ -318,11 +323,9 @@ def ocr_words(
             timeout=PAGE_TIMEOUT_SECONDS,
         )
     except RuntimeError as exc:  # pytesseract's timeout
-        raise OcrTimeout(_("Reading the document took too long.")) from exc
+        raise OcrTimeout("timeout") from exc
     except pytesseract.TesseractError as exc:
-        raise UnreadableDocument(
-            _("The document could not be read; upload a clearer scan.")
-        ) from exc
+        raise UnreadableDocument("unreadable") from exc
     words = []
     for i, text in enumerate(data["text"]):
         text = text.strip()
@@ -354,3 +357,36 @@ def crop(gray: np.ndarray, box: tuple[int, int, int, int], *, pad: int) -> np.nd
     left, top, right, bottom = box
     h, w = gray.shape
     return gray[max(0, top - pad) : min(h, bottom + pad), max(0, left - pad) : min(w, right + pad)]
+
+
+def line_band(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """``(top, bottom)`` of the text line that ``box`` holds, from the ink in its columns.
+
+    Tesseract's word boxes of Chinese text are loose (a box may reach into the next line), so
+    a crop taken from them catches parts of the lines above and below; here the rows with ink
+    are split into bands at blank rows, and the band that covers most of ``box`` is the line.
+    """
+    left, top, right, bottom = box
+    h, w = gray.shape
+    reach = max(bottom - top, 8)
+    y0, y1 = max(0, top - reach), min(h, bottom + reach)
+    region = gray[y0:y1, max(0, left) : min(w, right)]
+    if region.size == 0:
+        return top, bottom
+    ink = (region < 128).sum(axis=1)
+    rows = ink > max(1, 0.01 * region.shape[1])
+    bands, start = [], None
+    for y, on in enumerate([*rows, False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            bands.append((start + y0, y + y0))
+            start = None
+    if not bands:
+        return top, bottom
+
+    def overlap(band: tuple[int, int]) -> int:
+        return min(band[1], bottom) - max(band[0], top)
+
+    best = max(bands, key=overlap)
+    return (best[0], best[1]) if overlap(best) > 0 else (top, bottom)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from stdnum.cn import ric
 
-from . import engine, text
+from . import engine, reasons, text
 from .engine import Line, Page, Word
 
 FRONT_KEYS = ("name", "id_number")
@@ -40,7 +40,7 @@ _DIGIT_CONFUSIONS = {
 # ---------------------------------------------------------------- back
 
 
-def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
+def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     lines = engine.group_lines(words)
     fields: dict[str, object] = dict.fromkeys(BACK_KEYS)
     confidences: dict[str, float] = {}
@@ -59,15 +59,34 @@ def extract_back(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
                 readings.append((line.text, _mean(line.words)))
                 box = _box(line.words)
                 break
-    if box is not None:
-        crop_text, crop_conf = _read_crop(page.gray, box, lang="chi_sim")
+    # read again from crops (grey, then binarised) while no reading is a plausible period
+    for image in (page.gray, page.binary):
+        if box is None or (_choose_period(readings)[0] is not None and len(readings) > 1):
+            break
+        crop_text, crop_conf = _read_crop(image, box, lang="chi_sim")
         if crop_text:
             readings.append((crop_text, crop_conf))
+    if validity is None and _choose_period(readings)[0] is None:
+        # the main pass dropped the lines under the large title (it happens on small photos):
+        # read the lower half, where they stand, as one block of text
+        lower = page.gray[page.gray.shape[0] // 2 :]
+        for line in engine.group_lines(engine.ocr_words(lower, lang="chi_sim", psm=6)):
+            if _parse_period(line.text):
+                readings.append((line.text, _mean(line.words)))
     period, conf = _choose_period(readings)
+    unsure: dict[str, str] = {}
     if period is not None:
         fields["valid_from"], fields["valid_until"] = period
         confidences["valid_from"] = confidences["valid_until"] = conf
-    return fields, confidences, bool(found)
+    else:
+        # a period that is not 5, 10 or 20 years to the day (or 长期) was misread
+        reason = (
+            reasons.READINGS_DISAGREE
+            if any(_parse_period(r) for r, _c in readings)
+            else reasons.NOT_READ
+        )
+        unsure["valid_from"] = unsure["valid_until"] = reason
+    return fields, confidences, unsure, bool(found)
 
 
 def _parse_period(raw: str) -> tuple[str, str | None] | None:
@@ -100,7 +119,9 @@ def _choose_period(readings: list[tuple[str, float]]):
     if not parsed:
         return None, 0.0
     plausible = [item for item in parsed if _plausible(item[0])]
-    period, conf = max(plausible or parsed, key=lambda item: item[1])
+    if not plausible:
+        return None, 0.0
+    period, conf = max(plausible, key=lambda item: item[1])
     return period, round(conf, 1)
 
 
@@ -117,7 +138,7 @@ def _date(digits: str) -> dt.date | None:
 # ---------------------------------------------------------------- front
 
 
-def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
+def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     lines = engine.group_lines(words)
     fields: dict[str, object] = dict.fromkeys(FRONT_KEYS)
     confidences: dict[str, float] = {}
@@ -144,7 +165,8 @@ def extract_front(page: Page, words: list[Word]) -> tuple[dict, dict, bool]:
     if number:
         fields["id_number"] = number
         confidences["id_number"] = conf
-    return fields, confidences, bool(found)
+    unsure = {key: reasons.NOT_READ for key in FRONT_KEYS if fields[key] is None}
+    return fields, confidences, unsure, bool(found)
 
 
 def _name_above_sex(lines: list[Line]) -> tuple[str | None, float]:

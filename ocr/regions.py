@@ -55,6 +55,23 @@ def region_names(division: str) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@functools.cache
+def _all_names() -> tuple[str, ...]:
+    names = {name for entries in _table().values() for name in entries}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def starts_with_region(text: str, division: str = "") -> bool:
+    """Whether ``text`` begins with the name of a region: one around ``division`` when it is
+    given (a company is registered where its USCC says), else any region of the table.
+
+    Company names are 行政区划 + 字号 + 行业 + 组织形式: a name that begins with no region's
+    name was misread at its start (上士海市 …) or is not a company name.
+    """
+    names = region_names(division) if division else _all_names()
+    return any(text.startswith(name) for name in names)
+
+
 def snap_region_prefix(text: str, division: str) -> str:
     """``text`` with its leading region names corrected where one character was misread.
 

@@ -1,4 +1,4 @@
-"""OCR of onboarding documents: the business licence and both sides of the ID card.
+"""OCR of the onboarding documents: the business licence and both sides of the ID card.
 
 A pure extraction layer, called by the Celery task: bytes in, :class:`OcrResult` out, or an
 :class:`OcrError` whose message tells the seller what to do. Nothing here touches the database.
@@ -7,19 +7,24 @@ A pure extraction layer, called by the Celery task: bytes in, :class:`OcrResult`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from . import engine, idcard, licence
+from .engine import installed_languages
 from .errors import OcrError, OcrTimeout, UnreadableDocument
+from .reasons import REASONS
 
 __all__ = [
     "KINDS",
+    "REASONS",
+    "REQUIRED_LANGUAGES",
     "OcrError",
     "OcrResult",
     "OcrTimeout",
     "UnreadableDocument",
+    "installed_languages",
     "read_document",
 ]
 
@@ -31,7 +36,8 @@ FIELD_KEYS = {
     "id_back": idcard.BACK_KEYS,
 }
 # The main pass reads Chinese with chi_sim; the USCC and ID numbers are re-read with eng.
-LANGUAGES = "chi_sim+eng"
+LANGUAGES = engine.LANGUAGES
+REQUIRED_LANGUAGES = ("chi_sim", "eng")
 MAIN_PSM = 4
 
 
@@ -44,6 +50,8 @@ class OcrResult:
     tesseract_version: str
     languages: str
     seconds: float
+    # fields left None because the reading was not sure of them: field → reason code
+    unsure: dict[str, str] = field(default_factory=dict)
 
 
 def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
@@ -55,71 +63,78 @@ def read_document(*, kind: str, data: bytes, content_type: str) -> OcrResult:
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if content_type not in CONTENT_TYPES:
-        raise UnreadableDocument(_("Only JPEG, PNG and PDF files can be read."))
+        raise UnreadableDocument("unsupported_type")
     started = time.monotonic()
     pages = engine.load_pages(data=data, content_type=content_type)
-    best = None
+    best: _Page | None = None
     for image in pages:
         attempt = _read_page(kind, image)
         if best is None or _score(attempt) > _score(best):
             best = attempt
-        if _complete(kind, best[0]):
+        if _complete(kind, best.fields):
             break
     if best is None:  # a file without a page
-        raise UnreadableDocument(
-            _("No text could be read from the document; upload a sharper, well-lit scan.")
-        )
-    fields, confidences, raw_text = best
-    if not any(v for k, v in fields.items() if k != "uscc_valid") and not raw_text.strip():
-        raise UnreadableDocument(
-            _("No text could be read from the document; upload a sharper, well-lit scan.")
-        )
+        raise UnreadableDocument("no_text")
+    if (
+        not any(v for k, v in best.fields.items() if k != "uscc_valid")
+        and not best.raw_text.strip()
+    ):
+        raise UnreadableDocument("no_text")
     return OcrResult(
         kind=kind,
-        fields=fields,
-        confidences=confidences,
-        raw_text=raw_text,
+        fields=best.fields,
+        confidences=best.confidences,
+        raw_text=best.raw_text,
         tesseract_version=engine.tesseract_version(),
         languages=LANGUAGES,
         seconds=round(time.monotonic() - started, 3),
+        unsure={k: v for k, v in best.unsure.items() if best.fields.get(k) is None},
     )
 
 
-def _read_page(kind: str, image):
+@dataclass(frozen=True)
+class _Page:
+    fields: dict[str, object]
+    confidences: dict[str, float]
+    unsure: dict[str, str]
+    raw_text: str
+    found: bool  # a label of the document was found
+
+
+def _read_page(kind: str, image: Image.Image) -> _Page:
     """Fields from one page; when no label is found the page may be sideways or upside down:
     ask Tesseract's orientation detection and read once more."""
     page = engine.prepare(image)
-    fields, confidences, raw_text, found = _extract(kind, page)
-    if not found:
+    reading = _extract(kind, page)
+    if not reading.found:
         rotation = engine.detect_orientation(page)
         if rotation:
-            page = engine.prepare(engine.rotate_quadrants(image, rotation))
-            fields, confidences, raw_text, _found = _extract(kind, page)
-    return fields, confidences, raw_text
+            reading = _extract(kind, engine.prepare(engine.rotate_quadrants(image, rotation)))
+    return reading
 
 
-def _extract(kind: str, page: engine.Page):
+def _extract(kind: str, page: engine.Page) -> _Page:
     # psm 4 (one column of lines): psm 3's page layout analysis drops whole label columns
     # of these forms; lines spanning both columns are split again by x in text.split_columns
     words = engine.ocr_words(page.gray, lang="chi_sim", psm=MAIN_PSM)
     raw_text = "\n".join(line.text for line in engine.group_lines(words))
     if kind == "licence":
-        fields, confidences, found = licence.extract(page, words)
+        fields, confidences, unsure, found = licence.extract(page, words)
     elif kind == "id_front":
-        fields, confidences, found = idcard.extract_front(page, words)
+        fields, confidences, unsure, found = idcard.extract_front(page, words)
     else:
-        fields, confidences, found = idcard.extract_back(page, words)
-    return fields, confidences, raw_text, found
+        fields, confidences, unsure, found = idcard.extract_back(page, words)
+    return _Page(fields, confidences, unsure, raw_text, found)
 
 
-def _score(attempt) -> int:
-    fields = attempt[0]
+def _score(attempt: _Page) -> int:
+    fields = attempt.fields
     return sum(1 for k, v in fields.items() if v not in (None, False)) + 5 * bool(
         fields.get("uscc_valid")
     )
 
 
-def _complete(kind: str, fields: dict) -> bool:
+def _complete(kind: str, fields: dict[str, object]) -> bool:
     if kind == "licence":
         return bool(fields.get("uscc_valid")) and fields.get("name") is not None
     return all(fields.get(k) is not None for k in FIELD_KEYS[kind] if k != "valid_until")

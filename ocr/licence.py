@@ -1,0 +1,502 @@
+"""Fields of a three-in-one business licence (营业执照).
+
+The layout: the USCC under its label at the top left (read by ``licence_code``); two columns
+of labelled fields — 名称, 类型, 法定代表人 (经营者 for a 个体工商户), 经营范围 on the left;
+注册资本, 成立日期 (注册日期), 营业期限, 住所 (经营场所) on the right. Labels are found
+whatever the face (``text.collect_fields``), values whose label was lost by their place and
+shape. The company name and the legal representative are read again from crops of their line
+until a vote settles them; the founding date, printed twice, when two readings agree. A field
+that is not sure is None, with its reason (``reasons``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import engine, reasons, regions, text
+from .engine import Line, Page, Word
+from .licence_code import read_uscc
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "uscc": ("统一社会信用代码",),
+    "name": ("名称",),
+    "entity_type": ("类型",),
+    "legal_representative": ("法定代表人", "经营者", "负责人", "执行事务合伙人", "投资人"),
+    "business_scope": ("经营范围",),
+    "capital": ("注册资本", "出资额"),
+    "established": ("成立日期", "注册日期"),
+    "term": ("营业期限", "合伙期限"),
+    "address": ("住所", "经营场所", "主要经营场所"),
+    "form": ("组成形式",),
+    "authority": ("登记机关",),
+}
+RIGHT_COLUMN_LABELS = ("注册资本", "成立日期", "营业期限", "注册日期", "组成形式", "经营场所")
+CONTINUED = {"business_scope", "address", "name"}
+# A gap this many line heights wide splits a line into segments. Labels are letter-spaced to
+# four character widths (名　　称: a gap of two), and the value starts 1.5–2 widths after its
+# label, so only wider gaps part what belongs together; the columns are split at the right
+# column's labels (text.find_column_boundary).
+GAP_FACTOR = 3.5
+FIELD_KEYS = (
+    "uscc",
+    "uscc_valid",
+    "name",
+    "entity_type",
+    "legal_representative",
+    "business_scope",
+    "address",
+    "established",
+)
+
+# Entity types as SAMR prints them (GB/T 12402 and the registration rules).
+ENTITY_TYPES = (
+    "有限责任公司",
+    "有限责任公司（自然人投资或控股）",
+    "有限责任公司（自然人独资）",
+    "有限责任公司（法人独资）",
+    "有限责任公司（非自然人投资或控股的法人独资）",
+    "有限责任公司（自然人投资或控股的法人独资）",
+    "有限责任公司（外国法人独资）",
+    "有限责任公司（台港澳法人独资）",
+    "有限责任公司（外商投资、非独资）",
+    "有限责任公司（中外合资）",
+    "有限责任公司（国有独资）",
+    "股份有限公司",
+    "股份有限公司（非上市）",
+    "股份有限公司（上市）",
+    "股份有限公司（非上市、自然人投资或控股）",
+    "股份有限公司（非上市、国有控股）",
+    "其他股份有限公司（非上市）",
+    "个体工商户",
+    "个人独资企业",
+    "普通合伙企业",
+    "有限合伙企业",
+    "农民专业合作社",
+)
+_NAME_ENDINGS = (
+    "有限责任公司",
+    "股份有限公司",
+    "有限公司",
+    "公司",
+    "商行",
+    "店",
+    "厂",
+    "部",
+    "中心",
+)
+_VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is scaled into them
+# A word of the name's first line read with a confidence below this (0–100) has the line read
+# again with the name model; the fast model gives its misreadings of rare trade-name characters
+# (鑫 → 套, 恒 → 便) a confidence near 0, and its right readings mostly 30 or more.
+NAME_REREAD_BELOW = 30
+# The second reading replaces the first only when it still looks like the same name.
+_NAME_MIN_SIMILARITY = 0.6
+_LABEL_REST = re.compile(r"^[^\u3400-\u9fff]*(?:称[^\u3400-\u9fff]*)?")
+
+
+def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
+    """``(fields, confidences, unsure, found_any_label)`` from the main pass of a licence page;
+    ``unsure`` names the fields left None because their readings did not agree (the reason)."""
+    lines = engine.group_lines(words)
+    boundary = text.find_column_boundary(lines, RIGHT_COLUMN_LABELS)
+    segments = text.split_columns(lines, boundary=boundary, gap_factor=GAP_FACTOR)
+    found = text.collect_fields(segments, LABELS, continues=CONTINUED)
+    found |= _unlabelled(segments, found, boundary)
+    fields: dict[str, object] = dict.fromkeys(FIELD_KEYS)
+    confidences: dict[str, float] = {}
+    unsure: dict[str, str] = {}
+
+    decision, conf = read_uscc(page, lines, found.get("uscc"))
+    fields["uscc"], fields["uscc_valid"] = decision.code, decision.code is not None
+    if decision.code:
+        confidences["uscc"] = conf
+    elif decision.reason != reasons.USCC_NOT_READ or found:
+        unsure["uscc"] = decision.reason or reasons.USCC_NOT_READ
+
+    def put(key: str, value: object, source_key: str | None = None) -> None:
+        if value:
+            fields[key] = value
+            source = found.get(source_key or key)
+            if source is not None and source.confidence is not None:
+                confidences[key] = source.confidence
+
+    # the name and the address start with the region the USCC was registered in
+    division = decision.code[2:8] if decision.code else ""
+    if "name" in found:
+        name, reason = _read_name(page, found["name"], division)
+        put("name", name)
+        if reason:
+            unsure["name"] = reason
+    else:
+        unsure["name"] = reasons.LABEL_NOT_FOUND
+    if "entity_type" in found:
+        put("entity_type", _clean_entity_type(found["entity_type"].text))
+    if "legal_representative" in found:
+        person, reason = _read_person(page, found["legal_representative"])
+        put("legal_representative", person)
+        if reason:
+            unsure["legal_representative"] = reason
+    else:
+        unsure["legal_representative"] = reasons.LABEL_NOT_FOUND
+    if "business_scope" in found:
+        put("business_scope", text.normalise_cjk(text.strip_junk(found["business_scope"].text)))
+    if "address" in found:
+        put("address", _snap(text.normalise_cjk(text.strip_junk(found["address"].text)), division))
+    established, reason = _read_established(page, found, lines)
+    if established:
+        put("established", established, "established" if "established" in found else "term")
+    else:
+        unsure["established"] = reason
+    return fields, confidences, unsure, bool(found)
+
+
+def _unlabelled(
+    segments: list[text.Segment], found: dict[str, text.Field], boundary: int | None
+) -> dict[str, text.Field]:
+    """Values whose label the main pass did not read, found by their place and shape.
+
+    Tesseract sometimes drops the whole label column (a bold label face, a low-resolution
+    photo) while it reads the values beside it. Then the name is the value that ends as names
+    do (公司, 商行 …) above the entity type, and the legal representative the short value
+    right below the entity type. (The founding date: ``_read_established``.)
+    """
+    height = text.body_height(segments)
+    ordered = sorted(segments, key=lambda seg: seg.top)
+    used = {id(w) for field in found.values() for w in field.value_words}
+    free = [seg for seg in ordered if not any(id(w) in used for w in seg.words)]
+    left_column = [seg for seg in free if boundary is None or seg.right <= boundary + height]
+    type_field = found.get("entity_type")
+    type_top = type_field.last_top if type_field and type_field.value_words else None
+    if type_top is None:
+        # the entity type by its wording (有限责任公司（自然人独资） …)
+        typed = [seg for seg in left_column if _is_entity_type(seg.text)]
+        type_top = typed[0].top if typed else None
+    out: dict[str, text.Field] = {}
+    if "name" not in found:
+        names = [
+            seg
+            for seg in left_column
+            if (_clean_name(text.Field(label="name", lines=[seg.text])) or "").endswith(
+                _NAME_ENDINGS
+            )
+            and (type_top is None or seg.top < type_top - 0.5 * height)
+            and len(seg.text) >= 6
+        ]
+        if names:
+            seg = names[-1] if type_top is not None else names[0]
+            out["name"] = _field_of("name", seg)
+    if "legal_representative" not in found and type_top is not None:
+        below = [
+            seg
+            for seg in left_column
+            if 0.5 * height < seg.top - type_top < 2.6 * height
+            and 2 <= len(_clean_person(seg.text) or "") <= 4
+        ]
+        if below:
+            out["legal_representative"] = _field_of("legal_representative", below[0])
+    return out
+
+
+def _field_of(key: str, segment: text.Segment) -> text.Field:
+    return text.Field(
+        label=key,
+        value_words=list(segment.words),
+        lines=[segment.text],
+        value_left=segment.left,
+        last_top=segment.top,
+    )
+
+
+def _snap(value: str | None, division: str) -> str | None:
+    return regions.snap_region_prefix(value, division) if value and division else value
+
+
+def _clean_name(field: text.Field) -> str | None:
+    # the name wraps only when long; a following line belongs to it only if the first line
+    # did not already end like a name
+    first = text.normalise_cjk(text.strip_junk(field.lines[0]))
+    name = first
+    if not first.endswith(_NAME_ENDINGS) and len(field.lines) > 1:
+        name = first + text.normalise_cjk(text.strip_junk(field.lines[1]))
+    for ending in _NAME_ENDINGS[:4]:
+        index = name.rfind(ending)
+        if index >= 0:
+            name = name[: index + len(ending)] + _trailing_bracket(name[index + len(ending) :])
+            break
+    name = "".join(c for c in name if text.is_cjk(c) or c.isalnum() or c in "（）·")
+    return name or None
+
+
+def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None, str | None]:
+    """The company name and, when it is not sure, None and the reason.
+
+    The first line of the name is read again from its crop, with the name model and with the
+    distribution's model; a name two of the three readings give is sure. Failing that, the
+    name model's reading is taken where it changes only words the main pass was unsure of
+    (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司, 商行 …)
+    and begin with a region's name (the USCC's region, when it was read).
+    """
+    name = _snap(_clean_name(field), division)
+    if name is None:
+        return None, reasons.NOT_READ
+    row = _first_row(field.value_words)
+    readings: list[tuple[str | None, float]] = [(name, 1.0)]
+    rereads = _rereads(page)
+    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+            break
+        # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
+        first = _LABEL_REST.sub(
+            "",
+            _read_value_line(
+                image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+            ),
+        )
+        again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
+        readings.append((_snap(again, division) if first else None, weight))
+    chosen = _voted(readings)
+    if chosen is None:
+        second = readings[1][0] if len(readings) > 1 else None
+        unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
+        if (
+            second is not None
+            and engine.name_model_dir() is not None
+            and unsure_words
+            and difflib.SequenceMatcher(None, name, second).ratio() >= _NAME_MIN_SIMILARITY
+            and _changes_only(name, second, unsure=unsure_words)
+        ):
+            chosen = second
+        else:
+            return None, reasons.READINGS_DISAGREE
+    if not chosen.endswith(_NAME_ENDINGS):
+        return None, reasons.NOT_A_NAME
+    if not regions.starts_with_region(chosen, division):
+        return None, reasons.NO_REGION
+    return chosen, None
+
+
+def _changes_only(first: str, second: str, *, unsure: str) -> bool:
+    """Whether every character ``second`` changes in ``first`` is one of ``unsure``."""
+    matcher = difflib.SequenceMatcher(None, first, second)
+    changed = "".join(
+        first[i1:i2] for op, i1, i2, _j1, _j2 in matcher.get_opcodes() if op != "equal"
+    )
+    return all(c in unsure for c in changed)
+
+
+def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]:
+    """The legal representative: the main reading and the readings of its line's crop
+    (``_rereads``); a name the votes settle (``_voted``) is sure, else it is left for review."""
+    row = _first_row(field.value_words)
+    if not row:
+        return None, reasons.NOT_READ
+    readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
+    rereads = _rereads(page)
+    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+            break
+        line = _read_value_line(
+            image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+        )
+        readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
+    chosen = _voted(readings)
+    if chosen is not None:
+        return chosen, None
+    return None, reasons.READINGS_DISAGREE if any(r for r, _w in readings) else reasons.NOT_READ
+
+
+def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float, float]]:
+    """How a value's line is read again, in order, until the vote is settled: ``(image,
+    tessdata folder, weight of its vote, enlargement of the crop)``.
+
+    The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
+    confuses, so its readings weigh more; it reads the grey crop, the binarised one and, last,
+    the grey crop enlarged. The distribution's model reads the grey crop. Without the name
+    model, only the latter.
+    """
+    model = engine.name_model_dir()
+    if model is None:
+        return [(page.gray, None, 1.0, 1.0)]
+    return [
+        (page.gray, model, 1.5, 1.0),
+        (page.binary, model, 1.25, 1.0),
+        (page.gray, None, 1.0, 1.0),
+        (page.gray, model, 1.25, 1.6),
+    ]
+
+
+def _voted(readings: list[tuple[str | None, float]], *, margin: float = 0.0) -> str | None:
+    """The value that at least two readings give and that outweighs every other value (by
+    more than ``margin``)."""
+    weights: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for value, weight in readings:
+        if value:
+            weights[value] = weights.get(value, 0.0) + weight
+            counts[value] = counts.get(value, 0) + 1
+    if not weights:
+        return None
+    ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
+    best, weight = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if counts[best] < 2 or runner_up + margin >= weight:
+        return None
+    return best
+
+
+def _settled(readings: list[tuple[str | None, float]], *, still_to_come: float) -> bool:
+    """Whether the readings still to come, all for one other value, could not change the
+    vote: then they need not be made."""
+    return _voted(readings, margin=still_to_come) is not None
+
+
+def _read_established(
+    page: Page, found: dict[str, text.Field], lines: list[Line]
+) -> tuple[str | None, str]:
+    """The founding date is printed twice: as 成立日期 (注册日期) and as the start of 营业期限.
+    Two readings that agree make it sure; otherwise each line is read again, alone."""
+    fields = [found[key] for key in ("established", "term") if key in found]
+    readings = [text.parse_chinese_date(f.text) for f in fields]
+    agreed = _agreed(readings)
+    for field in fields:
+        if agreed is not None:
+            break
+        row = _first_row(field.value_words)
+        if row:
+            line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=None)
+            readings.append(text.parse_chinese_date(line))
+            agreed = _agreed(readings)
+    if agreed is not None:
+        return agreed, ""
+    if not fields:
+        # neither label read: the dates printed in the upper part of the page (the issue date
+        # stands at the foot); the founding date is the one printed twice
+        agreed = _agreed(_dates_above(lines, share=0.7))
+        return (agreed, "") if agreed else (None, reasons.LABEL_NOT_FOUND)
+    return None, reasons.READINGS_DISAGREE if any(readings) else reasons.NOT_READ
+
+
+def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:
+    bottom = max((line.bottom for line in lines), default=0)
+    return [
+        text.parse_chinese_date(match[0])
+        for line in lines
+        if line.top < share * bottom
+        for match in text.DATE.finditer(line.text)
+    ]
+
+
+def _agreed(readings: list[str | None]) -> str | None:
+    """The value at least two readings give, and more readings than any other value."""
+    counts: dict[str, int] = {}
+    for reading in readings:
+        if reading:
+            counts[reading] = counts.get(reading, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return None
+    return max(counts, key=counts.__getitem__)
+
+
+def _first_row(words: list[Word]) -> list[Word]:
+    """The value's words on its first line (a wrapped name continues below)."""
+    if not words:
+        return []
+    height = float(np.median([w.height for w in words]))
+    # a word box sometimes reaches up into the line above: such boxes do not place the line
+    normal = [w for w in words if w.height <= 1.4 * height] or words
+    top = min(w.top for w in normal)
+    return [w for w in words if w.top - top < 0.6 * height]
+
+
+def _read_value_line(
+    gray: np.ndarray,
+    row: list[Word],
+    value_left: int | None,
+    *,
+    tessdata_dir: Path | None,
+    enlarge: float = 1.0,
+) -> str:
+    """One line of a value read again from a crop (psm 7), with the model in ``tessdata_dir``
+    (the distribution's when None)."""
+    # the smallest boxes place the line; the band of ink around them is the line
+    small = sorted(row, key=lambda w: w.height)[: max(1, len(row) // 2)]
+    top = min(w.top for w in small)
+    bottom = max(w.bottom for w in small)
+    left = min(w.left for w in row)
+    if value_left is not None:
+        left = max(left, value_left)
+    right = max(w.right for w in row)
+    top, bottom = engine.line_band(gray, (left, top, right, bottom))
+    h = max(bottom - top, 8)
+    # the main pass sometimes leaves the last characters out of the line's boxes
+    box = (left - h // 4, top, right + h, bottom)
+    region = engine.crop(gray, box, pad=max(4, h // 3))
+    if region.size == 0:
+        return ""
+    scale = (
+        1.0
+        if _VALUE_LINE_HEIGHTS[0] <= h <= _VALUE_LINE_HEIGHTS[1]
+        else sum(_VALUE_LINE_HEIGHTS) / 2 / h
+    )
+    scale *= enlarge
+    if scale != 1.0:
+        region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=tessdata_dir)
+    return "".join(w.text for w in words)
+
+
+def _trailing_bracket(rest: str) -> str:
+    # names such as XX有限公司（分公司） keep their bracketed part
+    match = re.match(r"（[\u3400-\u9fff]{1,8}）", rest)
+    return match[0] if match else ""
+
+
+def _clean_entity_type(raw: str) -> str | None:
+    value = text.normalise_cjk(text.strip_junk(raw))
+    value = "".join(c for c in value if text.is_cjk(c) or c in "（）、")
+    if not value:
+        return None
+    match = difflib.get_close_matches(value, ENTITY_TYPES, n=1, cutoff=0.6)
+    return match[0] if match else value
+
+
+def _is_entity_type(raw: str) -> bool:
+    value = "".join(c for c in text.normalise_cjk(raw) if text.is_cjk(c) or c in "（）、")
+    return len(value) >= 4 and bool(
+        difflib.get_close_matches(value, ENTITY_TYPES, n=1, cutoff=0.75)
+    )
+
+
+_LABEL_WORDS = {label for variants in LABELS.values() for label in variants}
+# Surnames of nearly every Chinese person (the common single-character surnames, most frequent
+# first, and the compound ones): a reading of a person that starts otherwise was misread.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦"
+    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房"
+    "滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应"
+    "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁"
+    "胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰"
+    "支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
+    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐")
+
+
+def _clean_person(raw: str) -> str | None:
+    chars = "".join(c for c in raw if text.is_cjk(c) or c == "·")
+    # the end of the label (法定代表人, 经营者) caught before the name; no surname is 人 or 者
+    chars = chars.lstrip("人者")[:8]
+    if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
+        return None
+    if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:
+        return None  # a misread surname (only 只 鹏 …); names of minorities carry a ·
+    return chars

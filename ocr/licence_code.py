@@ -1,0 +1,153 @@
+"""The USCC on a licence: where it stands, and its readings until two agree.
+
+The code is read in the main pass; then from a crop of its line by Tesseract's English model
+restricted to the code's alphabet, by the Chinese model (other confusions), binarised and larger,
+until ``uscc.decide_uscc`` is sure of it or the readings run out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+from . import engine, text
+from .engine import Line, Page, Word
+from .uscc import UsccDecision, decide_uscc
+
+USCC_WHITELIST = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# "}" "]" are how a serif J often comes out, "(" a C
+_CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
+_CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
+_CODE_LINE_HEIGHT_LARGE = 60  # a last reading, larger
+
+
+def read_uscc(
+    page: Page, lines: list[Line], label_field: text.Field | None
+) -> tuple[UsccDecision, float]:
+    """The code, read from the main pass and again from a crop of its line; while no two
+    readings agree (``decide_uscc``), once more from the binarised crop and a larger one."""
+    candidates = _code_candidates(lines)
+    label_box = _label_box(lines)
+    chosen = None
+    if candidates:
+        if label_box is not None:
+            # nearest to the label, below it or on its right
+            chosen = min(
+                candidates,
+                key=lambda c: abs(c[1][1] - label_box[3]) + abs(c[1][0] - label_box[0]) / 4,
+            )
+        else:
+            chosen = next((c for c in candidates if c[0].startswith("9")), candidates[0])
+    readings: list[str] = []
+    confs: list[float] = []
+    box = None
+    if chosen is not None:
+        readings.append(_trim(chosen[0]))
+        box, confs = chosen[1], [chosen[2]]
+    elif label_box is not None:
+        left, _top, _right, bottom = label_box
+        h = label_box[3] - label_box[1]
+        box = (left - h // 2, bottom, left + 14 * h, bottom + 2 * h)
+    if label_field is not None and not readings:
+        readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
+    decision = decide_uscc(readings)
+    if box is not None:
+        # English restricted to the code's alphabet, then Chinese (another model, other
+        # confusions), then English again on the binarised and on a larger crop
+        for image, height, lang in (
+            (page.gray, _CODE_LINE_HEIGHT, "eng"),
+            (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
+            (page.binary, _CODE_LINE_HEIGHT, "eng"),
+            (page.gray, _CODE_LINE_HEIGHT_LARGE, "eng"),
+        ):
+            if decision.code is not None:
+                break
+            crop_reading, crop_conf = _read_code_crop(image, box, height=height, lang=lang)
+            if crop_reading:
+                readings.append(crop_reading)
+                confs.append(crop_conf)
+                decision = decide_uscc(readings)
+    confidence = round(sum(confs) / len(confs), 1) if confs else 0.0
+    return decision, confidence
+
+
+def _trim(run: str) -> str:
+    return run[:18] if len(run) > 18 and run[:2].isdigit() else run
+
+
+def _label_box(lines: list[Line]):
+    for line in lines:
+        joined = "".join(w.text for w in line.words)
+        if "信用代码" in joined or "社会信用" in joined:
+            words = [w for w in line.words if any(c in "统一社会信用代码" for c in w.text)]
+            if words:
+                return (
+                    min(w.left for w in words),
+                    min(w.top for w in words),
+                    max(w.right for w in words),
+                    max(w.bottom for w in words),
+                )
+    return None
+
+
+def _code_candidates(lines: list[Line]):
+    """``(text, box, confidence)`` of code-like runs of adjacent words."""
+    out = []
+    for line in lines:
+        words = sorted(line.words, key=lambda w: w.left)
+        groups: list[list[Word]] = []
+        for word in words:
+            if groups and word.left - groups[-1][-1].right < 0.8 * word.height:
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+        for group in groups:
+            joined = "".join(w.text for w in group).upper()
+            joined = re.sub(r"[\s\-_.,:;]", "", joined)
+            for match in _CODE_RUN.finditer(joined):
+                if sum(c.isdigit() for c in match[0]) < 8:
+                    continue
+                used = _words_for_span(group, match.start(), match.end())
+                box = (
+                    min(w.left for w in used),
+                    min(w.top for w in used),
+                    max(w.right for w in used),
+                    max(w.bottom for w in used),
+                )
+                conf = sum(w.conf for w in used) / len(used)
+                out.append((match[0], box, conf))
+    return out
+
+
+def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
+    used, position = [], 0
+    for word in words:
+        length = len(re.sub(r"[\s\-_.,:;]", "", word.text))
+        if position < end and position + length > start:
+            used.append(word)
+        position += length
+    return used or words
+
+
+def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[str | None, float]:
+    left, top, right, bottom = box
+    h = max(bottom - top, 8)
+    # the main pass sometimes leaves the first or last character out of the word's box
+    region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=max(4, h // 3))
+    if region.size == 0:
+        return None, 0.0
+    scale = height / h
+    if scale > 1.1 or scale < 0.7:
+        region = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+    whitelist = f"-c tessedit_char_whitelist={USCC_WHITELIST}" if lang == "eng" else ""
+    words = engine.ocr_words(region, psm=7, lang=lang, config=whitelist)
+    joined = "".join(w.text for w in words).upper()
+    runs = _CODE_RUN.findall(joined)
+    if not runs:
+        return None, 0.0
+    best = max(runs, key=len)
+    conf = sum(w.conf for w in words) / len(words)
+    return _trim(best), conf
