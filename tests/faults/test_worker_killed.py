@@ -28,6 +28,7 @@ from billing import tasks as billing_tasks
 from billing.models import LedgerEntry, Statement, StatementCounter, StatementLine
 from conftest import kill_celery_worker, start_celery_worker, stop_celery_worker, wait_for
 from core.timezones import SHANGHAI
+from notifications.models import EmailState, Notification
 from onboarding import tasks as onboarding_tasks
 from onboarding.models import Document
 from onboarding.services import document_ocr_requeue_stuck, document_upload
@@ -142,7 +143,9 @@ def _closing() -> list[tuple]:
     return other_backends(where="state = 'active' AND query LIKE %s", params=[CLOSE_SQL])
 
 
-def test_close_month_killed_mid_statement_issues_every_statement_exactly_once(workers):
+def test_close_month_killed_mid_statement_issues_every_statement_exactly_once(
+    workers, celery_worker
+):
     _october_charges(sellers=SELLERS, charges=CHARGES)
     doomed = workers("doomed-close", "kill-close")
     sent = billing_tasks.close_month.apply_async(args=["2026-10"], queue="kill-close")
@@ -185,3 +188,10 @@ def test_close_month_killed_mid_statement_issues_every_statement_exactly_once(wo
     call_command("close_month", "2026-10", stdout=out)
     assert out.getvalue() == "2026-10: 0 statements issued (nothing left to bill).\n"
     assert Statement.objects.count() == SELLERS
+    # Each seller is told once; the session's worker e-mails them (and is done before the
+    # test's tables are emptied under it).
+    assert Notification.objects.filter(kind="statement_issued").count() == SELLERS
+    wait_for(
+        lambda: not Notification.objects.filter(email_state=EmailState.PENDING).exists(),
+        timeout=120,
+    )
