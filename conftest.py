@@ -167,14 +167,52 @@ def wait_for(predicate, *, timeout: float, every: float = 0.05):
     raise AssertionError(f"not reached within {timeout} s")
 
 
+_SESSION_WORKER: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real Celery worker process consuming the same queues as production, for the
     whole session."""
     with django_db_blocker.unblock():
         process = start_celery_worker(name="pytest", queues=settings.CELERY_WORKER_QUEUES)
+    _SESSION_WORKER["process"] = process
+    _SESSION_WORKER["hostname"] = f"pytest-{os.getpid()}@{socket.gethostname()}"
     yield process
+    _SESSION_WORKER.clear()
     stop_celery_worker(process)
+
+
+def _session_worker_idle() -> bool:
+    """Nothing waits in the session worker's queues and it runs or holds no task."""
+    from config.celery import app
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    if any(client.llen(queue) for queue in settings.CELERY_WORKER_QUEUES):
+        return False
+    # Asking the one worker by name returns with its reply, not after the whole timeout.
+    name = str(_SESSION_WORKER["hostname"])
+    inspect = app.control.inspect(destination=[name], limit=1, timeout=2.0)
+    active, reserved = inspect.active(), inspect.reserved()
+    if active is None or reserved is None:
+        return False  # no answer yet: busy
+    return not active.get(name) and not reserved.get(name)
+
+
+@pytest.fixture(autouse=True)
+def _session_worker_idle_before_flush(request):
+    """A transactional test's teardown empties every table. The session's worker may still
+    be running what the test queued after its commits (a notification's e-mail, a webhook):
+    its locks against the flush's TRUNCATE deadlock. Wait until it is idle first (this
+    fixture is torn down before the database's)."""
+    if not _is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    process = _SESSION_WORKER.get("process")
+    if isinstance(process, subprocess.Popen) and process.poll() is None:
+        wait_for(_session_worker_idle, timeout=120, every=0.1)
 
 
 def _is_transactional(item) -> bool:
