@@ -20,6 +20,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("pricing/", include("pricing.urls")),
     path("customs/", include("customs.urls")),
+    path("inventory/", include("inventory.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),

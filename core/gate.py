@@ -48,6 +48,8 @@ GATE_ORDER: tuple[str, ...] = (
     "dsr_frozen",  # onboarding, from the platform's latest store metrics
     "statement_overdue",  # billing
     "trial_quota_used",  # shipments, from the store's trial counter
+    "presale_lock_expired",  # inventory: the order's presale campaign lock ran out
+    "stock_insufficient",  # inventory: the warehouse does not hold the order's lines
     "lane_not_served",  # shipments, through pricing's quote
     "address_incomplete",  # customs: state, postcode, format for a served destination
     "overweight",  # shipments, through pricing's quote
@@ -125,6 +127,7 @@ class Parcel:
     incoterm: str = "DDU"
     ioss_number: str = ""  # the marketplace's (deemed supplier), when the order carries it
     uk_vat_number: str = ""  # the same for the UK
+    campaign: str = ""  # a presale campaign's code (inventory): its locked stock goes first
 
     @property
     def declared_value(self) -> Decimal:
@@ -149,6 +152,8 @@ class Parcel:
             "incoterm": self.incoterm,
             "ioss_number": self.ioss_number,
             "uk_vat_number": self.uk_vat_number,
+            # Only a presale order has one: every other parcel's record stays as it was.
+            **({"campaign": self.campaign} if self.campaign else {}),
         }
 
     @classmethod
@@ -172,6 +177,7 @@ class Parcel:
             incoterm=data.get("incoterm", "DDU"),
             ioss_number=data.get("ioss_number", ""),
             uk_vat_number=data.get("uk_vat_number", ""),
+            campaign=data.get("campaign", ""),
         )
 
 
@@ -310,7 +316,44 @@ class CustomsFacts:
     fx_rates: dict[str, str]  # the rates used, kept on the shipment
     ioss_number: str  # the order's (marketplace's) or the seller's registration, or ""
     uk_vat_number: str
-    form: str  # "CN22" or "CN23"
+    form: str  # "CN22" or "CN23"; "" when the parcel crosses no customs border
+    # False for a parcel that stays inside one customs territory (an overseas warehouse's
+    # own country, or a customs union such as the EU's): no declaration, no border rules.
+    crosses_border: bool = True
+    origin_country: str = "CN"
+
+
+@dataclass(frozen=True, slots=True)
+class StockLineFacts:
+    """One SKU of a parcel leaving an overseas warehouse, as the warehouse holds it."""
+
+    sku: str
+    requested: int
+    held: int  # already allocated to this order there (reserved or shipped)
+    free: int  # on hand and promised to nobody
+    locked: int  # on hand, locked for the order's presale campaign (0 without one)
+
+    @property
+    def available(self) -> int:
+        """What the order may have: its allocation once it has one, else free and locked."""
+        return self.held if self.held else self.free + self.locked
+
+
+@dataclass(frozen=True, slots=True)
+class StockFacts:
+    """What an overseas warehouse holds for a parcel leaving it (``inventory``): None for a
+    parcel leaving China."""
+
+    warehouse: str  # the warehouse's code
+    lines: tuple[StockLineFacts, ...]
+    unknown_skus: tuple[str, ...] = ()  # item SKUs the seller has no such SKU for
+    campaign: str = ""
+    lock_expired_at: datetime.datetime | None = None  # the campaign's lock there ended
+    allocated: bool = False  # the order already has its allocation here
+
+    @property
+    def short(self) -> tuple[StockLineFacts, ...]:
+        return tuple(line for line in self.lines if line.requested > line.available)
 
 
 class CustomsSource(Protocol):
@@ -336,6 +379,7 @@ class OrderFacts:
     overdue_statement: OverdueFacts | None = None
     customs_source: CustomsSource | None = None
     customs: CustomsFacts | None = None
+    stock: StockFacts | None = None
 
 
 FACTS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(OrderFacts))

@@ -30,12 +30,19 @@ def load_customs_facts(ctx: OrderContext) -> None:
     )
 
 
-def _parcel_and_facts(ctx: OrderContext) -> tuple[Parcel, CustomsFacts] | None:
-    """The parcel and its customs facts; None for a question without items (the tool's
-    hypothetical parcel, a refusal recorded before items existed)."""
-    if ctx.parcel is None or ctx.facts.customs is None or not ctx.parcel.items:
-        return None
-    return ctx.parcel, ctx.facts.customs
+def _parcel_and_facts(ctx: OrderContext) -> tuple[Parcel, CustomsFacts] | CheckResult:
+    """The parcel and its customs facts, or why the check does not apply: a question without
+    items (the tool's hypothetical parcel, a refusal recorded before items existed), or a
+    parcel that crosses no customs border (from an overseas warehouse inside its country or
+    its customs union: no declaration, no border rule)."""
+    parcel, customs = ctx.parcel, ctx.facts.customs
+    if parcel is None or customs is None or not parcel.items:
+        return CheckResult.skipped(reason="no_items")
+    if not customs.crosses_border:
+        return CheckResult.skipped(
+            reason="no_border", origin_country=customs.origin_country, country=parcel.country
+        )
+    return parcel, customs
 
 
 @lru_cache(maxsize=8192)
@@ -119,8 +126,8 @@ def battery_not_on_lane(ctx: OrderContext) -> CheckResult:
 )
 def hs_code_missing(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     parcel, customs = found
     if customs.hs_code_min_digits is None:
         return CheckResult.skipped(reason="no_rule_in_force")
@@ -151,8 +158,8 @@ def hs_code_missing(ctx: OrderContext) -> CheckResult:
 )
 def item_description_generic(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     parcel, customs = found
     rows = [
         n
@@ -180,8 +187,8 @@ def item_description_generic(ctx: OrderContext) -> CheckResult:
 )
 def product_ids_missing(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     parcel, customs = found
     if not customs.product_ids_required:
         return CheckResult.skipped(reason="no_rule_in_force")
@@ -207,8 +214,8 @@ def product_ids_missing(ctx: OrderContext) -> CheckResult:
 )
 def eu_ioss_required(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     parcel, customs = found
     if not customs.ioss_applies or customs.ioss_limit is None or customs.value is None:
         return CheckResult.skipped(reason="not_in_the_ioss_area")
@@ -249,8 +256,8 @@ def eu_ioss_required(ctx: OrderContext) -> CheckResult:
 )
 def eu_ioss_over_limit(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     parcel, customs = found
     if not customs.ioss_applies or customs.ioss_limit is None or customs.value is None:
         return CheckResult.skipped(reason="not_in_the_ioss_area")
@@ -291,8 +298,8 @@ def eu_ioss_over_limit(ctx: OrderContext) -> CheckResult:
 )
 def uk_vat_required(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
-    if found is None:
-        return CheckResult.skipped(reason="no_items")
+    if isinstance(found, CheckResult):
+        return found
     _parcel, customs = found
     if not customs.uk_vat_applies or customs.uk_vat_limit is None or customs.value is None:
         return CheckResult.skipped(reason="not_in_the_uk")

@@ -12,6 +12,7 @@ class RuleKind(models.TextChoices):
     IOSS_LIMIT = "ioss_limit", _("IOSS: consignments up to this value")
     UK_VAT_LIMIT = "uk_vat_limit", _("UK VAT number: consignments up to this value")
     PRODUCT_IDS = "product_ids", _("Product identifiers (SKU, GTIN or MPN) per item")
+    CUSTOMS_UNION = "customs_union", _("Customs union: no border between these countries")
 
 
 class CustomsRule(models.Model):

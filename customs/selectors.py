@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q
 
 from core.gate import CustomsFacts, Parcel
+from pricing.selectors import origin_country
 
 from .cache import customs_day
 from .models import CustomsRule, FxRate, GenericTerm, RegistrationKind, RuleKind, TaxRegistration
@@ -130,9 +131,25 @@ class CustomsBook:
             self._by_country[country] = found
         return found
 
+    def crosses_border(self, origin: str, country: str) -> bool:
+        """Whether a parcel from ``origin`` (a country) to ``country`` crosses a customs
+        border: not within one country, nor within a customs union in force (the EU's)."""
+        if origin == country:
+            return False
+        return not any(
+            rule.kind == RuleKind.CUSTOMS_UNION
+            and rule.countries
+            and {origin, country} <= rule.countries
+            for rule in self.rules
+        )
+
     def facts_for(self, parcel: Parcel) -> CustomsFacts:
         country, currency, total = parcel.country, parcel.currency, parcel.declared_value
-        rules = self.rules_for(country)
+        # Where the parcel leaves from: China, or an overseas warehouse's country (pricing's
+        # origins, in memory). Inside one customs territory no border rule applies.
+        leaves = origin_country(code=parcel.origin)
+        border = self.crosses_border(leaves, country)
+        rules = self.rules_for(country) if border else {}
         rates = self.rates
         used = {currency} if currency in rates else set()
 
@@ -153,7 +170,7 @@ class CustomsBook:
             value = value_in(ioss.currency)
         elif uk is not None:
             value = value_in(uk.currency)
-        form = "CN22"
+        form = "CN22" if border else ""
         if cn23 is not None and cn23.amount is not None:
             in_sdr = value_in(cn23.currency)
             if in_sdr is not None and in_sdr > cn23.amount:
@@ -171,10 +188,13 @@ class CustomsBook:
             uk_vat_currency=uk.currency if uk is not None else "",
             value=value,
             fx_rates={"on": shown["on"], **{code: shown[code] for code in sorted(used)}},
-            ioss_number=parcel.ioss_number or self.registrations.get(RegistrationKind.IOSS, ""),
+            ioss_number=parcel.ioss_number
+            or (self.registrations.get(RegistrationKind.IOSS, "") if border else ""),
             uk_vat_number=parcel.uk_vat_number
-            or self.registrations.get(RegistrationKind.UK_VAT, ""),
+            or (self.registrations.get(RegistrationKind.UK_VAT, "") if border else ""),
             form=form,
+            crosses_border=border,
+            origin_country=leaves,
         )
 
     @property

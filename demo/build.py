@@ -15,7 +15,7 @@ from accounts.models import User
 from diagnostics.services import stores_watch
 from shipments.services import customs_alerts_send
 
-from . import applicants, sellers, stories
+from . import applicants, sellers, stories, warehouses
 from .base import Demo, DemoStoryBroken
 
 __all__ = ["DemoStoryBroken", "demo_build", "demo_emails", "demo_exists", "demo_logins"]
@@ -70,11 +70,14 @@ def demo_build(
     demo = Demo(now=now, ops=ops, finance=finance, password_hash=password_hash)
     companies = sellers.companies(demo.today)
     users: dict[str, User] = {}
+    warehouses.network_open(demo)  # the overseas warehouses, before any story ships
     for key, story in STORY_ORDER:
         company = companies[key]
         user = main_owner if key == "main" else demo.seller_add(company)
         users[key] = user
         story(demo, company, user)
+        if key == "main":
+            warehouses.main_seller_stocks_ahead(demo, company, user)
     stories.month_end(demo, users)
     stories.diagnostics_runs(demo, users)
     # The periodic tasks' work as of now: the daily watch's warnings, customs alerts.

@@ -38,6 +38,13 @@ LABELS = {
     "shortfall": _("Short by (¥)"),
     "overdue": _("Overdue statement"),
     "fails_from": _("Orders refused from"),
+    "warehouse": _("Overseas warehouse"),
+    "lines": _("Lines (SKU, asked, available)"),
+    "unknown_skus": _("SKUs the warehouse does not know"),
+    "campaign": _("Presale campaign"),
+    "expired_at": _("Lock expired at"),
+    "allocated": _("Already allocated to the order"),
+    "origin_country": _("Leaves from"),
 }
 # Evidence that explains a skip rather than a finding.
 SKIP_REASONS = {
@@ -47,6 +54,9 @@ SKIP_REASONS = {
     "not_in_trial": _("not in trial"),
     "no_lane": _("no line for the destination"),
     "monthly": _("monthly statement: no prepaid balance needed"),
+    "not_from_a_warehouse": _("leaves from China, not from an overseas warehouse"),
+    "no_campaign": _("not a presale order"),
+    "no_border": _("crosses no customs border (within one country or the EU)"),
 }
 
 

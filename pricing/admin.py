@@ -31,6 +31,7 @@ from .exceptions import PricingError
 from .models import (
     GreenDiscount,
     Lane,
+    Origin,
     PeakSeason,
     RateCard,
     WeightBand,
@@ -73,7 +74,7 @@ class LaneInline(admin.TabularInline[Lane, RateCard]):
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lane]:
-        return super().get_queryset(request).select_related("zone")
+        return super().get_queryset(request).select_related("zone", "origin")
 
     def has_change_permission(self, request: HttpRequest, obj: RateCard | None = None) -> bool:
         return not _card_frozen(obj) and super().has_change_permission(request, obj)
@@ -208,10 +209,10 @@ class WeightBandInline(admin.TabularInline[WeightBand, Lane]):
 @admin.register(Lane)
 class LaneAdmin(NoDeleteAdmin[Lane]):
     list_display = ("card", *LANE_FIELDS)
-    list_select_related = ("card", "zone")
+    list_select_related = ("card", "zone", "origin")
     list_filter = ("card", "origin", "zone", "service")
-    search_fields = ("zone__code", "zone__name", "card__name")
-    autocomplete_fields = ("zone",)
+    search_fields = ("zone__code", "zone__name", "card__name", "origin__code", "origin__name")
+    autocomplete_fields = ("zone", "origin")
     inlines = (WeightBandInline,)
 
     def has_change_permission(self, request: HttpRequest, obj: Lane | None = None) -> bool:
@@ -231,6 +232,20 @@ class LaneAdmin(NoDeleteAdmin[Lane]):
             card = field_of(form.base_fields, "card", forms.ModelChoiceField)
             card.queryset = RateCard.objects.filter(effective_from__gt=today_shanghai())
         return form
+
+
+@admin.register(Origin)
+class OriginAdmin(NoDeleteAdmin[Origin]):
+    """Where lanes start: the Chinese regions and the overseas warehouses. A code is kept on
+    every shipment from it, so it is read-only once saved."""
+
+    list_display = ("code", "name", "kind", "country")
+    list_filter = ("kind", "country")
+    search_fields = ("code", "name")
+    fields = ("code", "name", "kind", "country", "address")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Origin | None = None) -> list[str]:
+        return ["code", "kind"] if obj is not None and obj.pk else []
 
 
 class ZoneCountryInline(admin.TabularInline[ZoneCountry, Zone]):

@@ -10,7 +10,7 @@ from django_stubs_ext import StrOrPromise
 from core.forms import field_of
 
 from .countries import COUNTRY_NAMES, country_name
-from .models import Region
+from .selectors import origin_choices
 from .services.quotes import MAX_SIDE_CM
 
 _Choice = tuple[str, str]
@@ -40,7 +40,8 @@ def _side(label: StrOrPromise) -> forms.DecimalField:
 
 
 class QuoteForm(forms.Form):
-    origin = forms.ChoiceField(label=_("Origin region"), choices=Region.choices)
+    # Chinese regions and overseas warehouses alike: lanes from either are priced the same.
+    origin = forms.ChoiceField(label=_("Origin"), choices=origin_choices)
     country = forms.ChoiceField(label=_("Destination country"))
     postcode = forms.CharField(
         label=_("Postcode"),

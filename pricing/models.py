@@ -1,9 +1,11 @@
 """Pricing data that operations edit in the admin: rate cards, zones, peak seasons and the
 green discount.
 
-A rate card (价目表) holds lanes (origin region × destination zone × service), each with
-its weight bands. The card in force on date D is the one with the latest ``effective_from``
-≤ D; a card once in force is never edited: changes are a new card (``rate_card_duplicate``).
+A rate card (价目表) holds lanes (origin × destination zone × service), each with its
+weight bands. Origins are data too (``Origin``): the Chinese regions a seller ships from,
+and the overseas warehouses (海外仓) whose last-mile lanes are priced like any other.
+The card in force on date D is the one with the latest ``effective_from`` ≤ D; a card
+once in force is never edited: changes are a new card (``rate_card_duplicate``).
 
 Destination zones are data too: ``ZoneCountry`` maps a country, or for the United States a
 set of ZIP first digits, to a zone. The demo data (migration 0002) uses the rule
@@ -31,6 +33,75 @@ class Region(models.TextChoices):
     NORTH = "north", _("North China (华北)")
     CENTRAL = "central", _("Central China (华中)")
     SOUTHWEST = "southwest", _("Southwest China (西南)")
+
+
+class OriginKind(models.TextChoices):
+    CHINA = "china", _("Chinese region")
+    WAREHOUSE = "warehouse", _("Overseas warehouse")
+
+
+class Origin(models.Model):
+    """Where a lane starts: a Chinese region (the regions of ``Region``, loaded by migration
+    0004) or an overseas warehouse (``inventory.Warehouse`` points at its origin). Lanes
+    refer to it by its code, which shipments keep as their ``origin``."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9][a-z0-9-]*$", _("Lower-case letters, digits and hyphens, e.g. wh-uslax.")
+            )
+        ],
+        help_text=_("Kept on every shipment from here; never changed once lanes use it."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=OriginKind.choices)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters (ISO 3166-1)."))],
+        help_text=_("Where parcels leave from: CN for a Chinese region."),
+    )
+    address = models.TextField(
+        _("dispatch address"),
+        blank=True,
+        help_text=_(
+            "An overseas warehouse's address, printed as the sender's on its labels; empty "
+            "for a Chinese region (the store's address is printed)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("origin")
+        verbose_name_plural = _("origins")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z0-9][a-z0-9-]*$"), name="pricing_origin_code"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="pricing_origin_country_iso"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["china", "warehouse"]), name="pricing_origin_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="china") | models.Q(country="CN"),
+                name="pricing_origin_china_in_cn",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    @property
+    def label(self) -> str:
+        """A Chinese region's translated name; a warehouse's name as operations wrote it."""
+        if self.kind == OriginKind.CHINA and self.code in Region.values:
+            return str(Region(self.code).label)
+        return self.name
 
 
 class Service(models.TextChoices):
@@ -136,7 +207,15 @@ class Lane(models.Model):
     card = models.ForeignKey(
         RateCard, verbose_name=_("rate card"), related_name="lanes", on_delete=models.CASCADE
     )
-    origin = models.CharField(_("origin region"), max_length=12, choices=Region.choices)
+    # The column keeps the origin's code (``to_field``), as before origins were a table.
+    origin = models.ForeignKey(
+        Origin,
+        verbose_name=_("origin"),
+        related_name="lanes",
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="origin",
+    )
     zone = models.ForeignKey(
         Zone, verbose_name=_("destination zone"), related_name="lanes", on_delete=models.PROTECT
     )
@@ -165,13 +244,10 @@ class Lane(models.Model):
     class Meta:
         verbose_name = _("lane")
         verbose_name_plural = _("lanes")
-        ordering = ["card", "origin", "zone__code", "service"]
+        ordering = ["card", "origin_id", "zone__code", "service"]
         constraints = [
             models.UniqueConstraint(
                 fields=["card", "origin", "zone", "service"], name="billing_lane_unique"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(origin__in=Region.values), name="billing_lane_origin_known"
             ),
             models.CheckConstraint(
                 condition=models.Q(service__in=Service.values), name="billing_lane_service_known"
@@ -186,7 +262,7 @@ class Lane(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.origin}/{self.zone.code}/{self.service}"
+        return f"{self.origin_id}/{self.zone.code}/{self.service}"
 
 
 class WeightBand(models.Model):

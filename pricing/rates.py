@@ -1,7 +1,7 @@
 """The pricing data held in memory, so that a quote never touches the database once warm.
 
 ``pricing_table()`` returns an immutable snapshot of every rate card (with its lanes and
-bands), the zone rules, the peak seasons and the green discounts. It is loaded once per
+bands), the origins, the zone rules, the peak seasons and the green discounts. It is loaded once per
 process and reloaded when it changes:
 
 - in this process, at once: saving or deleting any pricing row calls
@@ -25,7 +25,18 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
-from .models import GreenDiscount, Lane, PeakSeason, RateCard, WeightBand, Zone, ZoneCountry
+from .models import (
+    GreenDiscount,
+    Lane,
+    Origin,
+    OriginKind,
+    PeakSeason,
+    RateCard,
+    Region,
+    WeightBand,
+    Zone,
+    ZoneCountry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +59,27 @@ class LaneRates:
     accepts_batteries: bool
     bounds_g: tuple[int, ...]  # ascending band upper bounds
     prices: tuple[Decimal, ...]  # base freight of each band
+
+
+@dataclass(frozen=True, slots=True)
+class OriginInfo:
+    """Where a lane starts, as quotes, labels and customs read it."""
+
+    code: str
+    name: str  # a Chinese region's translated label is ``label``
+    kind: str  # OriginKind
+    country: str
+    address: str
+
+    @property
+    def is_overseas(self) -> bool:
+        return self.kind == OriginKind.WAREHOUSE
+
+    @property
+    def label(self) -> str:
+        if self.kind == OriginKind.CHINA and self.code in Region.values:
+            return str(Region(self.code).label)
+        return self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +108,7 @@ class PricingTable:
     cards: tuple[CardRates, ...]  # ascending effective_from
     card_dates: tuple[date, ...]
     cards_by_id: dict[int, CardRates]
+    origins: dict[str, OriginInfo]  # code →
     zone_by_country: dict[str, str]  # whole countries
     zone_by_first_digit: dict[str, dict[str, str]]  # country → first postcode digit → zone
     zone_names: dict[str, str]
@@ -104,7 +137,7 @@ class PricingTable:
 
 
 def pricing_table_load() -> PricingTable:
-    """Read every pricing row (seven queries) into a ``PricingTable``."""
+    """Read every pricing row (eight queries) into a ``PricingTable``."""
     bands: dict[int, list[tuple[int, Decimal]]] = {}
     for lane_id, up_to_g, price in WeightBand.objects.order_by("lane_id", "up_to_g").values_list(
         "lane_id", "up_to_g", "price"
@@ -124,10 +157,12 @@ def pricing_table_load() -> PricingTable:
         "accepts_batteries",
     ):
         lane_bands = bands.get(lane["id"], [])
-        key = (lane["origin"], lane["zone__code"], lane["service"])
+        # The origin's code (the foreign key's ``to_field``; the stubs assume an integer).
+        origin = str(lane["origin"])
+        key = (origin, lane["zone__code"], lane["service"])
         lanes.setdefault(lane["card_id"], {})[key] = LaneRates(
             label="/".join(key),
-            origin=lane["origin"],
+            origin=origin,
             zone=lane["zone__code"],
             service=lane["service"],
             max_weight_g=lane["max_weight_g"],
@@ -166,6 +201,12 @@ def pricing_table_load() -> PricingTable:
         cards=cards,
         card_dates=tuple(card.effective_from for card in cards),
         cards_by_id={card.id: card for card in cards},
+        origins={
+            code: OriginInfo(code=code, name=name, kind=kind, country=country, address=address)
+            for code, name, kind, country, address in Origin.objects.values_list(
+                "code", "name", "kind", "country", "address"
+            )
+        },
         zone_by_country=zone_by_country,
         zone_by_first_digit=zone_by_first_digit,
         zone_names=dict(Zone.objects.values_list("code", "name")),

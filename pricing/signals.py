@@ -9,10 +9,28 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from .models import GreenDiscount, Lane, PeakSeason, RateCard, WeightBand, Zone, ZoneCountry
+from .models import (
+    GreenDiscount,
+    Lane,
+    Origin,
+    PeakSeason,
+    RateCard,
+    WeightBand,
+    Zone,
+    ZoneCountry,
+)
 from .rates import pricing_cache_invalidate
 
-PRICING_MODELS = (RateCard, Lane, WeightBand, Zone, ZoneCountry, PeakSeason, GreenDiscount)
+PRICING_MODELS = (
+    RateCard,
+    Lane,
+    WeightBand,
+    Origin,
+    Zone,
+    ZoneCountry,
+    PeakSeason,
+    GreenDiscount,
+)
 
 
 def _invalidate(**kwargs: Any) -> None:

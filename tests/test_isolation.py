@@ -28,6 +28,7 @@ SELLER_NAMESPACES = {
     "stores",
     "notifications",
     "developers",
+    "inventory",
 }
 PUBLIC = {
     "portal:home",
@@ -96,6 +97,17 @@ def _delivery(owner):
     return WebhookDelivery.objects.filter(endpoint__seller=owner.seller).latest("pk")
 
 
+def _inventory(kind):
+    """An object of the owner's stock: its stock row, SKU, inbound notice, lock, routed order."""
+
+    def make(owner):
+        from tests.inventory import scenarios
+
+        return {"pk": scenarios.owned(owner.seller)[kind]}
+
+    return make
+
+
 OBJECT_URLS = {
     "accounts:team_member_active": _member,
     "onboarding:document_download": lambda owner: {"pk": upload_document(user=owner).pk},
@@ -115,6 +127,12 @@ OBJECT_URLS = {
     "shipments:detail": _shipment,
     "shipments:cancel": _shipment,
     "billing:statement": _statement,
+    "inventory:movements": _inventory("stock"),
+    "inventory:sku": _inventory("sku"),
+    "inventory:inbound_detail": _inventory("inbound"),
+    "inventory:lock_release": _inventory("lock"),
+    "inventory:order": _inventory("order"),
+    "inventory:order_cancel": _inventory("order"),
     "billing:statement_download": lambda owner: {**_statement(owner), "fmt": "pdf"},
     "stores:detail": _store,
     "stores:binding_claim": _store,
@@ -136,6 +154,8 @@ POST_ONLY = {
     "stores:binding_claim",
     "notifications:open",
     "notifications:mark_all_read",
+    "inventory:lock_release",
+    "inventory:order_cancel",
     # Takes the shipment ids in the body; another seller's id → 404 (test_labels.py).
     "shipments:labels",
     "developers:key_revoke",

@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "customs",
     "billing",
     "shipments",
+    "inventory",
     "diagnostics",
     "portal",
     "api",
@@ -353,6 +354,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # recorded (the broker was down, or the mail server refused) are sent again.
     "notifications-sweep-unsent": {
         "task": "notifications.sweep_unsent",
+        "schedule": 5 * 60,
+    },
+    # Every 5 minutes: presale locks past their expiry go back to free stock (on hand and
+    # inbound), so that a campaign's stock is never held more than 5 minutes too long.
+    "inventory-expire-presale-locks": {
+        "task": "inventory.expire_presale_locks",
         "schedule": 5 * 60,
     },
 }

@@ -1,5 +1,6 @@
 """Pricing services: the price of a parcel (``quote``) and the rate cards operations edit."""
 
+from .origins import lane_add, origin_create
 from .quotes import FeeBreakdown, Quote, fee_breakdown, parcel_check, quote
 from .rate_cards import (
     rate_card_check_editable,
@@ -13,6 +14,8 @@ __all__ = [
     "FeeBreakdown",
     "Quote",
     "fee_breakdown",
+    "lane_add",
+    "origin_create",
     "parcel_check",
     "quote",
     "rate_card_check_editable",

@@ -44,7 +44,7 @@ from ..exceptions import (
     UnknownCountry,
     UnknownOrigin,
 )
-from ..models import Region, Service
+from ..models import Service
 from ..rates import PricingTable, pricing_table
 
 # Each point of fulfilment score below 100 adds 0.15 % to the price.
@@ -55,7 +55,6 @@ HUNDRED = Decimal(100)
 ZERO_FEN = Decimal("0.00")
 # Exact products: prices have at most 14 digits and rates a few decimals.
 _EXACT = Context(prec=60)
-_ORIGINS = frozenset(Region.values)
 # Postcode formats checked where the zone depends on the postcode.
 POSTCODE_FORMATS = {"US": re.compile(r"\d{5}(?:-\d{4})?")}
 
@@ -232,23 +231,26 @@ def quote(
 ) -> Quote:
     """Price a parcel with the rate card in force on ``on_date`` (Asia/Shanghai).
 
-    ``dims_cm`` is (length, width, height) in cm or None; ``score`` the seller's
-    fulfilment score (0–100); ``green`` whether the green discount applies (carbon account
-    bound and a new-energy vehicle). Raises a ``QuoteRefused`` subclass with a message for
-    the seller: bad input, destination not served, over the maximum weight.
+    ``origin`` is an origin's code (a Chinese region or an overseas warehouse: lanes from
+    either are priced alike); ``dims_cm`` is (length, width, height) in cm or None;
+    ``score`` the seller's fulfilment score (0–100); ``green`` whether the green discount
+    applies (carbon account bound and a new-energy vehicle). Raises a ``QuoteRefused``
+    subclass with a message for the seller: bad input, destination not served, over the
+    maximum weight.
     """
     day = shanghai_date(on_date)
     weight_g = _check_weight(weight_g)
     sides = _check_dims(dims_cm)
     score = _check_score(score)
-    if origin not in _ORIGINS:
+    table = pricing_table()
+    start = table.origins.get(origin)
+    if start is None:
         raise UnknownOrigin
     country = (country or "").strip().upper()
     if country not in ISO_CODES:
         raise UnknownCountry
     postcode = (postcode or "").strip()
 
-    table = pricing_table()
     zone = _zone(table, country, postcode)
     card = table.card_on(day)
     if card is None:
@@ -257,7 +259,7 @@ def quote(
     if lane is None:
         raise LaneNotServed(
             _("No line from %(origin)s serves %(country)s yet.")
-            % {"origin": Region(origin).label, "country": country_name(country)}
+            % {"origin": start.label, "country": country_name(country)}
         )
 
     volumetric_g = volumetric_weight_g(sides, lane.volumetric_divisor) if sides else 0

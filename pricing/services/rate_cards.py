@@ -83,13 +83,14 @@ def rate_card_duplicate(
     new_lanes = Lane.objects.bulk_create(
         Lane(
             card=copy,
-            origin=lane.origin,
+            origin_id=lane.origin_id,
             zone_id=lane.zone_id,
             service=lane.service,
             max_weight_g=lane.max_weight_g,
             volumetric_divisor=lane.volumetric_divisor,
             transit_days=lane.transit_days,
             customs_clearance_hours=lane.customs_clearance_hours,
+            accepts_batteries=lane.accepts_batteries,
         )
         for lane in lanes
     )

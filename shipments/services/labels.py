@@ -1,5 +1,7 @@
 """Shipping labels: 100 × 150 mm PDF pages, one label per shipment followed by its customs
-declaration (CN22, or CN23 above 300 SDR), many shipments in one file.
+declaration (CN22, or CN23 above 300 SDR; none for a parcel from an overseas warehouse that
+crosses no customs border), many shipments in one file. A parcel from an overseas warehouse
+names the warehouse (pricing's origin) as where it leaves from.
 
 Each label carries a Code 128 barcode of the tracking number (and the number in clear),
 the sender (the store's company and its sender address), the recipient with the state or
@@ -24,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from core.pdf_fonts import FONT, font, printable
 from pricing.countries import COUNTRY_NAMES
+from pricing.selectors import origin_get
 
 from ..exceptions import IllegalStatusChange, ShipmentError
 from ..models import EventSource, Shipment, ShipmentItem, ShipmentStatus
@@ -115,20 +118,26 @@ def _draw_label(canvas: Canvas, shipment: Shipment) -> None:
     y -= 7
     canvas.line(MARGIN, y, width - MARGIN, y)
 
-    # Sender.
+    # Sender: the store, from China or from an overseas warehouse (its dispatch address).
     store = shipment.store
+    origin = origin_get(code=shipment.origin)
+    warehouse = origin if origin is not None and origin.is_overseas else None
     y -= 10
     canvas.setFont(CJK, 8)
     canvas.drawString(MARGIN, y, "寄件人 FROM")
-    for line in _wrap(store.company_name, CJK, 9, inner, 2):
+    for line in _wrap(store.company_name, CJK, 9, inner, 2 if warehouse is None else 1):
         y -= 11
         canvas.setFont(CJK, 9)
         canvas.drawString(MARGIN, y, line)
     canvas.setFont(CJK, 8)
-    for line in _wrap(store.sender_address, CJK, 8, inner, 2):
+    sender_address = store.sender_address if warehouse is None else warehouse.address
+    if warehouse is not None:
+        y -= 10
+        canvas.drawString(MARGIN, y, (_wrap(warehouse.name, CJK, 8, inner, 1) or [""])[0])
+    for line in _wrap(sender_address, CJK, 8, inner, 2):
         y -= 10
         canvas.drawString(MARGIN, y, line)
-    canvas.drawString(MARGIN, y - 10, "CHINA")
+    canvas.drawString(MARGIN, y - 10, "CHINA" if warehouse is None else _country(warehouse.country))
     y -= 16
     canvas.line(MARGIN, y, width - MARGIN, y)
 
@@ -272,6 +281,8 @@ def labels_pdf(*, shipments: list[Shipment]) -> bytes:
     for shipment in shipments:
         _draw_label(canvas, shipment)
         canvas.showPage()
+        if not shipment.customs_form:  # no border crossed: no declaration
+            continue
         lines = _customs_lines(shipment)
         pages = max(1, -(-len(lines) // ITEMS_PER_PAGE))
         for page in range(1, pages + 1):

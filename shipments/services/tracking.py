@@ -32,6 +32,7 @@ from core.tasks import enqueue_on_commit
 from pricing.destination_time import destination_zone, end_of_day, promised_date
 
 from ..exceptions import IllegalStatusChange, TrackingEventInvalid
+from ..hooks import StatusChange, status_changed
 from ..models import (
     SHIPMENT_TRANSITIONS,
     STATUS_RANK,
@@ -233,7 +234,9 @@ def _applies(shipment: Shipment, to_status: str, at: datetime.datetime) -> bool:
 
 
 def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
-    """Move the (locked) shipment and stamp the dates that belong to the new status."""
+    """Move the (locked) shipment and stamp the dates that belong to the new status; the
+    apps hooked on status changes (``shipments.hooks``) follow in the same transaction."""
+    from_status = shipment.status
     fields: dict[str, Any] = {"status": to_status, "status_changed_at": at}
     if to_status == S.LABEL_PRINTED and shipment.label_printed_at is None:
         fields["label_printed_at"] = at
@@ -256,6 +259,7 @@ def _apply(shipment: Shipment, to_status: str, at: datetime.datetime) -> None:
     for name, value in fields.items():
         setattr(shipment, name, value)
     shipment.save(update_fields=list(fields))
+    status_changed(StatusChange(shipment, from_status, to_status, at))
     if shipment.is_trial and shipment.livemode and to_status in (S.DELIVERED, S.RETURNED):
         from ..tasks import trial_evaluate
 

@@ -18,6 +18,7 @@ PRICING_MODELS = [
     "zonecountry",
     "peakseason",
     "greendiscount",
+    "origin",
 ]
 PRICING_VIEW = {f"pricing.view_{model}" for model in PRICING_MODELS}
 PRICING_EDIT = {f"pricing.{verb}_{m}" for m in PRICING_MODELS for verb in ("add", "change")}
@@ -48,6 +49,24 @@ BILLING_OPERATIONS = {"billing.view_settlementaccount", "billing.view_statement"
 # The stores in service and the queue of stores awaiting binding; what sellers were told.
 STORES_OPERATIONS = {"stores.view_store", "stores.view_storeevent"}
 NOTIFICATIONS_OPERATIONS = {"notifications.view_notification"}
+INVENTORY_OPERATIONS = {
+    f"inventory.view_{model}"
+    for model in (
+        *("warehouse", "sku", "stock", "stockmovement", "inbound", "inboundline"),
+        *("campaign", "presalelock", "routedorder", "allocation", "allocationline"),
+    )
+} | {
+    "inventory.add_warehouse",
+    "inventory.change_warehouse",
+    "inventory.change_inbound",
+    "inventory.change_stock",
+}
+INVENTORY_FINANCE = {
+    "inventory.view_warehouse",
+    "inventory.view_stock",
+    "inventory.view_stockmovement",
+    "inventory.view_sku",
+}
 DIAGNOSTICS_OPERATIONS = {
     "diagnostics.run_diagnostics",
     "diagnostics.view_diagnosticrun",
@@ -104,6 +123,7 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         | STORES_OPERATIONS
         | CUSTOMS_OPERATIONS
         | NOTIFICATIONS_OPERATIONS
+        | INVENTORY_OPERATIONS
     )
     assert _permissions("Finance") == (
         {
@@ -114,6 +134,7 @@ def test_staff_groups_are_created_by_migration_with_their_permissions():
         }
         | PRICING_VIEW
         | BILLING_FINANCE
+        | INVENTORY_FINANCE
     )
 
 

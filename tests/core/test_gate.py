@@ -167,6 +167,8 @@ def test_the_portal_registers_the_documented_codes_in_the_documented_order():
             "dsr_frozen",
             "statement_overdue",
             "trial_quota_used",
+            "presale_lock_expired",
+            "stock_insufficient",
             "lane_not_served",
             "address_incomplete",
             "overweight",

@@ -54,6 +54,7 @@ def test_seed_demo_builds_the_living_demo_once(settings, capsys):
     every_gate_check_has_refused_an_order()
     the_main_seller_ships_across_lanes_and_statuses_on_a_balance()
     the_monthly_seller_has_paid_part_paid_and_overdue_statements()
+    the_main_seller_stocks_two_warehouses_and_routes_orders_there()
     nothing_happens_in_the_future()
 
 
@@ -100,7 +101,8 @@ def every_gate_check_has_refused_an_order():
     codes = set(RefusedOrder.objects.values_list("check_code", flat=True))
 
     assert codes == set(gate.codes())
-    assert len(gate.codes()) == 20  # the twelve of issue 6 and the customs issue's eight
+    # The twelve of issue 6, the customs issue's eight and the overseas warehouses' two.
+    assert len(gate.codes()) == 22
     # The article's first cause is the commonest.
     by_code = {code: RefusedOrder.objects.filter(check_code=code).count() for code in codes}
     assert max(by_code, key=by_code.get) == "store_not_bound"
@@ -146,6 +148,39 @@ def the_monthly_seller_has_paid_part_paid_and_overdue_statements():
     assert statements_overdue().filter(seller=owner.seller).exists()
     assert settlement_get(seller=owner.seller).overdue is not None
     assert RefusedOrder.objects.filter(seller=owner.seller, check_code="statement_overdue").exists()
+
+
+def the_main_seller_stocks_two_warehouses_and_routes_orders_there():
+    from django.db.models import Count
+
+    from inventory.models import Inbound, InboundStatus, PresaleLock, RoutedOrder, Warehouse
+    from inventory.selectors import stock_audit
+
+    owner = User.objects.get(email="seller@jingluo.local")
+    assert sorted(Warehouse.objects.values_list("code", "country")) == [
+        ("DE-FRA", "DE"),
+        ("US-LAX", "US"),
+    ]
+    statuses = list(Inbound.objects.filter(seller=owner.seller).values_list("status", flat=True))
+    assert sorted(statuses) == [InboundStatus.CLOSED, InboundStatus.CLOSED, "in_transit"]
+    assert Inbound.objects.filter(lines__difference=2).count() == 1  # received short
+    locks = PresaleLock.objects.filter(campaign__seller=owner.seller)
+    assert sorted(locks.values_list("campaign__code", "status")) == [
+        ("BF2026", "active"),
+        ("SUMMER", "expired"),
+    ]
+    assert locks.get(status="active").awaiting > 0  # partly from the inbound on its way
+    routed = RoutedOrder.objects.filter(seller=owner.seller).annotate(parcels=Count("allocations"))
+    assert routed.count() == 9
+    assert routed.filter(parcels=2).count() == 1  # one order split between the two
+    refused = RefusedOrder.objects.filter(
+        seller=owner.seller, check_code__in=["stock_insufficient", "presale_lock_expired"]
+    )
+    assert sorted(refused.values_list("check_code", flat=True)) == [
+        "presale_lock_expired",
+        "stock_insufficient",
+    ]
+    assert stock_audit() == []
 
 
 def nothing_happens_in_the_future():

@@ -202,8 +202,13 @@ def _check(make_store, parcel_overrides, at, expected, order_number):
     return refused_code
 
 
+# The overseas warehouses' checks refuse routed orders: tests/inventory/test_diagnostics.py
+# has the tool name each from the order number alone.
+ROUTED = {"presale_lock_expired", "stock_insufficient"}
+
+
 def test_every_registered_check_has_a_scenario():
-    covered = set(ALONE) | set(BILLING_ALONE)
+    covered = set(ALONE) | set(BILLING_ALONE) | ROUTED
     assert set(gate.codes()) <= covered, set(gate.codes()) - covered
 
 

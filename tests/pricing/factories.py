@@ -22,7 +22,7 @@ def card_with_lane(
     card = RateCard.objects.create(name=name, effective_from=effective_from)
     lane = Lane.objects.create(
         card=card,
-        origin=origin,
+        origin_id=origin,
         zone=Zone.objects.get(code=zone),
         max_weight_g=max_weight_g,
         volumetric_divisor=volumetric_divisor,

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.timezones import today_shanghai
 from pricing.exceptions import QuoteRefused
-from pricing.models import Region
 from pricing.services.quotes import quote
 
 DIMS = re.compile(r"^\s*([\d.]+)\s*[x×*]\s*([\d.]+)\s*[x×*]\s*([\d.]+)\s*$", re.IGNORECASE)
@@ -35,7 +34,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--origin", required=True, choices=Region.values)
+        parser.add_argument(
+            "--origin",
+            required=True,
+            help="an origin's code: a Chinese region (east, south, north, central, southwest) "
+            "or an overseas warehouse's (wh-…)",
+        )
         parser.add_argument("--country", required=True, help="ISO code, e.g. US, DE, SG")
         parser.add_argument("--postcode", default="", help="required for the US (5-digit ZIP)")
         parser.add_argument("--weight-g", type=int, required=True, help="actual weight, grams")
