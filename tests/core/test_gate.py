@@ -189,3 +189,17 @@ def test_the_portal_registers_the_documented_codes_in_the_documented_order():
         "licence_tax_address_mismatch": "4.1",
         "legal_rep_id_expiring": "1.7",
     }
+
+
+def test_the_readmes_gate_table_is_the_gates_order():
+    """The README's table of checks is read by sellers' ERP developers and operations: it lists
+    every code of ``GATE_ORDER``, at its position, and no other."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### The order gate", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| (\d+) \| `([a-z_]+)` \|", section, flags=re.MULTILINE)
+    assert [(int(position), code) for position, code in rows] == list(
+        enumerate(GATE_ORDER, start=1)
+    )
