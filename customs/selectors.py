@@ -3,6 +3,7 @@ registrations — and the ``CustomsBook`` that turns them into the gate's ``Cust
 for one parcel without another query."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,6 +18,20 @@ from .models import CustomsRule, FxRate, GenericTerm, RegistrationKind, RuleKind
 
 CNY = "CNY"
 CENT = Decimal("0.01")
+
+# Words that add nothing to a generic description ("parts and accessories" is still generic).
+_FILLERS = frozenset({"and", "or", "of", "the", "a", "an", "for", "with", "&", "misc", "various"})
+_WORDS = re.compile(r"[^\w/]+")
+
+
+def is_generic(description: str, terms: frozenset[str]) -> bool:
+    """Whether ``description`` says no more than the generic ``terms`` ("gift", "parts and
+    accessories")."""
+    text = description.casefold().strip()
+    if text in terms:
+        return True
+    words = [word for word in _WORDS.split(text) if word and word not in _FILLERS]
+    return bool(words) and all(word in terms for word in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +108,26 @@ def convert(
 
 
 @dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a parcel's customs facts owe to its origin, destination and currency alone."""
+
+    origin_country: str
+    crosses_border: bool
+    hs_code_min_digits: int | None
+    product_ids_required: bool
+    ioss: Rule | None
+    uk: Rule | None
+    cn23_above: Decimal | None
+    form: str
+    fx_rates: dict[str, str]
+    cny_per_unit: Decimal  # the parcel's currency in CNY (0 when the table has no rate)
+    value_rate: Decimal | None  # CNY per unit of value_in
+    cn23_rate: Decimal | None  # CNY per unit of cn23_in
+    ioss_number: str  # the seller's own registrations, where the parcel crosses a border
+    uk_vat_number: str
+
+
+@dataclass(frozen=True, slots=True)
 class CustomsBook:
     """Everything customs knows for one account on one day, read once (four queries); the
     facts of each parcel are then worked out in memory (``facts_for``)."""
@@ -104,6 +139,11 @@ class CustomsBook:
     registrations: dict[str, str]
     _by_country: dict[str, dict[str, Rule]] = field(default_factory=dict, compare=False, repr=False)
     _shown: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _plans: dict[tuple[str, str, str], "_Plan"] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # A seller's catalogue repeats its descriptions across a bulk file: each judged once.
+    _judged: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, *, seller: Any, on: datetime.date) -> "CustomsBook":
@@ -144,42 +184,43 @@ class CustomsBook:
         )
 
     def facts_for(self, parcel: Parcel) -> CustomsFacts:
-        country, currency, total = parcel.country, parcel.currency, parcel.declared_value
-        # Where the parcel leaves from: China, or an overseas warehouse's country (pricing's
-        # origins, in memory). Inside one customs territory no border rule applies.
-        leaves = origin_country(code=parcel.origin)
-        border = self.crosses_border(leaves, country)
-        rules = self.rules_for(country) if border else {}
-        rates = self.rates
-        used = {currency} if currency in rates else set()
-
-        def value_in(target: str) -> Decimal | None:
-            if currency not in rates or target not in rates:
-                return None
-            used.add(target)
-            return convert(total, from_currency=currency, to_currency=target, rates=rates)
-
-        hs, ioss, uk, cn23 = (
-            rules.get(RuleKind.HS_CODE),
-            rules.get(RuleKind.IOSS_LIMIT),
-            rules.get(RuleKind.UK_VAT_LIMIT),
-            rules.get(RuleKind.CN23_ABOVE),
-        )
-        value: Decimal | None = None
-        if ioss is not None:
-            value = value_in(ioss.currency)
-        elif uk is not None:
-            value = value_in(uk.currency)
-        form = "CN22" if border else ""
-        if cn23 is not None and cn23.amount is not None:
-            in_sdr = value_in(cn23.currency)
-            if in_sdr is not None and in_sdr > cn23.amount:
-                form = "CN23"
-        shown = self._rates_shown
+        """The parcel's customs facts. What does not depend on its value (the border, the
+        rules, the currencies to convert to) is worked out once per origin, destination and
+        currency (``_plan``); per parcel only the conversions remain (run for every order of
+        a bulk file)."""
+        currency, total = parcel.currency, parcel.declared_value
+        plan = self._plans.get((parcel.origin, parcel.country, currency))
+        if plan is None:
+            plan = self._plan(parcel.origin, parcel.country, currency)
+        # ``convert``, inlined: through CNY, to the cent, half up.
+        cny = total * plan.cny_per_unit
+        value = (cny / plan.value_rate).quantize(CENT, ROUND_HALF_UP) if plan.value_rate else None
+        form = plan.form
+        above, cn23_rate = plan.cn23_above, plan.cn23_rate
+        if (
+            cn23_rate
+            and above is not None
+            and (cny / cn23_rate).quantize(CENT, ROUND_HALF_UP) > above
+        ):
+            form = "CN23"
+        ioss, uk = plan.ioss, plan.uk
+        short_hs, generic, no_sku = [], [], []
+        if plan.crosses_border:
+            hs_min, judged, terms = plan.hs_code_min_digits, self._judged, self.terms
+            for n, item in enumerate(parcel.items, 1):
+                if hs_min is not None and len(item.hs_code) < hs_min:
+                    short_hs.append(n)
+                found = judged.get(item.description)
+                if found is None:
+                    found = judged[item.description] = is_generic(item.description, terms)
+                if found:
+                    generic.append(n)
+                if not item.sku:
+                    no_sku.append(n)
         return CustomsFacts(
-            hs_code_min_digits=hs.number if hs is not None else None,
+            hs_code_min_digits=plan.hs_code_min_digits,
             generic_terms=self.terms,
-            product_ids_required=RuleKind.PRODUCT_IDS in rules,
+            product_ids_required=plan.product_ids_required,
             ioss_applies=ioss is not None,
             ioss_limit=ioss.amount if ioss is not None else None,
             ioss_currency=ioss.currency if ioss is not None else "",
@@ -187,15 +228,58 @@ class CustomsBook:
             uk_vat_limit=uk.amount if uk is not None else None,
             uk_vat_currency=uk.currency if uk is not None else "",
             value=value,
-            fx_rates={"on": shown["on"], **{code: shown[code] for code in sorted(used)}},
-            ioss_number=parcel.ioss_number
-            or (self.registrations.get(RegistrationKind.IOSS, "") if border else ""),
-            uk_vat_number=parcel.uk_vat_number
-            or (self.registrations.get(RegistrationKind.UK_VAT, "") if border else ""),
+            fx_rates=dict(plan.fx_rates),
+            ioss_number=parcel.ioss_number or plan.ioss_number,
+            uk_vat_number=parcel.uk_vat_number or plan.uk_vat_number,
             form=form,
-            crosses_border=border,
-            origin_country=leaves,
+            crosses_border=plan.crosses_border,
+            origin_country=plan.origin_country,
+            short_hs_rows=short_hs,
+            generic_rows=generic,
+            no_sku_rows=no_sku,
         )
+
+    def _plan(self, origin: str, country: str, currency: str) -> "_Plan":
+        # Where the parcel leaves from: China, or an overseas warehouse's country (pricing's
+        # origins, in memory). Inside one customs territory no border rule applies.
+        leaves = origin_country(code=origin)
+        border = self.crosses_border(leaves, country)
+        rules = self.rules_for(country) if border else {}
+        rates = self.rates
+        known = currency in rates
+        ioss, uk, cn23 = (
+            rules.get(RuleKind.IOSS_LIMIT),
+            rules.get(RuleKind.UK_VAT_LIMIT),
+            rules.get(RuleKind.CN23_ABOVE),
+        )
+        limit = ioss if ioss is not None else uk
+        value_in = limit.currency if limit is not None and known and limit.currency in rates else ""
+        cn23_in = (
+            cn23.currency
+            if cn23 is not None and cn23.amount is not None and known and cn23.currency in rates
+            else ""
+        )
+        used = sorted({currency, value_in, cn23_in} - {""}) if known else []
+        shown = self._rates_shown
+        hs = rules.get(RuleKind.HS_CODE)
+        plan = _Plan(
+            origin_country=leaves,
+            crosses_border=border,
+            hs_code_min_digits=hs.number if hs is not None else None,
+            product_ids_required=RuleKind.PRODUCT_IDS in rules,
+            ioss=ioss,
+            uk=uk,
+            cn23_above=cn23.amount if cn23 is not None else None,
+            form="CN22" if border else "",
+            fx_rates={"on": shown["on"], **{code: shown[code] for code in used}},
+            cny_per_unit=rates[currency] if known else Decimal(0),
+            value_rate=rates[value_in] if value_in else None,
+            cn23_rate=rates[cn23_in] if cn23_in else None,
+            ioss_number=self.registrations.get(RegistrationKind.IOSS, "") if border else "",
+            uk_vat_number=self.registrations.get(RegistrationKind.UK_VAT, "") if border else "",
+        )
+        self._plans[(origin, country, currency)] = plan
+        return plan
 
     @property
     def _rates_shown(self) -> dict[str, str]:
