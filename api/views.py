@@ -5,7 +5,7 @@ number is simply not found (404, never 403)."""
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -72,7 +72,38 @@ PROBLEMS = {
 
 
 def _errors(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
-    return {(code, PROBLEM_JSON): PROBLEMS[code] for code in (401, 404, 429, *codes)}
+    # 400 on every operation: a query parameter it does not declare (``ApiView``).
+    return {(code, PROBLEM_JSON): PROBLEMS[code] for code in sorted({400, 401, 404, 429, *codes})}
+
+
+class ApiView(APIView):
+    """An API operation. A query parameter it does not declare (``query_parameters``, by
+    method, the same names as its schema's; a test holds them equal) is refused with 400
+    ``unknown_parameter``, as an unknown body field is: a mistyped filter (``stauts=``) must
+    not quietly answer with every shipment. Checked after the key, so a request without one
+    is still 401."""
+
+    query_parameters: ClassVar[dict[str, frozenset[str]]] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        method = (request.method or "").lower()
+        if not hasattr(self, method):
+            return  # 405 from the dispatch, whatever the query
+        allowed = self.query_parameters.get(method, frozenset())
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise Problem(
+                400,
+                "unknown_parameter",
+                _("Unknown query parameter"),
+                _("This operation takes no query parameter %(names)s; it takes: %(allowed)s.")
+                % {
+                    "names": ", ".join(repr(name[:40]) for name in unknown[:5]),
+                    "allowed": ", ".join(sorted(allowed)) or "—",
+                },
+                parameters=[name[:40] for name in unknown[:5]],
+            )
 
 
 def _not_found(what: str = "") -> Problem:
@@ -175,7 +206,7 @@ def _rendered(response: Any) -> HttpResponse:
 
 
 # --- quotes -----------------------------------------------------------------------------
-class QuoteView(APIView):
+class QuoteView(ApiView):
     @extend_schema(
         operation_id="quote_create",
         summary="Price a parcel (no side effect)",
@@ -230,7 +261,13 @@ class QuoteView(APIView):
 
 
 # --- shipments --------------------------------------------------------------------------
-class ShipmentListView(APIView):
+class ShipmentListView(ApiView):
+    query_parameters: ClassVar[dict[str, frozenset[str]]] = {
+        "get": frozenset(
+            {"status", "created_after", "created_before", "order_number", "cursor", "limit"}
+        )
+    }
+
     @extend_schema(
         operation_id="shipments_list",
         summary="List shipments (newest first, cursor pages)",
@@ -356,7 +393,7 @@ def _datetime(params: Any, name: str) -> datetime.datetime | None:
     return parsed
 
 
-class ShipmentDetailView(APIView):
+class ShipmentDetailView(ApiView):
     @extend_schema(
         operation_id="shipments_retrieve",
         summary="One shipment with its items and tracking events",
@@ -366,7 +403,7 @@ class ShipmentDetailView(APIView):
         return _detail_response(_shipment(principal_of(request), tracking_number, detail=True))
 
 
-class ShipmentCancelView(APIView):
+class ShipmentCancelView(ApiView):
     @extend_schema(
         operation_id="shipments_cancel",
         summary="Cancel before pickup (refunded where charged)",
@@ -395,7 +432,9 @@ class ShipmentCancelView(APIView):
 FORMATS = {"pdf": "application/pdf", "png": "image/png", "zpl": "application/zpl"}
 
 
-class ShipmentLabelView(APIView):
+class ShipmentLabelView(ApiView):
+    query_parameters: ClassVar[dict[str, frozenset[str]]] = {"get": frozenset({"format"})}
+
     @extend_schema(
         operation_id="shipments_label",
         summary="The label: PDF (with the customs declaration), PNG 203 dpi, or ZPL II",
@@ -427,7 +466,7 @@ class ShipmentLabelView(APIView):
         return response
 
 
-class ShipmentSimulateView(APIView):
+class ShipmentSimulateView(ApiView):
     @extend_schema(
         operation_id="shipments_simulate",
         summary="Test mode: move a test parcel to its next tracking status (webhooks fire)",
@@ -452,7 +491,7 @@ class ShipmentSimulateView(APIView):
         return _detail_response(_shipment(principal, tracking_number, detail=True))
 
 
-class LabelsView(APIView):
+class LabelsView(ApiView):
     @extend_schema(
         operation_id="labels_create",
         summary="Up to 200 labels in one PDF or ZPL file; marks them label printed",
@@ -533,7 +572,7 @@ def _batch_results(request: Request, results: list[dict[str, Any]]) -> list[dict
     return shown
 
 
-class BatchCreateView(APIView):
+class BatchCreateView(ApiView):
     @extend_schema(
         operation_id="batches_create",
         summary="Up to 1,000 orders, created by a worker; poll GET /batches/{id}",
@@ -573,7 +612,7 @@ class BatchCreateView(APIView):
         return idempotent(request, principal, key, work, _rendered)
 
 
-class BatchDetailView(APIView):
+class BatchDetailView(ApiView):
     @extend_schema(
         operation_id="batches_retrieve",
         summary="A batch's progress and its result per order",
@@ -588,7 +627,9 @@ class BatchDetailView(APIView):
 
 
 # --- refusals and diagnosis -------------------------------------------------------------
-class RefusalListView(APIView):
+class RefusalListView(ApiView):
+    query_parameters: ClassVar[dict[str, frozenset[str]]] = {"get": frozenset({"cursor", "limit"})}
+
     @extend_schema(
         operation_id="refusals_list",
         summary="Orders the gate refused (newest first, cursor pages)",
@@ -620,7 +661,7 @@ class RefusalListView(APIView):
         )
 
 
-class DiagnoseView(APIView):
+class DiagnoseView(ApiView):
     @extend_schema(
         operation_id="diagnose_order",
         summary="Why an order was refused (or would be now): every gate check, the root cause",
@@ -676,7 +717,7 @@ class DiagnoseView(APIView):
 
 
 # --- billing ----------------------------------------------------------------------------
-class BalanceView(APIView):
+class BalanceView(ApiView):
     @extend_schema(
         operation_id="balance_retrieve",
         summary="Settlement mode, prepaid balance, the open month's charges",
@@ -696,7 +737,7 @@ class BalanceView(APIView):
         )
 
 
-class StatementListView(APIView):
+class StatementListView(ApiView):
     @extend_schema(
         operation_id="statements_list",
         summary="Monthly statements, newest first (live charges only: test mode is never billed)",
@@ -726,7 +767,7 @@ class StatementListView(APIView):
 
 
 # --- webhook endpoints ------------------------------------------------------------------
-class WebhookEndpointListView(APIView):
+class WebhookEndpointListView(ApiView):
     @extend_schema(
         operation_id="webhook_endpoints_list",
         summary="Your webhook endpoints (of this key's mode)",
@@ -768,7 +809,7 @@ class WebhookEndpointListView(APIView):
         return json_response({**endpoint_data(endpoint), "secret": secret}, status=201)
 
 
-class WebhookEndpointDetailView(APIView):
+class WebhookEndpointDetailView(ApiView):
     @extend_schema(
         operation_id="webhook_endpoints_destroy",
         summary="Delete an endpoint: nothing more is sent to it",

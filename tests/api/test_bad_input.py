@@ -214,6 +214,52 @@ def test_bad_query_parameters(live, nothing_changes):
     _problem(live.get("/api/v1/shipments", {"limit": "1000"}), 400, "invalid_parameter")
 
 
+def _create_at(client, path):
+    return client.post(path, order(), **{"Idempotency-Key": str(uuid.uuid4())})
+
+
+def test_unknown_query_parameters_are_refused_and_named(live, nothing_changes):
+    """A mistyped filter must not answer with every shipment: unknown parameters are named,
+    on lists, on reads that take none and on writes."""
+    problem = _problem(
+        live.get("/api/v1/shipments", {"stauts": "delivered"}), 400, "unknown_parameter"
+    )
+    assert problem["parameters"] == ["stauts"]
+    assert "stauts" in problem["detail"] and "status" in problem["detail"]
+    problem = _problem(
+        live.client.get("/api/v1/balance?=0.0", **live._headers({})), 400, "unknown_parameter"
+    )
+    assert problem["parameters"] == [""]
+    _problem(live.get("/api/v1/refusals", {"page": "2"}), 400, "unknown_parameter")
+    _problem(_create_at(live, "/api/v1/shipments?dry_run=1"), 400, "unknown_parameter")
+    assert live.get("/api/v1/shipments", {"status": "delivered", "limit": "5"}).status_code == 200
+
+
+def test_a_request_without_a_key_is_401_before_its_parameters_are_read(store, nothing_changes):
+    _problem(ApiClient(None).get("/api/v1/shipments", {"stauts": "x"}), 401, "not_authenticated")
+
+
+def test_each_operations_query_parameters_are_its_schemas():
+    """``ApiView.query_parameters`` and the OpenAPI schema name the same parameters."""
+    from django.urls import resolve
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    checked = 0
+    for path, operations in schema["paths"].items():
+        view = resolve(
+            path.replace("{tracking_number}", "LT1CN")
+            .replace("{order_number}", "A1")
+            .replace("{id}", "1")
+            .replace("{pk}", "1")
+        ).func.view_class
+        for method, operation in operations.items():
+            declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+            assert view.query_parameters.get(method, frozenset()) == declared, (path, method)
+            checked += 1
+    assert checked == 17  # every operation of v1
+
+
 def test_an_unknown_label_format(live):
     tracking = _create(live, order()).json()["tracking_number"]
     _problem(
