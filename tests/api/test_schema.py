@@ -3,6 +3,8 @@ operation with generated bodies and parameters, with a real key; no answer is a 
 every answer conforms to the schema (status documented, body and content type as
 declared). Bounded: a few examples per operation, no shrinking, a deadline."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -39,7 +41,10 @@ def key(db):
 @pytest.mark.slow
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    # Fixed examples in CI (derandomized: a run fails for the code, never for the draw);
+    # SCHEMA_EXAMPLES=80 SCHEMA_RANDOM=1 explores further (three such runs passed).
+    max_examples=int(os.environ.get("SCHEMA_EXAMPLES", "8")),
+    derandomize=not os.environ.get("SCHEMA_RANDOM"),
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
