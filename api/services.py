@@ -1,15 +1,17 @@
 """API keys: made (shown once), revoked, and looked up by the hash of what a request sends."""
 
 import datetime
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Seller
 from core.exceptions import DomainError
 
 from .models import ApiKey, KeyScope
@@ -75,7 +77,39 @@ def api_key_find(secret: str) -> ApiKey | None:
     there is no such key (or it cannot be one)."""
     if not secret.startswith((LIVE_PREFIX, TEST_PREFIX)) or len(secret) > 100:
         return None
-    return ApiKey.objects.select_related("seller").filter(hashed=key_hash(secret)).first()
+    sql, key_fields, seller_fields = _key_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash(secret)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key = ApiKey.from_db(DEFAULT_DB_ALIAS, key_fields, row[: len(key_fields)])
+    key.seller = Seller.from_db(DEFAULT_DB_ALIAS, seller_fields, row[len(key_fields) :])
+    return key
+
+
+@functools.cache
+def _key_query() -> tuple[str, list[str], list[str]]:
+    """The key lookup as SQL, built once from the two models' fields. It runs on every API
+    request, and compiling ``select_related("seller").filter(hashed=…)`` anew each time cost
+    twice the CPU of PostgreSQL's answer (their fields need no conversion from the
+    database: ``from_db`` takes the row as it comes)."""
+    key, seller = ApiKey._meta, Seller._meta
+    columns = [f'k."{f.column}"' for f in key.concrete_fields]
+    columns += [f's."{f.column}"' for f in seller.concrete_fields]
+    seller_id, hashed = key.get_field("seller").column, key.get_field("hashed").column
+    # Identifiers from the models' own meta; the hash is a parameter.
+    selected = ", ".join(columns)
+    sql = (
+        f'SELECT {selected} FROM "{key.db_table}" k '  # noqa: S608
+        f'JOIN "{seller.db_table}" s ON s."{seller.pk.column}" = k."{seller_id}" '
+        f'WHERE k."{hashed}" = %s'
+    )
+    return (
+        sql,
+        [f.attname for f in key.concrete_fields],
+        [f.attname for f in seller.concrete_fields],
+    )
 
 
 def api_key_used(*, key: ApiKey, now: datetime.datetime | None = None) -> None:

@@ -1,6 +1,7 @@
 """The API's flows: refusals explained, idempotent replays, test mode kept apart, batches,
 labels, the diagnosis, and a query budget for creation that does not grow."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -65,6 +66,23 @@ def test_the_same_key_with_another_body_is_refused(live):
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
     assert Shipment.objects.count() == 1
+
+
+def test_a_key_older_than_24_hours_is_free_again(live):
+    from api.idempotency import TTL
+    from api.models import IdempotencyRecord
+
+    first = _create(live, order(), key="k-old")
+    just_inside = IdempotencyRecord.objects.get(key="k-old").created_at
+    IdempotencyRecord.objects.update(created_at=just_inside - TTL + datetime.timedelta(seconds=5))
+    assert _create(live, order(), key="k-old").status_code == 422  # still within 24 h
+    IdempotencyRecord.objects.update(created_at=just_inside - TTL - datetime.timedelta(seconds=1))
+    second = _create(live, order(), key="k-old")
+    assert second.status_code == 201
+    assert "Idempotent-Replayed" not in second
+    assert second.json()["tracking_number"] != first.json()["tracking_number"]
+    assert Shipment.objects.count() == 2
+    assert IdempotencyRecord.objects.filter(key="k-old").count() == 1
 
 
 def test_a_refusal_is_a_final_answer_replayed(live):
