@@ -92,8 +92,9 @@ def api_key_find(secret: str) -> ApiKey | None:
 def _key_query() -> tuple[str, list[str], list[str]]:
     """The key lookup as SQL, built once from the two models' fields. It runs on every API
     request, and compiling ``select_related("seller").filter(hashed=…)`` anew each time cost
-    twice the CPU of PostgreSQL's answer (their fields need no conversion from the
-    database: ``from_db`` takes the row as it comes)."""
+    twice the CPU of PostgreSQL's answer. Their fields need no conversion from the
+    database, so ``from_db`` takes the row as it comes; ``tests/api/test_keys.py`` compares
+    every field with the ORM's, so a field that would need one fails there."""
     key, seller = ApiKey._meta, Seller._meta
     columns = [f'k."{f.column}"' for f in key.concrete_fields]
     columns += [f's."{f.column}"' for f in seller.concrete_fields]
