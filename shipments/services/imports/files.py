@@ -50,9 +50,10 @@ def _row_limit_refused(row: int) -> ImportFileRefused:
     return ImportFileRefused(
         _(
             "The file has rows numbered past %(max)s (row %(row)s): a file holds at most "
-            "%(orders)s orders, blank rows included. Split it into smaller files."
+            "%(rows)s rows (one per item line), blank rows included. Split it into smaller "
+            "files."
         )
-        % {"max": f"{MAX_ROW_NUMBER:,}", "row": f"{row:,}", "orders": f"{MAX_IMPORT_ROWS:,}"}
+        % {"max": f"{MAX_ROW_NUMBER:,}", "row": f"{row:,}", "rows": f"{MAX_IMPORT_ROWS:,}"}
     )
 
 
