@@ -104,3 +104,54 @@ def template_shipment(*, seller, store, order_number: str, **fields):
         **fields,
     }
     return Shipment.objects.create(seller=seller, store=store, order_number=order_number, **values)
+
+
+def template_store(*, application):
+    """The store in service of an active ``application`` (as approval opens it: active,
+    bound), linked to it, for a benchmark to clone by SQL beside its application
+    (``clone_stores_sql``). Call after ``django.setup()``."""
+    from django.utils import timezone
+
+    from stores.models import Store, StoreStatus
+
+    now = timezone.now()
+    store = Store.objects.create(
+        seller=application.seller,
+        reference=f"B{application.pk:011d}"[:20],
+        platform=application.platform,
+        platform_store_id=application.store_id,
+        company_name=application.company_name,
+        sender_address=application.registered_address,
+        settlement_mode=application.settlement_mode,
+        status=StoreStatus.ACTIVE,
+        opened_at=now,
+        activated_at=now,
+        bound_at=now,
+    )
+    application.opened_store = store
+    application.save(update_fields=["opened_store"])
+    return store
+
+
+def clone_stores_sql(*, template_store_id: int, applications_where: str) -> list[str]:
+    """SQL that gives each application matched by ``applications_where`` (on
+    ``onboarding_application a``) a copy of the template store — its seller, its platform
+    store id, a reference from its id — and links it (``opened_store_id``)."""
+    from stores.models import Store
+
+    insert = clone_sql(
+        Store,
+        {
+            "seller_id": "a.seller_id",
+            "platform_store_id": "a.store_id",
+            "reference": "'B' || lpad(a.id::text, 11, '0')",
+        },
+        f"FROM stores_store t, onboarding_application a "
+        f"WHERE t.id = {int(template_store_id)} AND {applications_where}",
+    )
+    link = (
+        "UPDATE onboarding_application a SET opened_store_id = s.id "  # noqa: S608 - bench SQL
+        "FROM stores_store s "
+        f"WHERE s.reference = 'B' || lpad(a.id::text, 11, '0') AND {applications_where}"
+    )
+    return [insert, link]
