@@ -20,7 +20,14 @@ import random
 import statistics
 import time
 
-from _setup import bench_database, clone_sql, percentile, template_shipment
+from _setup import (
+    bench_database,
+    clone_sql,
+    clone_stores_sql,
+    percentile,
+    template_shipment,
+    template_store,
+)
 
 bench_database(env="BENCH_DIAGNOSTICS_DATABASE", default="jingluo_bench_diagnostics")
 
@@ -44,6 +51,7 @@ from platforms.models import (  # noqa: E402
     StoreMetricsSnapshot,
 )
 from shipments.models import RefusedOrder, Shipment  # noqa: E402
+from stores.models import Store  # noqa: E402
 
 SELLERS = 10_000
 SHIPMENTS_PER_SELLER = 100
@@ -55,7 +63,7 @@ MAX_QUERIES = 20
 
 def _templates():
     seller = Seller.objects.create(company_name=TEMPLATE)
-    store = Application.objects.create(
+    application = Application.objects.create(
         seller=seller,
         status=ApplicationStatus.ACTIVE,
         company_name="深圳市基准测试贸易有限公司",
@@ -68,6 +76,7 @@ def _templates():
         store_id=TEMPLATE,
         settlement_mode="monthly",
     )
+    store = template_store(application=application)
     now = timezone.now()
     batch = StoreMetricsImport.objects.create(
         file_name="bench.csv", sha256="0" * 64, status=ImportStatus.SUCCEEDED
@@ -107,7 +116,7 @@ def _templates():
         },
         at=now,
     )
-    return seller, store, metrics, shipment, refusal
+    return seller, application, store, metrics, shipment, refusal
 
 
 def load() -> None:
@@ -117,8 +126,9 @@ def load() -> None:
         for model in (DiagnosticRun, RefusedOrder, Shipment, StoreMetricsSnapshot):
             cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
         Application.objects.filter(store_id__startswith="BENCH").delete()
+        Store.objects.filter(platform_store_id__startswith="BENCH").delete()
         Seller.objects.filter(company_name__startswith="BENCH").delete()
-        _seller, store, metrics, shipment, refusal = _templates()
+        _seller, application, store, metrics, shipment, refusal = _templates()
         cursor.execute(
             "INSERT INTO accounts_seller (company_name, created_at) "
             "SELECT 'BENCH seller ' || g, now() FROM generate_series(1, %s) g",
@@ -127,16 +137,23 @@ def load() -> None:
         cursor.execute(
             clone_sql(
                 Application,
-                {"seller_id": "s.id", "store_id": "'BENCH' || s.id"},
+                {"seller_id": "s.id", "store_id": "'BENCH' || s.id", "opened_store_id": "NULL"},
                 "FROM onboarding_application t, accounts_seller s "
                 "WHERE t.id = %s AND s.company_name LIKE 'BENCH seller %%'",
             ),
-            [store.pk],
+            [application.pk],
         )
+        # Each application's store in service (shipments and refusals point at it).
+        for sql in clone_stores_sql(
+            template_store_id=store.pk,
+            applications_where="a.store_id LIKE 'BENCH%' AND a.store_id <> 'BENCH-TEMPLATE'",
+        ):
+            cursor.execute(sql)
         cursor.execute(
             "CREATE TEMP TABLE bench_store ON COMMIT DROP AS "
-            "SELECT id AS store_id, seller_id, store_id AS platform_store "
-            "FROM onboarding_application WHERE store_id LIKE 'BENCH%%' AND store_id <> %s",
+            "SELECT id AS store_id, seller_id, platform_store_id AS platform_store "
+            "FROM stores_store WHERE platform_store_id LIKE 'BENCH%%' "
+            "AND platform_store_id <> %s",
             [TEMPLATE],
         )
         cursor.execute("SELECT setseed(0.42)")
@@ -190,7 +207,7 @@ def load() -> None:
         shipment.delete()
         refusal.delete()
         metrics.delete()
-        for model in (Shipment, RefusedOrder, StoreMetricsSnapshot, Application, Seller):
+        for model in (Shipment, RefusedOrder, StoreMetricsSnapshot, Application, Store, Seller):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     print(f"loaded in {time.perf_counter() - started:.1f} s")
 
