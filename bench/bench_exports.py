@@ -9,6 +9,9 @@ missing; its files go to a temporary directory. The data is built once and kept 
 builds it again): 10,000 monthly sellers, 1,000,000 shipments of October 2026 with their
 price breakdown (one order number in 1,000 starts with ``=``, so neutralisation is on the
 path), their charges in the ledger, and the month closed by ``statements_close_month``.
+The shipments are of one active store (an active application and the store it opened) and
+are copies of a template shipment made through the ORM (``template_shipment``), so every
+NOT NULL column has a value; the template is deleted before the charges are written.
 
 Then, ``--runs`` times each, best kept:
 
@@ -36,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import bench_database
+from _setup import bench_database, clone_sql, template_shipment, template_store
 
 CHILD = "--child" in sys.argv
 _database = bench_database(
@@ -53,7 +56,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from core.timezones import SHANGHAI  # noqa: E402
 
@@ -99,9 +102,31 @@ def data_ready(lines: int) -> bool:
     return have == lines and Statement.objects.filter(period=PERIOD).exists()
 
 
+def bench_store():
+    """The store every shipment is of: the store opened for an active application, made
+    once and kept (with its application) across rebuilds."""
+    from onboarding.models import Application, ApplicationStatus
+    from tests.onboarding.factories import ApplicationFactory
+
+    with transaction.atomic():
+        application = Application.objects.filter(company_name=f"{PREFIX}STORE").first()
+        if application is None:
+            application = ApplicationFactory(
+                company_name=f"{PREFIX}STORE",
+                store_id="BENCHEXPORTS1",
+                status=ApplicationStatus.ACTIVE,
+            )
+        elif application.status != ApplicationStatus.ACTIVE:
+            application.status = ApplicationStatus.ACTIVE
+            application.save(update_fields=["status"])
+        if application.opened_store is None:
+            template_store(application=application)
+    return application.opened_store
+
+
 def data_build(lines: int, sellers: int) -> None:
     from billing.services import statements_close_month
-    from tests.onboarding.factories import ApplicationFactory
+    from shipments.models import Shipment
 
     print(f"building {lines:,} lines for {sellers:,} sellers (kept for the next run) …")
     started = time.perf_counter()
@@ -112,11 +137,19 @@ def data_build(lines: int, sellers: int) -> None:
             "billing_ledgerentry, billing_settlementaccount, billing_exportjob, "
             "shipments_shipment CASCADE"
         )
-    from onboarding.models import Application
-
-    store = Application.objects.filter(company_name=f"{PREFIX}STORE").first()
-    if store is None:
-        store = ApplicationFactory(company_name=f"{PREFIX}STORE", store_id="BENCHEXPORTS1")
+    store = bench_store()
+    # 华东 → US West, 500 g, delivered, score 95 (+0.75 %): what every line shares. Its
+    # seller is the store's, not one of the sellers billed; it is deleted before the ledger.
+    template = template_shipment(
+        seller=store.seller,
+        store=store,
+        order_number=f"{PREFIX}TEMPLATE",
+        status="delivered",
+        recipient_phone="",
+        score="95.00",
+        transit_days=8,
+        customs_clearance_hours=24,
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM accounts_seller WHERE company_name LIKE %s", [PREFIX + "%"]
@@ -134,36 +167,48 @@ def data_build(lines: int, sellers: int) -> None:
             [PREFIX + "%", sellers],
         )
         (ids,) = cursor.fetchone()
-        # One shipment per line: 华东 → US West, base 20.00–29.96, score 95 (+0.75 %).
+        # One shipment per line, a copy of the template (its store): base 20.00–29.96,
+        # score 95 (+0.75 %), spread over the month, the sellers in turn.
+        adjustment = "round(g.base * 0.0075, 2)"
         cursor.execute(
-            """
-            INSERT INTO shipments_shipment (
-                order_number, tracking_number, status, is_trial, created_at, status_changed_at,
-                origin, recipient_name, recipient_phone, address, city, postcode, country,
-                weight_g, contents, declared_value, declared_currency, rate_card_id, lane, zone,
-                volumetric_weight_g, chargeable_weight_g, score, peak_rate, green_rate, base,
-                fulfillment_adjustment, peak_adjustment, green_discount, quoted_total, charge,
-                transit_days, customs_clearance_hours, seller_id, store_id)
-            SELECT CASE WHEN n %% 1000 = 0 THEN '=HYPERLINK("x",' || n || ')'
-                        ELSE 'AE-' || lpad(n::text, 10, '0') END,
-                   'BN' || lpad(n::text, 9, '0') || 'CN', 'delivered', false, at, at,
-                   'east', 'Jane Doe', '', '1 Market St', 'San Francisco', '94105', 'US',
-                   500, 'T-shirts', 12.50, 'USD', 1, 'east/us-west/standard', 'us-west',
-                   0, 500, 95, 0, 0, base, round(base * 0.0075, 2), 0, 0,
-                   base + round(base * 0.0075, 2), base + round(base * 0.0075, 2),
-                   8, 24, s.ids[1 + (n %% array_length(s.ids, 1))], %(store)s
-            FROM (SELECT n, (20 + (n %% 997) / 100.0)::numeric(14, 2) AS base,
-                         %(start)s::timestamptz + (n %% 2678400) * interval '1 second' AS at
-                  FROM generate_series(1, %(lines)s) n) g,
-                 (SELECT %(ids)s::bigint[] AS ids) s
-            """,
+            clone_sql(
+                Shipment,
+                {
+                    "order_number": "CASE WHEN g.n %% 1000 = 0 "
+                    "THEN '=HYPERLINK(\"x\",' || g.n || ')' "
+                    "ELSE 'AE-' || lpad(g.n::text, 10, '0') END",
+                    "tracking_number": "'BN' || lpad(g.n::text, 9, '0') || 'CN'",
+                    "created_at": "g.at",
+                    "status_changed_at": "g.at",
+                    "seller_id": "s.ids[1 + (g.n %% array_length(s.ids, 1))]",
+                    "store_id": "%(store)s",
+                    "base": "g.base",
+                    "fulfillment_adjustment": adjustment,
+                    "peak_adjustment": "0",
+                    "green_discount": "0",
+                    "quoted_total": f"g.base + {adjustment}",
+                    "charge": f"g.base + {adjustment}",
+                },
+                """
+                FROM (SELECT n, (20 + (n %% 997) / 100.0)::numeric(14, 2) AS base,
+                             %(start)s::timestamptz + (n %% 2678400) * interval '1 second' AS at
+                      FROM generate_series(1, %(lines)s) n) g,
+                     (SELECT %(ids)s::bigint[] AS ids) s,
+                     shipments_shipment t
+                WHERE t.id = %(template)s
+                """,
+            ),
             {
                 "store": store.pk,
                 "start": datetime.datetime(2026, 10, 1, tzinfo=SHANGHAI),
                 "lines": lines,
                 "ids": ids,
+                "template": template.pk,
             },
         )
+    # Not a line of anyone's statement: the ledger below charges every shipment left.
+    template.delete()
+    with connection.cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO billing_ledgerentry
