@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.prepared import PreparedQuery
+
 from .authentication import Principal
 from .models import IdempotencyRecord
 from .problems import Problem
@@ -195,6 +197,19 @@ class _Released(Exception):
         self.response = response
 
 
+# Taken for every creation: compiled once per mode (``core.prepared``).
+_LOCKED: PreparedQuery[IdempotencyRecord] = PreparedQuery(
+    lambda seller_id, livemode, key: (
+        IdempotencyRecord.objects.select_for_update(nowait=True)
+        .filter(seller_id=seller_id, livemode=livemode, key=key)
+        .order_by("pk")[:1]
+    ),
+    seller_id=int,
+    livemode=bool,
+    key=str,
+)
+
+
 def _locked_work(
     request: Request,
     principal: Principal,
@@ -207,10 +222,8 @@ def _locked_work(
     with transaction.atomic():
         try:
             with transaction.atomic():
-                record = (
-                    IdempotencyRecord.objects.select_for_update(nowait=True)
-                    .filter(seller=principal.seller, livemode=principal.livemode, key=key)
-                    .first()
+                record = _LOCKED.first(
+                    seller_id=principal.seller.pk, livemode=principal.livemode, key=key
                 )
         except OperationalError:
             raise _in_flight() from None

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from core.gate import gate
 from shipments.exceptions import (
@@ -191,6 +190,10 @@ _TITLES: dict[type[exceptions.APIException], tuple[str, str]] = {}
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """REST framework's errors and the domain's, as problems; anything else is logged and
     answered as a 500 problem (never Django's HTML page)."""
+    # Imported here: REST framework's views import the parsers, which import this module
+    # (a module that imported this one first would find it half made).
+    from rest_framework.views import set_rollback
+
     request = context.get("request")
     set_rollback()
     domain = _domain(exc, request)

@@ -8,6 +8,7 @@ import datetime
 
 from django.db import transaction
 
+from core.prepared import PreparedQuery
 from stores.selectors import stores_for_seller
 
 from .models import SettlementAccount, SettlementMode, StatementCounter
@@ -30,15 +31,23 @@ def account_lock(*, seller) -> SettlementAccount:
     current transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("account_lock must run inside transaction.atomic()")
-    locked = SettlementAccount.objects.select_for_update()
-    account = locked.filter(pk=seller.pk).first()
+    account = _LOCKED.first(seller_id=seller.pk)
     if account is None:
         SettlementAccount.objects.bulk_create(
             [SettlementAccount(seller_id=seller.pk, mode=settlement_mode_initial(seller=seller))],
             ignore_conflicts=True,  # another transaction may open it at the same moment
         )
-        account = locked.get(pk=seller.pk)
+        account = SettlementAccount.objects.select_for_update().get(pk=seller.pk)
     return account
+
+
+# Taken for every charge: compiled once (``core.prepared``).
+_LOCKED: PreparedQuery[SettlementAccount] = PreparedQuery(
+    lambda seller_id: (
+        SettlementAccount.objects.select_for_update().filter(pk=seller_id).order_by()[:1]
+    ),
+    seller_id=int,
+)
 
 
 def statement_counter_lock(*, period: datetime.date) -> int:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Seller
+from core.prepared import PreparedQuery
 from core.timezones import today_shanghai
 
 from .locks import settlement_mode_initial
@@ -141,17 +142,28 @@ class Settlement:
         return self.mode == SettlementMode.INSTANT
 
 
+# Read for every order through the gate: compiled once (``core.prepared``).
+_ACCOUNT: PreparedQuery[SettlementAccount] = PreparedQuery(
+    lambda seller_id: SettlementAccount.objects.filter(pk=seller_id).order_by("pk")[:1],
+    seller_id=int,
+)
+_OVERDUE: PreparedQuery[dict] = PreparedQuery(
+    lambda seller_id, today: (
+        statements_overdue(today=today)
+        .filter(seller_id=seller_id)
+        .order_by("due_date", "id")
+        .values("number", "due_date", "outstanding")[:1]
+    ),
+    seller_id=int,
+    today=datetime.date,
+)
+
+
 def settlement_get(*, seller, today: datetime.date | None = None) -> Settlement:
     """The seller's mode, balance and oldest overdue statement, in two queries (three for
     a seller whose account does not exist yet; nothing is created by a read)."""
-    account = SettlementAccount.objects.filter(pk=seller.pk).first()
-    overdue = (
-        statements_overdue(today=today)
-        .filter(seller_id=seller.pk)
-        .order_by("due_date", "id")
-        .values("number", "due_date", "outstanding")
-        .first()
-    )
+    account = _ACCOUNT.first(seller_id=seller.pk)
+    overdue = _OVERDUE.first(seller_id=seller.pk, today=today or today_shanghai())
     return Settlement(
         mode=account.mode if account else settlement_mode_initial(seller=seller),
         balance=account.balance if account else ZERO,

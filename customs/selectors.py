@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from core.gate import CustomsFacts, Parcel
+from core.prepared import PreparedQuery
 from pricing.selectors import origin_country
 
 from .cache import customs_day
@@ -94,7 +95,16 @@ def generic_terms() -> frozenset[str]:
 
 
 def registrations_of(*, seller: Any) -> dict[str, str]:
-    return dict(TaxRegistration.objects.filter(seller=seller).values_list("kind", "number"))
+    return dict(_REGISTRATIONS.all(seller_id=seller.pk))
+
+
+# Read for every order through the gate: compiled once (``core.prepared``).
+_REGISTRATIONS: PreparedQuery[tuple[str, str]] = PreparedQuery(
+    lambda seller_id: TaxRegistration.objects.filter(seller_id=seller_id).values_list(
+        "kind", "number"
+    ),
+    seller_id=int,
+)
 
 
 def convert(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.gate import ApplicationFacts, CheckResult, MetricsFacts, OrderContext, Text, gate
+from core.prepared import PreparedQuery
 from platforms.guides import platform_guide
 from platforms.selectors import store_metrics_latest
 
@@ -43,15 +44,29 @@ def application_facts(application: Application) -> ApplicationFacts:
     )
 
 
+# Read for every order through the gate: compiled once (``core.prepared``).
+_APPLICATION_OF_STORE: PreparedQuery[Application] = PreparedQuery(
+    lambda store_id: Application.objects.filter(opened_store_id=store_id).order_by(
+        "-created_at", "-id"
+    )[:1],
+    store_id=int,
+)
+_NEWEST_APPLICATION: PreparedQuery[Application] = PreparedQuery(
+    lambda seller_id: Application.objects.filter(seller_id=seller_id).order_by(
+        "-created_at", "-id"
+    )[:1],
+    seller_id=int,
+)
+
+
 @gate.loader(scope="account", provides=("application", "metrics"))
 def load_store_facts(ctx: OrderContext) -> None:
     """The application behind the store (the seller's newest before approval) and the
     platform's latest metrics of its store: what holds for all the account's orders."""
-    applications = Application.objects.order_by("-created_at", "-id")
     if ctx.store is not None:
-        application = applications.filter(opened_store_id=ctx.store.pk).first()
+        application = _APPLICATION_OF_STORE.first(store_id=ctx.store.pk)
     elif ctx.seller is not None:
-        application = applications.filter(seller_id=ctx.seller.pk).first()
+        application = _NEWEST_APPLICATION.first(seller_id=ctx.seller.pk)
     else:
         application = None
     if application is None:

@@ -9,6 +9,7 @@ from operator import or_
 from django.db.models import Q
 from django.utils import timezone
 
+from core.prepared import PreparedQuery
 from core.timezones import shanghai_date
 
 from .models import METRICS_STALE_AFTER_DAYS, StoreMetricsSnapshot
@@ -30,11 +31,17 @@ def metrics_are_stale(
 
 def store_metrics_latest(*, platform: str, store_id: str) -> StoreMetricsSnapshot | None:
     """The store's most recent snapshot (latest ``as_of``), or None if it has none."""
-    return (
-        StoreMetricsSnapshot.objects.filter(platform=platform, store_id=store_id)
-        .order_by("-as_of")
-        .first()
-    )
+    return _LATEST.first(platform=platform, store_id=store_id)
+
+
+# Read for every order through the gate: compiled once (``core.prepared``).
+_LATEST: PreparedQuery[StoreMetricsSnapshot] = PreparedQuery(
+    lambda platform, store_id: StoreMetricsSnapshot.objects.filter(
+        platform=platform, store_id=store_id
+    ).order_by("-as_of", "pk")[:1],
+    platform=str,
+    store_id=str,
+)
 
 
 def store_metrics_latest_for_many(

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from redis.exceptions import RedisError
 
+from core.prepared import PreparedQuery
 from platforms.models import StoreMetricsSnapshot
 from platforms.selectors import store_metrics_latest
 
@@ -24,8 +25,20 @@ def store_for_orders(*, seller: Any) -> Store | None:
     """The store a seller's orders ship for: the newest store in trial or active, else the
     newest store in any status (the order gate then says why it cannot ship), else None
     (no application approved yet)."""
-    stores = stores_for_seller(seller=seller)
-    return stores.filter(status__in=SHIPPING_STATUSES).first() or stores.first()
+    return _SHIPPING_STORE.first(seller_id=seller.pk) or _NEWEST_STORE.first(seller_id=seller.pk)
+
+
+# Read for every order a seller places: compiled once (``core.prepared``).
+_SHIPPING_STORE: PreparedQuery[Store] = PreparedQuery(
+    lambda seller_id: Store.objects.filter(
+        seller_id=seller_id, status__in=SHIPPING_STATUSES
+    ).order_by("-opened_at", "-id")[:1],
+    seller_id=int,
+)
+_NEWEST_STORE: PreparedQuery[Store] = PreparedQuery(
+    lambda seller_id: Store.objects.filter(seller_id=seller_id).order_by("-opened_at", "-id")[:1],
+    seller_id=int,
+)
 
 
 def store_get_for_seller(*, seller: Any, pk: Any) -> Store | None:

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import crypto
+from core.prepared import PreparedQuery
 from core.tasks import enqueue_on_commit
 
 from .addresses import Target, webhook_url_check
@@ -128,10 +129,18 @@ def _event_id() -> str:
 
 
 def _endpoints_for(seller_id: Any, livemode: bool, type: str) -> list[WebhookEndpoint]:
-    endpoints = WebhookEndpoint.objects.filter(
-        seller_id=seller_id, livemode=livemode, disabled_at__isnull=True
-    ).only("pk", "enabled_events")
+    endpoints = _ENABLED.all(seller_id=seller_id, livemode=livemode)
     return [e for e in endpoints if not e.enabled_events or type in e.enabled_events]
+
+
+# Asked for every event (every order created): compiled once per mode (``core.prepared``).
+_ENABLED: PreparedQuery[WebhookEndpoint] = PreparedQuery(
+    lambda seller_id, livemode: WebhookEndpoint.objects.filter(
+        seller_id=seller_id, livemode=livemode, disabled_at__isnull=True
+    ).only("pk", "enabled_events"),
+    seller_id=int,
+    livemode=bool,
+)
 
 
 def sellers_listening(*, type: str, livemode: bool = True) -> set[Any]:

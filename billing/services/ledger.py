@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import round_fen
+from core.prepared import PreparedQuery
 from core.timezones import SHANGHAI
 from notifications.services import notification_send
 from webhooks.models import EventType
@@ -57,6 +58,12 @@ def statement_due_date(period: datetime.date) -> datetime.date:
     return period_last_day(period) + datetime.timedelta(days=STATEMENT_DUE_DAYS)
 
 
+_KEY_PRESENT: PreparedQuery[str] = PreparedQuery(
+    lambda key: LedgerEntry.objects.filter(key=key).order_by().values_list("key", flat=True),
+    key=str,
+)
+
+
 def ledger_entries_append(
     *, seller, entries: list[LedgerEntry], account: SettlementAccount | None = None
 ) -> list[LedgerEntry]:
@@ -76,7 +83,11 @@ def ledger_entries_append(
         keys = [entry.key for entry in entries]
         if len(set(keys)) != len(keys):
             raise ValueError("ledger entries appended together need distinct keys")
-        present = set(LedgerEntry.objects.filter(key__in=keys).values_list("key", flat=True))
+        present = (
+            set(_KEY_PRESENT.all(key=keys[0]))
+            if len(keys) == 1  # one charge, the common case: compiled once
+            else set(LedgerEntry.objects.filter(key__in=keys).values_list("key", flat=True))
+        )
         fresh = [entry for entry in entries if entry.key not in present]
         if not fresh:
             return []

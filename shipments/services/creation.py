@@ -15,6 +15,7 @@ from billing.exceptions import InsufficientBalance
 from billing.services import shipment_charges_record
 from core.gate import OrderContext, Parcel, ParcelItem, gate
 from core.normalise import normalise_code, normalise_free_text
+from core.prepared import PreparedQuery
 from core.timezones import shanghai_date
 from customs.addresses import state_clean
 from customs.selectors import currencies_known
@@ -396,13 +397,22 @@ def shipment_create(
     )
 
 
+# Asked for every order: compiled once per mode (``core.prepared``).
+_SHIPPED: PreparedQuery[Shipment] = PreparedQuery(
+    lambda seller_id, livemode, order_number: Shipment.objects.filter(
+        seller_id=seller_id, livemode=livemode, order_number=order_number
+    ),
+    seller_id=int,
+    livemode=bool,
+    order_number=str,
+)
+
+
 def _gate_locked(*, seller, store, parcel, at, order_number, livemode=True) -> OrderContext:
     """Lock the store, refuse an order number the seller has shipped, load the gate."""
     if store is not None:
         store = store_lock(store_id=store.pk)
-    if Shipment.objects.filter(
-        seller=seller, livemode=livemode, order_number=order_number
-    ).exists():
+    if _SHIPPED.exists(seller_id=seller.pk, livemode=livemode, order_number=order_number):
         raise DuplicateOrder(
             _("A shipment for order %(order)s already exists.") % {"order": order_number}
         )
