@@ -220,11 +220,12 @@ def _locked_work(
     render: Callable[[Response], HttpResponse],
 ) -> HttpResponse:
     with transaction.atomic():
+        # No savepoint: the lock is the transaction's first statement, and when another
+        # request holds it the whole transaction is given up anyway.
         try:
-            with transaction.atomic():
-                record = _LOCKED.first(
-                    seller_id=principal.seller.pk, livemode=principal.livemode, key=key
-                )
+            record = _LOCKED.first(
+                seller_id=principal.seller.pk, livemode=principal.livemode, key=key
+            )
         except OperationalError:
             raise _in_flight() from None
         if record is None:  # expired and deleted meanwhile by another request: start anew

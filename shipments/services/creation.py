@@ -361,7 +361,7 @@ def shipment_create(
                     user=user,
                     livemode=livemode,
                 )
-                _shipment_insert(shipment)
+                shipment.save(force_insert=True)
                 ShipmentItem.objects.bulk_create(shipment_items_build(shipment, parcel.items))
                 trial_store = order_store(ctx)
                 if livemode:  # a test order uses no trial shipment and is never charged
@@ -370,6 +370,14 @@ def shipment_create(
                     shipment_charges_record(seller=seller, shipments=[shipment])
                 shipment_created_emit([shipment])
                 return shipment
+    except IntegrityError as error:
+        # Another request of the seller's (through another store) inserted the same order
+        # number since the check under the store's lock: rolled back whole, a duplicate.
+        if _constraint(error) != DUPLICATE_CONSTRAINT:
+            raise
+        raise DuplicateOrder(
+            _("A shipment for order %(order)s already exists.") % {"order": order_number}
+        ) from None
     except InsufficientBalance:
         # Rolled back whole. Gated again on the balance the other order left.
         ctx = gate.context(
@@ -419,12 +427,10 @@ def _gate_locked(*, seller, store, parcel, at, order_number, livemode=True) -> O
     return gate.context(seller=seller, store=store, parcel=parcel, at=at, order_number=order_number)
 
 
-def _shipment_insert(shipment: Shipment) -> None:
-    """Insert; the same order number inserted by another request meanwhile is a duplicate."""
-    try:
-        with transaction.atomic():
-            shipment.save(force_insert=True)
-    except IntegrityError:
-        raise DuplicateOrder(
-            _("A shipment for order %(order)s already exists.") % {"order": shipment.order_number}
-        ) from None
+DUPLICATE_CONSTRAINT = "shipment_one_per_seller_mode_order"
+
+
+def _constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint PostgreSQL says ``error`` broke."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)

@@ -59,6 +59,24 @@ def test_a_duplicate_order_number_is_refused_and_nothing_changes():
     assert RefusedOrder.objects.count() == 0
 
 
+def test_a_duplicate_inserted_meanwhile_is_a_duplicate_and_changes_nothing(monkeypatch):
+    """Another request of the seller's (through another store) inserted the order number
+    after this one's check: the database's constraint refuses it, nothing of it is kept."""
+    from billing.models import LedgerEntry
+    from shipments.services import creation
+
+    store = store_ready()
+    create_shipment(store, order_number="AE-RACE")
+    monkeypatch.setattr(creation._SHIPPED, "exists", lambda **values: False)
+    with pytest.raises(DuplicateOrder, match="AE-RACE"):
+        create_shipment(store, order_number="AE-RACE")
+    assert Shipment.objects.count() == 1
+    assert RefusedOrder.objects.count() == 0
+    assert LedgerEntry.objects.filter(kind="charge").count() == 1
+    create_shipment(store, order_number="AE-AFTER")  # the transaction goes on
+    assert Shipment.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("overrides", "fragment"),
     [
