@@ -8,6 +8,7 @@ import copy
 import threading
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,14 +28,16 @@ class StrictSerializer(serializers.Serializer):
     Its fields are built once per thread and place in the request's shape and copied
     shallowly for each instance: REST framework deep-copies (builds anew) a serializer's
     declared fields each time, 9 % of an API creation's CPU. The copy is what the instance
-    binds; what it shares with the model field (validators, messages, a nested serializer's
-    own fields) is only read while validating."""
+    binds; what it shares with the built field (validators, messages, a nested serializer's
+    own fields) is only read while validating, in the language it was built for."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         cache: dict[tuple[Any, ...], dict[str, serializers.Field]] = vars(_FIELDS).setdefault(
             "by_place", {}
         )
-        place: list[Any] = [type(self)]
+        # Per language too: a validator's message is formatted once and kept (REST
+        # framework's ``lazy_format``), in the language of the request that first failed it.
+        place: list[Any] = [translation.get_language(), type(self)]
         node: Any = self
         while node.parent is not None:
             place.append((type(node.parent), node.field_name))

@@ -153,6 +153,21 @@ def test_a_field_the_schema_refuses_is_named_with_its_item(live, nothing_changes
     assert [error["field"] for error in problem["errors"]] == ["items[1].quantity"]
 
 
+@pytest.mark.parametrize(
+    ("language", "blank", "minimum"),
+    [
+        ("zh-CN", "该字段不能为空。", "请确保该值大于或者等于 1。"),
+        ("en", "This field may not be blank.", "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_field_errors_speak_the_callers_language(live, nothing_changes, language, blank, minimum):
+    """REST framework's own messages too (its catalogue is not loaded: ours has them)."""
+    body = order(items=[{**order()["items"][0], "quantity": 0, "description": ""}])
+    problem = _problem(_create(live, body, **{"Accept-Language": language}), 400, "invalid_request")
+    details = {error["field"]: error["detail"] for error in problem["errors"]}
+    assert details == {"items[0].description": blank, "items[0].quantity": minimum}
+
+
 def test_a_value_the_domain_refuses_is_named_with_its_item(live, nothing_changes):
     body = order(items=[dict(order()["items"][0]), {**order()["items"][0], "hs_code": "12"}])
     problem = _problem(_create(live, body), 422, "invalid_order")

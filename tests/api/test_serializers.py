@@ -2,7 +2,10 @@
 each instance: every instance still validates on its own, in any order, on any thread."""
 
 import copy
+import json
 import threading
+
+from django.utils import translation
 
 from api.serializers import BatchRequestSerializer, ShipmentRequestSerializer
 from bench.api_orders import api_order
@@ -49,15 +52,24 @@ def test_each_instance_validates_alone_whatever_came_before():
 
 
 def test_threads_validating_at_once_get_their_own_answers():
+    """Four threads, two languages, good and bad bodies interleaved."""
     good, bad = api_order("SER-3"), _bad(api_order("SER-4"))
-    expected = _errors(ShipmentRequestSerializer(data=bad))
+    expected = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            expected[language] = json.dumps(_errors(ShipmentRequestSerializer(data=bad)))
+    assert expected["en"] != expected["zh-hans"]
     results: list[bool] = []
 
     def validate(n: int) -> None:
-        for _ in range(50):
-            serializer = ShipmentRequestSerializer(data=good if n % 2 else bad)
-            valid = serializer.is_valid()
-            results.append(valid == bool(n % 2) and (valid or serializer.errors == expected))
+        language = ("en", "zh-hans")[n % 2]
+        with translation.override(language):
+            for m in range(50):
+                body = good if m % 2 else bad
+                serializer = ShipmentRequestSerializer(data=body)
+                valid = serializer.is_valid()
+                errors = json.dumps(serializer.errors)
+                results.append(valid if body is good else errors == expected[language])
 
     threads = [threading.Thread(target=validate, args=(n,)) for n in range(4)]
     for thread in threads:
