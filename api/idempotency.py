@@ -1,15 +1,14 @@
 """``Idempotency-Key``: a write retried with the same key is done once.
 
-1. The record of (seller, mode, key) is inserted in a transaction of its own: the unique
-   constraint decides which of two racing requests owns the key.
-2. The work runs in one transaction that first locks the record (``NOWAIT``): a second
-   request while the first still works finds it locked and gets 409; the work's result and
-   the response stored on the record commit together, so a shipment never exists without
-   the answer that reports it.
-3. A completed record answers a retry with the same body, within ``TTL``, with the stored
-   response byte for byte (``Idempotent-Replayed: true``); another body with the same key
-   is a 422. A refusal by the gate (422) is a final answer, stored and replayed; an error of
-   ours rolls the work back and leaves the record incomplete, so a retry does the work.
+1. A completed record of (seller, mode, key), younger than ``TTL``, answers a retry with the
+   same body with its stored response byte for byte (``Idempotent-Replayed: true``), without
+   a lock or a transaction; another body with the same key is a 422.
+2. Otherwise one transaction does it all: it takes the key's advisory lock without waiting
+   (held by a request still working on the key: 409), looks for the record again (a request
+   that finished meanwhile: its answer), does the work and inserts the completed record with
+   its response. The work's result and the answer that reports it commit together, or not at
+   all: a shipment never exists without its record, and an error of ours leaves nothing, so a
+   retry does the work. A refusal by the gate (422) is a final answer, stored and replayed.
 """
 
 import datetime
@@ -19,14 +18,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from core.prepared import PreparedQuery
 
 from .authentication import Principal
 from .models import IdempotencyRecord
@@ -69,36 +66,6 @@ def fingerprint(request: Request) -> str:
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     text = f"{request.method}\n{request.path}\n{body}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _insert(principal: Principal, key: str, digest: str, now: datetime.datetime) -> None:
-    """The record, in its own transaction; an expired record of the same key is replaced.
-    Not waiting for the disk: the work's own commit, later, is durable and flushes it."""
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                from django.db import connection
-
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                IdempotencyRecord.objects.create(
-                    seller=principal.seller,
-                    livemode=principal.livemode,
-                    key=key,
-                    fingerprint=digest,
-                    api_key=principal.key,
-                    created_at=now,
-                )
-            return
-        except IntegrityError:
-            expired = IdempotencyRecord.objects.filter(
-                seller=principal.seller,
-                livemode=principal.livemode,
-                key=key,
-                created_at__lt=now - TTL,
-            ).delete()[0]
-            if not expired:
-                return
 
 
 @functools.cache
@@ -177,37 +144,25 @@ def idempotent(
         if done.fingerprint != digest:
             raise _mismatch()
         return _replay(done)
-    _insert(principal, key, digest, now)
     try:
         return _locked_work(request, principal, key, digest, now, work, render)
     except _Released as released:
-        # The work changed nothing (rolled back): the key is free for the next request.
-        IdempotencyRecord.objects.filter(pk=released.record_id, completed=False).delete()
+        # Rolled back whole, the record with it: the key is free for the next request.
         if released.response is not None:
             return released.response
         raise released.error from None
 
 
 class _Released(Exception):
-    def __init__(
-        self, record_id: int, *, error: Exception | None = None, response: Any = None
-    ) -> None:
-        self.record_id = record_id
+    def __init__(self, *, error: Exception | None = None, response: Any = None) -> None:
         self.error = error or self
         self.response = response
 
 
-# Taken for every creation: compiled once per mode (``core.prepared``).
-_LOCKED: PreparedQuery[IdempotencyRecord] = PreparedQuery(
-    lambda seller_id, livemode, key: (
-        IdempotencyRecord.objects.select_for_update(nowait=True)
-        .filter(seller_id=seller_id, livemode=livemode, key=key)
-        .order_by("pk")[:1]
-    ),
-    seller_id=int,
-    livemode=bool,
-    key=str,
-)
+def _lock_id(principal: Principal, key: str) -> int:
+    """The key's advisory lock: 64 bits of SHA-256 of (seller, mode, key)."""
+    text = f"idempotency:{principal.seller.pk}:{principal.livemode:d}:{key}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
 def _locked_work(
@@ -220,52 +175,71 @@ def _locked_work(
     render: Callable[[Response], HttpResponse],
 ) -> HttpResponse:
     with transaction.atomic():
-        # No savepoint: the lock is the transaction's first statement, and when another
-        # request holds it the whole transaction is given up anyway.
-        try:
-            record = _LOCKED.first(
-                seller_id=principal.seller.pk, livemode=principal.livemode, key=key
-            )
-        except OperationalError:
-            raise _in_flight() from None
-        if record is None:  # expired and deleted meanwhile by another request: start anew
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_id(principal, key)])
+            (locked,) = cursor.fetchone() or (False,)
+        if not locked:
             raise _in_flight()
-        if record.completed:
-            if record.fingerprint != digest:
+        # A statement of its own, after the lock: it sees what a request that held the lock
+        # committed before releasing it.
+        done = next(
+            iter(
+                IdempotencyRecord.objects.raw(
+                    _done_sql(), [principal.seller.pk, principal.livemode, key, now - TTL]
+                )
+            ),
+            None,
+        )
+        if done is not None:
+            if done.fingerprint != digest:
                 raise _mismatch()
-            return _replay(record)
-        if record.fingerprint != digest:
-            if record.created_at >= now - datetime.timedelta(minutes=1):
-                raise _mismatch()
-            # An earlier attempt with another body died before it finished: nothing of it
-            # was kept, and this request takes the key.
-            record.fingerprint = digest
+            return _replay(done)
         try:
             response = work()
         except Exception as error:
             problem = _problem_of(error, request)
             if problem is None:
-                raise _Released(record.pk, error=error) from error
+                raise _Released(error=error) from error
             response = problem
         rendered = render(response)
         if rendered.status_code >= 500:
-            raise _Released(record.pk, response=rendered)
-        record.completed = True
-        record.status_code = rendered.status_code
-        record.content_type = rendered.get("Content-Type", "")
-        record.response_headers = {h: rendered[h] for h in KEPT_HEADERS if rendered.has_header(h)}
-        record.response_body = rendered.content
-        record.save(
-            update_fields=[
-                "fingerprint",
-                "completed",
-                "status_code",
-                "content_type",
-                "response_headers",
-                "response_body",
-            ]
+            raise _Released(response=rendered)
+        # An expired record of the key (not yet forgotten) is replaced.
+        IdempotencyRecord.objects.bulk_create(
+            [
+                IdempotencyRecord(
+                    seller_id=principal.seller.pk,
+                    livemode=principal.livemode,
+                    key=key,
+                    fingerprint=digest,
+                    api_key=principal.key,
+                    completed=True,
+                    status_code=rendered.status_code,
+                    content_type=rendered.get("Content-Type", ""),
+                    response_headers={
+                        h: rendered[h] for h in KEPT_HEADERS if rendered.has_header(h)
+                    },
+                    response_body=rendered.content,
+                    created_at=now,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["seller", "livemode", "key"],
+            update_fields=[*RECORDED],
         )
         return rendered
+
+
+RECORDED = (
+    "fingerprint",
+    "api_key",
+    "completed",
+    "status_code",
+    "content_type",
+    "response_headers",
+    "response_body",
+    "created_at",
+)
 
 
 def _problem_of(error: Exception, request: Request) -> Response | None:

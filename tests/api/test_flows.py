@@ -113,7 +113,11 @@ def test_creation_makes_a_constant_number_of_queries(live):
             assert _create(live, body).status_code == 201
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 40, counts
+    # An instant-debit seller, inside the test's transaction (its savepoints counted): the
+    # key, the replay's read, the key's lock and second read, the store, the gate's reads,
+    # the inserts, the charge and the balance, the endpoints, the record. A query more on
+    # this path is a choice: change the figure with it (README, "The seller API").
+    assert counts[0] == 25, counts
 
 
 def test_test_mode_never_charges_and_is_kept_apart(live, test_mode, store):

@@ -10,7 +10,6 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-import api.idempotency
 import billing.locks
 import billing.models
 import billing.selectors
@@ -23,7 +22,6 @@ import stores.locks
 import stores.selectors
 import webhooks.services
 from accounts.models import Seller
-from api.models import IdempotencyRecord
 from core.prepared import REGISTRY, PreparedQuery
 from customs.models import RegistrationKind, TaxRegistration
 from onboarding.models import Application
@@ -61,7 +59,7 @@ def _fields(obj) -> dict:
 @pytest.fixture
 def account():
     """A monthly seller with an overdue statement, its store, application and metrics, a
-    shipment and its charge, a registration, an endpoint and an idempotency record."""
+    shipment and its charge, a registration and an endpoint."""
     store = overdue_store()
     seller = store.seller
     create_shipment(store, order_number="PREP-1")
@@ -71,15 +69,6 @@ def account():
     )
     WebhookEndpoint.objects.create(
         seller=seller, url="https://erp.example/hooks", enabled_events=["shipment.created"]
-    )
-    IdempotencyRecord.objects.create(
-        seller=seller,
-        livemode=True,
-        key="prep-key",
-        fingerprint="f" * 64,
-        response_headers={"Location": "/x"},
-        response_body=b"{}",
-        created_at=datetime.datetime(2026, 9, 1, tzinfo=datetime.UTC),
     )
     return store
 
@@ -119,10 +108,6 @@ def _calls(store: Store) -> list[tuple[PreparedQuery, dict]]:
             {"seller_id": seller.pk, "livemode": False, "order_number": "PREP-1"},
         ),
         (webhooks.services._ENABLED, {"seller_id": seller.pk, "livemode": True}),
-        (
-            api.idempotency._LOCKED,
-            {"seller_id": seller.pk, "livemode": True, "key": "prep-key"},
-        ),
     ]
 
 
