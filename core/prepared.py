@@ -197,6 +197,15 @@ class PreparedQuery(Generic[T]):
                 if type(param) is type(stand_in) and param == stand_in:
                     slots.append((index, name))
         missing = set(stand_ins) - {name for _index, name in slots}
+        # A text stand-in also used transformed (``name=x | name__contains=x``) would leave
+        # the stand-in itself in the SQL's parameters.
+        bound = {index for index, _name in slots}
+        missing |= {
+            name
+            for index, param in enumerate(params)
+            for name, stand_in in stand_ins.items()
+            if index not in bound and isinstance(stand_in, str) and stand_in in str(param)
+        }
         if missing:
             raise ValueError(
                 f"parameters {sorted(missing)} do not reach the SQL as themselves "

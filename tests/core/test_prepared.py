@@ -172,6 +172,15 @@ def test_a_value_a_lookup_transforms_cannot_be_bound():
     query = PreparedQuery(lambda name: Seller.objects.filter(company_name__contains=name), name=str)
     with pytest.raises(ValueError, match=r"\['name'\] do not reach the SQL"):
         query.all(name="公司")
+    both = PreparedQuery(
+        lambda name: (
+            Seller.objects.filter(company_name=name)
+            | Seller.objects.filter(company_name__startswith=name)
+        ),
+        name=str,
+    )
+    with pytest.raises(ValueError, match=r"\['name'\] do not reach the SQL"):
+        both.all(name="公司")
 
 
 def test_a_shaping_parameter_compiles_once_per_value_and_binds_the_rest():
