@@ -110,14 +110,6 @@ def tesseract_version() -> str:
     return str(pytesseract.get_tesseract_version())
 
 
-def installed_languages() -> frozenset[str] | None:
-    """The languages the ``tesseract`` on PATH reads (``--list-langs``); None without one."""
-    try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
-        return None
-
-
 def name_model_dir() -> Path | None:
     """The tessdata folder of the name-line model, None (logged once) when not installed."""
     if (NAME_MODEL_DIR / "chi_sim.traineddata").is_file():

@@ -17,9 +17,6 @@ from decimal import Decimal
 from typing import IO
 
 from django.db import connection
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ..selectors_exports import COLUMNS, HEADERS, statement_lines_sql
 
@@ -94,6 +91,12 @@ def xlsx_write(
     progress: Progress | None = None,
 ) -> int:
     """Write the lines as an XLSX workbook into ``out``. Returns the number of lines."""
+    # Imported here: openpyxl loads NumPy when it is installed (about 16 MB in every web and
+    # export process that never writes a workbook).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     sheets = 0

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -116,6 +117,23 @@ def test_the_ocr_package_imports_neither_django_nor_an_app():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_starting_django_loads_no_image_library_of_the_reading():
+    """The web and export processes name the OCR's errors and result, never read: OpenCV
+    and NumPy (about 35 MB a process) load only with ``read_document``."""
+    code = (
+        "import django, sys; django.setup(); import onboarding.services.documents, "
+        "onboarding.system_checks, config.urls; "
+        "print(sorted({'cv2', 'numpy', 'ocr.engine'} & set(sys.modules))); "
+        "from ocr import read_document; "
+        "print(sorted({'cv2', 'numpy', 'ocr.engine'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    ).stdout.split("\n")
+    assert out[:2] == ["[]", "['cv2', 'numpy', 'ocr.engine']"]
 
 
 # ---------------------------------------------------------------- the start-up check
