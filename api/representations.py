@@ -184,4 +184,5 @@ def endpoint_data(e: WebhookEndpoint) -> dict[str, Any]:
         "created_at": _time(e.created_at),
         "failing_since": _time(e.failing_since),
         "disabled_at": _time(e.disabled_at),
+        "previous_secret_until": _time(e.previous_secret_until),
     }

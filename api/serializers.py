@@ -428,6 +428,10 @@ class WebhookEndpointSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     failing_since = serializers.DateTimeField(allow_null=True)
     disabled_at = serializers.DateTimeField(allow_null=True)
+    previous_secret_until = serializers.DateTimeField(
+        allow_null=True,
+        help_text="After a rotation, the old secret signs too (a second signature) until then.",
+    )
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):

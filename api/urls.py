@@ -39,6 +39,11 @@ urlpatterns = [
         views.WebhookEndpointDetailView.as_view(),
         name="webhook_endpoint",
     ),
+    path(
+        "v1/webhook-endpoints/<int:pk>/rotate-secret",
+        views.WebhookEndpointRotateView.as_view(),
+        name="webhook_endpoint_rotate",
+    ),
     path("v1/schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("docs/redoc/", docs.RedocView.as_view(url_name="api:schema"), name="redoc"),

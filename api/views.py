@@ -41,7 +41,7 @@ from shipments.services.simulate import shipment_simulate
 from stores.selectors import store_for_orders
 from webhooks.exceptions import WebhookError
 from webhooks.selectors import endpoint_get_for_seller, endpoints_for_seller
-from webhooks.services import endpoint_create, endpoint_delete
+from webhooks.services import endpoint_create, endpoint_delete, endpoint_secret_rotate
 
 from . import serializers as s
 from .authentication import Principal, principal_of
@@ -824,3 +824,26 @@ class WebhookEndpointDetailView(ApiView):
             raise _not_found()
         endpoint_delete(endpoint=endpoint)
         return HttpResponse(status=204)
+
+
+class WebhookEndpointRotateView(ApiView):
+    @extend_schema(
+        operation_id="webhook_endpoints_rotate_secret",
+        summary="A new signing secret, shown once; the old one still signs for 24 h",
+        description=(
+            "For 24 hours every attempt carries two signatures in `webhook-signature`, one "
+            "under each secret, so your receiver can switch to the new secret whenever it "
+            "likes. Rotating again drops the older secret at once."
+        ),
+        request=None,
+        responses={(200, "application/json"): s.WebhookEndpointCreatedSerializer, **_errors(403)},
+    )
+    def post(self, request: Request, pk: int) -> HttpResponse:
+        principal = principal_of(request)
+        endpoint = endpoint_get_for_seller(
+            seller=principal.seller, pk=pk, livemode=principal.livemode
+        )
+        if endpoint is None:
+            raise _not_found()
+        secret = endpoint_secret_rotate(endpoint=endpoint)
+        return json_response({**endpoint_data(endpoint), "secret": secret})

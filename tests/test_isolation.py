@@ -285,6 +285,7 @@ API_METHODS = {
     "api:statements": ("get", None),
     "api:webhook_endpoints": ("get", None),
     "api:webhook_endpoint": ("delete", None),
+    "api:webhook_endpoint_rotate": ("post", None),
 }
 
 
@@ -332,7 +333,9 @@ def test_a_sellers_key_never_reaches_another_sellers_data(name, params):
     objects = _api_objects(mine.seller, owner)
     kwargs = {}
     for param in params:
-        kwargs[param] = objects["endpoint"] if name == "api:webhook_endpoint" else objects[param]
+        kwargs[param] = (
+            objects["endpoint"] if name.startswith("api:webhook_endpoint") else objects[param]
+        )
     url = reverse(name, kwargs=kwargs)
     method, body = API_METHODS[name]
     if name == "api:labels":

@@ -24,7 +24,8 @@ class EventType(models.TextChoices):
 class WebhookEndpoint(models.Model):
     """Where a seller's system wants its events: an ``https://`` URL, in live or test mode
     (a test key's events go to test endpoints only). The signing secret is stored
-    encrypted (``core.crypto``) and shown once, when the endpoint is created."""
+    encrypted (``core.crypto``) and shown once, when the endpoint is created or its secret
+    rotated."""
 
     seller = models.ForeignKey(
         "accounts.Seller",
@@ -38,6 +39,14 @@ class WebhookEndpoint(models.Model):
     # Event types sent to this endpoint; empty: every type.
     enabled_events = models.JSONField(_("events"), default=list, blank=True)
     secret_encrypted = models.BinaryField(_("signing secret (encrypted)"), editable=False)
+    # After a rotation the previous secret still signs, beside the new one, until
+    # ``previous_secret_until``: the receiver switches secrets without missing an event.
+    previous_secret_encrypted = models.BinaryField(
+        _("previous signing secret (encrypted)"), editable=False, default=b""
+    )
+    previous_secret_until = models.DateTimeField(
+        _("previous secret signs until"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set at the first failed attempt after a success, cleared by the next success: an
     # endpoint failing for ``DISABLE_AFTER`` is disabled and its owner e-mailed.

@@ -52,6 +52,8 @@ RETRY_SCHEDULE: tuple[datetime.timedelta, ...] = tuple(
 )
 MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
 DISABLE_AFTER = datetime.timedelta(days=3)
+# After a secret's rotation the old secret signs too, for this long.
+ROTATION_OVERLAP = datetime.timedelta(hours=24)
 # A worker taking a delivery moves its next attempt this far ahead: if it dies mid-request
 # the sweeper hands the delivery out again after the lease.
 LEASE = datetime.timedelta(minutes=2)
@@ -105,6 +107,34 @@ def endpoint_create(
 
 def endpoint_secret(endpoint: WebhookEndpoint) -> str:
     return crypto.decrypt(bytes(endpoint.secret_encrypted)).decode()
+
+
+def endpoint_previous_secret(endpoint: WebhookEndpoint, *, now: datetime.datetime) -> str | None:
+    """The secret a rotation replaced, while it still signs (``ROTATION_OVERLAP``)."""
+    until = endpoint.previous_secret_until
+    if until is None or until <= now or not endpoint.previous_secret_encrypted:
+        return None
+    return crypto.decrypt(bytes(endpoint.previous_secret_encrypted)).decode()
+
+
+def endpoint_secret_rotate(
+    *, endpoint: WebhookEndpoint, now: datetime.datetime | None = None
+) -> str:
+    """A new signing secret, returned once. For ``ROTATION_OVERLAP`` every attempt is signed
+    with the old one too, so the receiver can switch whenever it likes within that time;
+    rotating again ends the old secret's overlap at once (a leaked secret is dropped)."""
+    now = now or timezone.now()
+    secret = secret_new()
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        locked.previous_secret_encrypted = locked.secret_encrypted
+        locked.previous_secret_until = now + ROTATION_OVERLAP
+        locked.secret_encrypted = crypto.encrypt(secret.encode())
+        locked.save(
+            update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_until"]
+        )
+    endpoint.refresh_from_db()
+    return secret
 
 
 def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
@@ -337,7 +367,11 @@ def delivery_attempt(*, delivery_id: int, now: datetime.datetime | None = None) 
         response = Response(None, error=str(refused.message)[:300])
     else:
         headers = signed_headers(
-            secret=endpoint_secret(endpoint), msg_id=event.public_id, at=now, body=body
+            secret=endpoint_secret(endpoint),
+            previous=endpoint_previous_secret(endpoint, now=now),
+            msg_id=event.public_id,
+            at=now,
+            body=body,
         )
         response = http_post(target, body=body.encode(), headers=headers)
     return _attempt_record(delivery, response, now=now)

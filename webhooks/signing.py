@@ -19,12 +19,23 @@ def secret_new() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
-def signed_headers(*, secret: str, msg_id: str, at: datetime.datetime, body: str) -> dict[str, str]:
+def signed_headers(
+    *,
+    secret: str,
+    msg_id: str,
+    at: datetime.datetime,
+    body: str,
+    previous: str | None = None,
+) -> dict[str, str]:
     """The three headers of one attempt. ``Webhook.sign`` reads the timestamp's fields as UTC
-    (it replaces the zone rather than converting), so it is handed the instant in UTC."""
+    (it replaces the zone rather than converting), so it is handed the instant in UTC. With
+    ``previous`` (a rotation's old secret, still in its overlap) the header carries both
+    signatures, space-separated as the specification allows: a receiver holding either
+    secret verifies."""
     utc = at.astimezone(datetime.UTC)
+    signatures = [Webhook(s).sign(msg_id, utc, body) for s in (secret, previous) if s]
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(utc.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, utc, body),
+        "webhook-signature": " ".join(signatures),
     }

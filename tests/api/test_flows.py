@@ -283,3 +283,29 @@ def test_a_refused_body_releases_the_key_for_the_corrected_one(live):
     response = _create(live, good, key="fix-me")
     assert response.status_code == 201
     assert _create(live, good, key="fix-me")["Idempotent-Replayed"] == "true"
+
+
+def test_an_endpoints_secret_rotates_shown_once_and_never_by_a_read_only_key(live, store):
+    from tests.api.conftest import ApiClient
+    from tests.api.factories import api_key
+    from webhooks.models import WebhookEndpoint
+    from webhooks.services import endpoint_secret
+
+    created = live.post("/api/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/hooks"})
+    assert created.status_code == 201
+    endpoint = created.json()
+    assert endpoint["previous_secret_until"] is None
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}/rotate-secret"
+    reader = ApiClient(api_key(store.seller, live=True, read_only=True))
+    assert reader.post(path, {}).status_code == 403
+    rotated = live.post(path, {})
+    assert rotated.status_code == 200, rotated.content
+    body = rotated.json()
+    assert body["secret"].startswith("whsec_") and body["secret"] != endpoint["secret"]
+    assert body["previous_secret_until"] is not None
+    assert endpoint_secret(WebhookEndpoint.objects.get(pk=endpoint["id"])) == body["secret"]
+    listed = live.get("/api/v1/webhook-endpoints").json()["data"]
+    assert [e["id"] for e in listed] == [endpoint["id"]]
+    assert "secret" not in listed[0]
+    assert listed[0]["previous_secret_until"] == body["previous_secret_until"]
+    assert live.post("/api/v1/webhook-endpoints/999999/rotate-secret", {}).status_code == 404

@@ -145,3 +145,42 @@ def test_a_statement_issued_is_announced(seller):
     assert event.type == "statement.issued"
     assert event.data["period"] == "2026-08" and event.data["total"] == "28.50"
     assert len(receiver.received) == 1
+
+
+def test_a_rotated_secret_signs_beside_the_new_one_until_its_overlap_ends(seller):
+    """For 24 h every attempt carries both signatures (a receiver holding either secret
+    verifies); then only the new one signs; rotating again drops the older secret."""
+    from standardwebhooks.webhooks import WebhookVerificationError
+
+    from webhooks.models import WebhookEndpoint
+    from webhooks.services import ROTATION_OVERLAP, endpoint_secret_rotate
+
+    def deliver() -> None:
+        webhook_emit(seller_id=seller.pk, livemode=True, type="balance.low", data={})
+        delivery = WebhookDelivery.objects.order_by("-pk").first()
+        assert delivery_attempt(delivery_id=delivery.pk) == "delivered"
+
+    with Receiver() as receiver:
+        endpoint, old = endpoint_create(seller=seller, url=receiver.url, livemode=True)
+        now = timezone.now()
+        new = endpoint_secret_rotate(endpoint=endpoint, now=now)
+        assert new != old and endpoint_secret(endpoint) == new
+        assert endpoint.previous_secret_until == now + ROTATION_OVERLAP
+        deliver()  # within the overlap
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            previous_secret_until=timezone.now() - datetime.timedelta(seconds=1)
+        )
+        deliver()  # after it
+        newest = endpoint_secret_rotate(endpoint=endpoint)
+        deliver()  # rotated again: new (now the previous) and newest sign, old never
+    (during, body1), (after, body2), (again, body3) = receiver.received
+    assert len(during["webhook-signature"].split(" ")) == 2
+    assert Webhook(old).verify(body1, during) == Webhook(new).verify(body1, during)
+    assert len(after["webhook-signature"].split(" ")) == 1
+    Webhook(new).verify(body2, after)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(body2, after)
+    Webhook(newest).verify(body3, again)
+    Webhook(new).verify(body3, again)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(body3, again)
