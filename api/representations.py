@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.gate import PriceQuote
 from shipments.models import RefusedOrder, Shipment, ShipmentBatch
-from webhooks.models import WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def dumps(data: Any) -> bytes:
@@ -185,4 +185,27 @@ def endpoint_data(e: WebhookEndpoint) -> dict[str, Any]:
         "failing_since": _time(e.failing_since),
         "disabled_at": _time(e.disabled_at),
         "previous_secret_until": _time(e.previous_secret_until),
+    }
+
+
+def delivery_data(d: WebhookDelivery) -> dict[str, Any]:
+    """A delivery of an event to an endpoint, with its attempts (newest first)."""
+    return {
+        "id": d.pk,
+        "event_id": d.event.public_id,
+        "type": d.event.type,
+        "status": d.status,
+        "attempts": [
+            {
+                "number": a.number,
+                "at": _time(a.at),
+                "status_code": a.status_code,
+                "error": a.error,
+                "duration_ms": a.duration_ms,
+                "response_excerpt": a.response_excerpt,
+            }
+            for a in getattr(d, "attempts_newest", [])
+        ],
+        "next_attempt_at": _time(d.next_attempt_at),
+        "created_at": _time(d.created_at),
     }

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from pricing.models import Region
 from shipments.models import MAX_ITEMS, Incoterm, ShipmentStatus
 from shipments.services.batches import MAX_BATCH_ORDERS
-from webhooks.models import EventType
+from webhooks.models import DeliveryStatus, EventType
 
 _FIELDS = threading.local()
 
@@ -440,3 +440,28 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 
 class WebhookEndpointListSerializer(serializers.Serializer):
     data = WebhookEndpointSerializer(many=True)
+
+
+class WebhookAttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True, help_text="None: no answer.")
+    error = serializers.CharField(help_text="Why there was no answer (timeout, refused …).")
+    duration_ms = serializers.IntegerField()
+    response_excerpt = serializers.CharField(help_text="The first 500 characters answered.")
+
+
+class WebhookDeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    event_id = serializers.CharField(help_text="The webhook-id header: the same on every try.")
+    type = serializers.ChoiceField(choices=EventType.choices)
+    status = serializers.ChoiceField(choices=DeliveryStatus.values)
+    attempts = WebhookAttemptSerializer(many=True, help_text="Newest first.")
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class WebhookDeliveryPageSerializer(serializers.Serializer):
+    data = WebhookDeliverySerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+    has_more = serializers.BooleanField()

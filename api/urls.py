@@ -40,6 +40,16 @@ urlpatterns = [
         name="webhook_endpoint",
     ),
     path(
+        "v1/webhook-endpoints/<int:pk>/deliveries",
+        views.WebhookDeliveryListView.as_view(),
+        name="webhook_deliveries",
+    ),
+    path(
+        "v1/webhook-endpoints/<int:pk>/deliveries/<int:delivery_pk>/resend",
+        views.WebhookDeliveryResendView.as_view(),
+        name="webhook_delivery_resend",
+    ),
+    path(
         "v1/webhook-endpoints/<int:pk>/rotate-secret",
         views.WebhookEndpointRotateView.as_view(),
         name="webhook_endpoint_rotate",

@@ -40,8 +40,19 @@ from shipments.services.labels import labels_pdf, shipment_labels_print
 from shipments.services.simulate import shipment_simulate
 from stores.selectors import store_for_orders
 from webhooks.exceptions import WebhookError
-from webhooks.selectors import endpoint_get_for_seller, endpoints_for_seller
-from webhooks.services import endpoint_create, endpoint_delete, endpoint_secret_rotate
+from webhooks.models import WebhookEndpoint
+from webhooks.selectors import (
+    deliveries_page,
+    delivery_of_endpoint,
+    endpoint_get_for_seller,
+    endpoints_for_seller,
+)
+from webhooks.services import (
+    delivery_resend,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_secret_rotate,
+)
 
 from . import serializers as s
 from .authentication import Principal, principal_of
@@ -49,6 +60,7 @@ from .idempotency import idempotency_key, idempotent
 from .problems import PROBLEM_JSON, Problem, diagnosis_url, problem_body
 from .representations import (
     batch_data,
+    delivery_data,
     dumps,
     endpoint_data,
     json_response,
@@ -824,6 +836,58 @@ class WebhookEndpointDetailView(ApiView):
             raise _not_found()
         endpoint_delete(endpoint=endpoint)
         return HttpResponse(status=204)
+
+
+def _endpoint(principal: Principal, pk: int) -> WebhookEndpoint:
+    endpoint = endpoint_get_for_seller(seller=principal.seller, pk=pk, livemode=principal.livemode)
+    if endpoint is None:
+        raise _not_found()
+    return endpoint
+
+
+class WebhookDeliveryListView(ApiView):
+    query_parameters: ClassVar[dict[str, frozenset[str]]] = {"get": frozenset({"cursor", "limit"})}
+
+    @extend_schema(
+        operation_id="webhook_deliveries_list",
+        summary="An endpoint's deliveries, newest first, each with its attempts (cursor pages)",
+        parameters=[s.PageQuerySerializer],
+        responses={(200, "application/json"): s.WebhookDeliveryPageSerializer, **_errors(400)},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        endpoint = _endpoint(principal_of(request), pk)
+        cursor = _cursor(request)
+        rows, last = deliveries_page(
+            endpoint=endpoint,
+            after=(cursor.created_at, cursor.id) if cursor else None,
+            size=_limit(request),
+        )
+        return json_response(
+            {
+                "data": [delivery_data(row) for row in rows],
+                "next_cursor": Cursor(created_at=last[0], id=last[1]).encode() if last else None,
+                "has_more": last is not None,
+            }
+        )
+
+
+class WebhookDeliveryResendView(ApiView):
+    @extend_schema(
+        operation_id="webhook_deliveries_resend",
+        summary="Send a delivery again now: the same event id and body, a new attempt",
+        request=None,
+        responses={(202, "application/json"): s.WebhookDeliverySerializer, **_errors(403)},
+    )
+    def post(self, request: Request, pk: int, delivery_pk: int) -> HttpResponse:
+        endpoint = _endpoint(principal_of(request), pk)
+        delivery = delivery_of_endpoint(endpoint=endpoint, pk=delivery_pk)
+        if delivery is None:
+            raise _not_found()
+        delivery_resend(delivery=delivery)
+        resent = delivery_of_endpoint(endpoint=endpoint, pk=delivery_pk)
+        if resent is None:  # the endpoint was deleted meanwhile
+            raise _not_found()
+        return json_response(delivery_data(resent), status=202)
 
 
 class WebhookEndpointRotateView(ApiView):

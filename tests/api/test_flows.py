@@ -309,3 +309,33 @@ def test_an_endpoints_secret_rotates_shown_once_and_never_by_a_read_only_key(liv
     assert "secret" not in listed[0]
     assert listed[0]["previous_secret_until"] == body["previous_secret_until"]
     assert live.post("/api/v1/webhook-endpoints/999999/rotate-secret", {}).status_code == 404
+
+
+def test_an_endpoints_deliveries_page_with_their_attempts_and_one_is_resent(live):
+    from tests.api.receiver import Receiver
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import delivery_attempt
+
+    with Receiver(status=500) as receiver:
+        endpoint = live.post("/api/v1/webhook-endpoints", {"url": receiver.url}).json()
+        numbers = [_create(live, order()).json()["order_number"] for _ in range(3)]
+        oldest = WebhookDelivery.objects.order_by("created_at", "id").first()
+        assert delivery_attempt(delivery_id=oldest.pk) == "retry"  # the receiver says 500
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}/deliveries"
+    first = live.get(path, {"limit": 2}).json()
+    assert first["has_more"] is True and len(first["data"]) == 2
+    rest = live.get(path, {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert rest["has_more"] is False and rest["next_cursor"] is None
+    pages = first["data"] + rest["data"]
+    assert [d["type"] for d in pages] == ["shipment.created"] * 3
+    assert len({d["event_id"] for d in pages}) == 3
+    last = pages[-1]  # newest first: the oldest comes last
+    assert last["id"] == oldest.pk and last["status"] == "pending"
+    assert [(a["number"], a["status_code"]) for a in last["attempts"]] == [(1, 500)]
+    assert all(d["attempts"] == [] for d in pages[:2])
+    assert len(numbers) == 3
+    resent = live.post(f"{path}/{oldest.pk}/resend", {})
+    assert resent.status_code == 202, resent.content
+    assert resent.json()["id"] == oldest.pk and resent.json()["next_attempt_at"] is not None
+    assert live.get(path, {"cursor": "nonsense"}).status_code == 400
+    assert live.post(f"{path}/999999/resend", {}).status_code == 404
