@@ -125,9 +125,10 @@ class PreparedQuery(Generic[T]):
             raise TypeError(f"expected parameters {sorted(self._types)}, got {sorted(values)}")
         for name in self._bound:
             kind, value = self._types[name], values[name]
-            # A date is not a datetime here (a datetime is an instance of date).
-            if type(value) is not kind and not (
-                kind is not datetime.date and isinstance(value, kind)
+            # A subclass passes (a choices member is a str), except that a datetime is not a
+            # date here and a bool not an int.
+            if type(value) is not kind and (
+                kind is datetime.date or isinstance(value, bool) or not isinstance(value, kind)
             ):
                 raise TypeError(f"{name} must be {kind.__name__}, not {type(value).__name__}")
         shape = (exists, *(values[name] for name in self._shaping))

@@ -159,6 +159,8 @@ def test_values_must_have_their_declared_type_and_never_be_none():
     query = PreparedQuery(lambda pk: Seller.objects.filter(pk=pk), pk=int)
     with pytest.raises(TypeError, match="pk must be int, not str"):
         query.all(pk="1")
+    with pytest.raises(TypeError, match="pk must be int, not bool"):
+        query.all(pk=True)
     with pytest.raises(TypeError, match="pk must be int, not NoneType"):
         query.all(pk=None)
     with pytest.raises(TypeError, match="expected parameters"):
