@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -236,32 +237,36 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     """The company name and, when it is not sure, None and the reason.
 
     The first line of the name is read again from its crop, with the name model and with the
-    distribution's model; a name two of the three readings give is sure. Failing that, the
-    name model's reading is taken where it changes only words the main pass was unsure of
-    (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司, 商行 …)
-    and begin with a region's name (the USCC's region, when it was read).
+    distribution's model; a name the vote settles (``_voted``: readings of two sources) is sure.
+    Failing that, the name model's reading is taken where it changes only words the main pass
+    was unsure of (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司,
+    商行 …) and begin with a region's name (the USCC's region, when it was read).
     """
     name = _snap(_clean_name(field), division)
     if name is None:
         return None, reasons.NOT_READ
     row = _first_row(field.value_words)
-    readings: list[tuple[str | None, float]] = [(name, 1.0)]
+    readings: list[Reading] = [Reading(name, 1.0, FROM_PAGE)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+    for index, reread in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
             break
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
         first = _LABEL_REST.sub(
             "",
             _read_value_line(
-                image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+                reread.image,
+                row,
+                field.value_left,
+                tessdata_dir=reread.tessdata_dir,
+                enlarge=reread.enlarge,
             ),
         )
         again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
-        readings.append((_snap(again, division) if first else None, weight))
+        readings.append(Reading(_snap(again, division) if first else None, *reread.vote))
     chosen = _voted(readings)
     if chosen is None:
-        second = readings[1][0] if len(readings) > 1 else None
+        second = readings[1].value if len(readings) > 1 else None
         unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
         if (
             second is not None
@@ -295,61 +300,94 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     row = _first_row(field.value_words)
     if not row:
         return None, reasons.NOT_READ
-    readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
+    readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, FROM_PAGE)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+    for index, reread in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
             break
         line = _read_value_line(
-            image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+            reread.image,
+            row,
+            field.value_left,
+            tessdata_dir=reread.tessdata_dir,
+            enlarge=reread.enlarge,
         )
-        readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
+        readings.append(Reading(_clean_person(_LABEL_REST.sub("", line)), *reread.vote))
     chosen = _voted(readings)
     if chosen is not None:
         return chosen, None
-    return None, reasons.READINGS_DISAGREE if any(r for r, _w in readings) else reasons.NOT_READ
+    return None, reasons.READINGS_DISAGREE if any(r.value for r in readings) else reasons.NOT_READ
 
 
-def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float, float]]:
-    """How a value's line is read again, in order, until the vote is settled: ``(image,
-    tessdata folder, weight of its vote, enlargement of the crop)``.
+FROM_PAGE = "the page's main reading"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a value, its weight in the vote, and its source: the model and the
+    image it was read from. Readings of one source (one model on one image, at two sizes) make
+    the same mistakes, so only readings of two sources can confirm each other."""
+
+    value: str | None
+    weight: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Reread:
+    """How a value's line is read again: the image its crop is cut from, the tessdata folder
+    (None: the distribution's), the weight of its vote, the crop's enlargement, the source."""
+
+    image: np.ndarray
+    tessdata_dir: Path | None
+    weight: float
+    enlarge: float
+    source: str
+
+    @property
+    def vote(self) -> tuple[float, str]:
+        return self.weight, self.source
+
+
+def _rereads(page: Page) -> list[Reread]:
+    """How a value's line is read again, in order, until the vote is settled.
 
     The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
     confuses, so its readings weigh more; it reads the grey crop, the binarised one and, last,
-    the grey crop enlarged. The distribution's model reads the grey crop. Without the name
-    model, only the latter.
+    the grey crop enlarged (the same source as the grey crop: it adds weight, it cannot confirm
+    it). The distribution's model reads the grey crop. Without the name model, only the latter.
     """
     model = engine.name_model_dir()
     if model is None:
-        return [(page.gray, None, 1.0, 1.0)]
+        return [Reread(page.gray, None, 1.0, 1.0, "distribution, grey")]
     return [
-        (page.gray, model, 1.5, 1.0),
-        (page.binary, model, 1.25, 1.0),
-        (page.gray, None, 1.0, 1.0),
-        (page.gray, model, 1.25, 1.6),
+        Reread(page.gray, model, 1.5, 1.0, "name model, grey"),
+        Reread(page.binary, model, 1.25, 1.0, "name model, binarised"),
+        Reread(page.gray, None, 1.0, 1.0, "distribution, grey"),
+        Reread(page.gray, model, 1.25, 1.6, "name model, grey"),
     ]
 
 
-def _voted(readings: list[tuple[str | None, float]], *, margin: float = 0.0) -> str | None:
-    """The value that at least two readings give and that outweighs every other value (by
-    more than ``margin``)."""
+def _voted(readings: list[Reading], *, margin: float = 0.0) -> str | None:
+    """The value that readings of at least two sources give and that outweighs every other
+    value (by more than ``margin``)."""
     weights: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    for value, weight in readings:
-        if value:
-            weights[value] = weights.get(value, 0.0) + weight
-            counts[value] = counts.get(value, 0) + 1
+    sources: dict[str, set[str]] = {}
+    for reading in readings:
+        if reading.value:
+            weights[reading.value] = weights.get(reading.value, 0.0) + reading.weight
+            sources.setdefault(reading.value, set()).add(reading.source)
     if not weights:
         return None
     ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
     best, weight = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if counts[best] < 2 or runner_up + margin >= weight:
+    if len(sources[best]) < 2 or runner_up + margin >= weight:
         return None
     return best
 
 
-def _settled(readings: list[tuple[str | None, float]], *, still_to_come: float) -> bool:
+def _settled(readings: list[Reading], *, still_to_come: float) -> bool:
     """Whether the readings still to come, all for one other value, could not change the
     vote: then they need not be made."""
     return _voted(readings, margin=still_to_come) is not None
