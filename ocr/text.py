@@ -112,7 +112,12 @@ def normalise_cjk(text: str) -> str:
     return text.translate(_FULL_WIDTH).replace("〉", "）")
 
 
-DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
+# A month or day is a whole run of one or two digits; a single digit beside a character that
+# looks like a digit (1] for 11, l1, |2) may have lost its twin: such a date is not read at all
+# rather than read wrong (2009年1]月 is not January, 11月2l日 not the 2nd).
+_DIGIT_LIKE = r"\]\[|lIi!oO"
+_NUMBER = rf"(?<!\d)(\d\d|(?<![{_DIGIT_LIKE}])\d(?![{_DIGIT_LIKE}]))(?!\d)"
+DATE = re.compile(rf"(\d{{4}})\D{{0,2}}年?\D{{0,2}}?{_NUMBER}\D{{0,2}}月?\D{{0,2}}?{_NUMBER}")
 
 
 def parse_chinese_date(text: str) -> str | None:

@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from ocr import OcrResult, OcrTimeout, UnreadableDocument, engine, read_document
 from ocr.errors import MESSAGES
 from ocr.idcard import repair_id_number
+from ocr.text import parse_chinese_date
 from onboarding.services.documents import OCR_ERROR_MESSAGES, ocr_error_message
 from onboarding.system_checks import tesseract_check
 from tests.onboarding.synthetic import (
@@ -59,6 +60,24 @@ def test_id_number_is_repaired_only_toward_a_valid_number():
     assert repair_id_number(["110105194912310022"]) is None
     assert repair_id_number(["110105194912310029"]) is None
     assert repair_id_number(["1101051949123100"]) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "date"),
+    [
+        ("2009年11月24日", "2009-11-24"),
+        ("2005年09月01日至长期", "2005-09-01"),
+        ("2003年9月3日", "2003-09-03"),
+        ("2015.05.06-2035.05.06", "2015-05-06"),
+        ("2008年01]月30日", "2008-01-30"),  # a two-digit month lost nothing
+        # a single digit beside a digit's look-alike may have lost its twin: not read
+        ("2009年1]月24日", None),  # tuning seed 10: 11月 read 1]月, both lines alike
+        ("2009年11月2l日", None),
+        ("2009年]1月2日", None),
+    ],
+)
+def test_a_date_is_read_only_from_whole_numbers(read, date):
+    assert parse_chinese_date(read) == date
 
 
 def test_unknown_content_type_is_unreadable():
