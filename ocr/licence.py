@@ -137,11 +137,13 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
         unsure["name"] = reasons.LABEL_NOT_FOUND
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
-    if "legal_representative" in found:
-        person, reason = _read_person(page, found["legal_representative"])
+    person_field = found.get("legal_representative") or _lost_person_line(found)
+    if person_field is not None:
+        person, reason = _read_person(page, person_field)
         put("legal_representative", person)
         if reason:
-            unsure["legal_representative"] = reason
+            lost = "legal_representative" not in found and reason == reasons.NOT_READ
+            unsure["legal_representative"] = reasons.LABEL_NOT_FOUND if lost else reason
     else:
         unsure["legal_representative"] = reasons.LABEL_NOT_FOUND
     if "business_scope" in found:
@@ -201,6 +203,28 @@ def _unlabelled(
         if below:
             out["legal_representative"] = _field_of("legal_representative", below[0])
     return out
+
+
+def _lost_person_line(found: dict[str, text.Field]) -> text.Field | None:
+    """Where the legal representative stands when the main pass lost its whole line (label
+    and value): the value column between the entity type and the business scope, one line
+    high. Its crop is read as a found line's is, without a main-pass reading (so two re-reads
+    must agree)."""
+    type_field, scope = found.get("entity_type"), found.get("business_scope")
+    if type_field is None or scope is None:
+        return None
+    type_row, scope_row = _first_row(type_field.value_words), _first_row(scope.value_words)
+    if not type_row or not scope_row:
+        return None
+    height = float(np.median([w.height for w in type_row + scope_row]))
+    top = int(np.median([w.bottom for w in type_row]) + 0.3 * height)
+    bottom = int(np.median([w.top for w in scope_row]) - 0.3 * height)
+    if not 0.5 * height <= bottom - top <= 3 * height:
+        return None
+    left = type_field.value_left
+    # a person's name is at most four characters: the box reaches five character widths
+    box = Word("", 0.0, left, top, int(5 * height), bottom - top, (0, 0, 0))
+    return text.Field(label="legal_representative", value_words=[box], lines=[""], value_left=left)
 
 
 def _field_of(key: str, segment: text.Segment) -> text.Field:

@@ -242,6 +242,15 @@ def test_a_name_the_readings_disagree_on_is_left_empty_with_the_reason():
 
 
 @pytest.mark.slow
+def test_a_representative_line_the_main_pass_lost_is_read_where_it_stands():
+    # WenQuanYi Zen Hei, photo: the main pass reads nothing of the 法定代表人 line; the line
+    # between the entity type and the business scope is cropped and read again
+    result, truth = _read_licence(134)
+    assert result.fields["legal_representative"] == truth["legal_representative"] == "田然"
+    assert "legal_representative" not in result.unsure
+
+
+@pytest.mark.slow
 def test_upside_down_photo_is_turned_round():
     data, truth = licence_image(1)
     buffer = io.BytesIO()
