@@ -555,8 +555,9 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫",
 
 def _clean_person(raw: str) -> str | None:
     chars = "".join(c for c in raw if text.is_cjk(c) or c == "·")
-    # the end of the label (法定代表人, 经营者) caught before the name; no surname is 人 or 者
-    chars = chars.lstrip("人者")[:8]
+    # the end of the label (法定代表人, 经营者) caught before the name, its 人 sometimes read 入;
+    # no surname is 人, 入 or 者
+    chars = chars.lstrip("人入者")[:8]
     if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
         return None
     if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:
