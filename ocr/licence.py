@@ -108,6 +108,8 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     segments = text.split_columns(lines, boundary=boundary, gap_factor=GAP_FACTOR)
     found = text.collect_fields(segments, LABELS, continues=CONTINUED)
     found |= _unlabelled(segments, found, boundary)
+    if "name" in found:
+        _join_name_rest(found["name"], segments, found, boundary)
     fields: dict[str, object] = dict.fromkeys(FIELD_KEYS)
     confidences: dict[str, float] = {}
     unsure: dict[str, str] = {}
@@ -227,6 +229,36 @@ def _lost_person_line(found: dict[str, text.Field]) -> text.Field | None:
     return text.Field(label="legal_representative", value_words=[box], lines=[""], value_left=left)
 
 
+def _join_name_rest(
+    name: text.Field,
+    segments: list[text.Segment],
+    found: dict[str, text.Field],
+    boundary: int | None,
+) -> None:
+    """A name whose first line does not end as names do may have the rest of its line in a
+    segment of its own (a word box Tesseract drew too small opened a wide gap): the nearest
+    free segment on the right, on the same row and in the left column, is appended to it."""
+    row = _first_row(name.value_words)
+    if not row or (_clean_name(name) or "").endswith(_NAME_ENDINGS):
+        return
+    height = text.body_height(segments)
+    centre = float(np.median([(w.top + w.bottom) / 2 for w in row]))
+    right = max(w.right for w in row)
+    used = {id(w) for field in found.values() for w in field.value_words}
+    beside = [
+        seg
+        for seg in segments
+        if not any(id(w) in used for w in seg.words)
+        and abs((seg.top + seg.bottom) / 2 - centre) < 0.6 * height
+        and 0 <= seg.left - right < 6 * height
+        and (boundary is None or seg.right <= boundary + height)
+    ]
+    if beside:
+        rest = min(beside, key=lambda seg: seg.left)
+        name.lines[0] += rest.text
+        name.value_words = [*name.value_words, *rest.words]
+
+
 def _field_of(key: str, segment: text.Segment) -> text.Field:
     return text.Field(
         label=key,
@@ -287,6 +319,13 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
             ),
         )
         again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
+        # the end of the label misread as a character (称 → 人) before the region's name
+        if (
+            again
+            and not regions.starts_with_region(again, division)
+            and regions.starts_with_region(again[1:], division)
+        ):
+            again = again[1:]
         readings.append(Reading(_snap(again, division) if first else None, *reread.vote))
     chosen = _voted(readings)
     if chosen is None:

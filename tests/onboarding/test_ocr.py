@@ -234,7 +234,7 @@ def test_individual_business_licence():
 
 @pytest.mark.slow
 def test_a_name_the_readings_disagree_on_is_left_empty_with_the_reason():
-    scan = licence_scan(45)  # WenQuanYi Micro Hei, photo
+    scan = licence_scan(109)  # AR PL UKai, low resolution
     result = read_document(kind="licence", data=scan.data, content_type=scan.content_type)
     assert result.fields["name"] is None
     assert result.unsure == {"name": "readings_disagree"}
@@ -248,6 +248,15 @@ def test_a_representative_line_the_main_pass_lost_is_read_where_it_stands():
     result, truth = _read_licence(134)
     assert result.fields["legal_representative"] == truth["legal_representative"] == "田然"
     assert "legal_representative" not in result.unsure
+
+
+@pytest.mark.slow
+def test_a_name_line_split_by_a_too_small_word_box_is_joined():
+    # WenQuanYi Micro Hei, photo: the main pass boxed 广州 five pixels wide, so the name's line
+    # fell in two segments; the crop of the whole line caught the label's 称 (read 人)
+    result, truth = _read_licence(45)
+    assert result.fields["name"] == truth["name"] == "广州市华瑞泰跨境电子商务有限公司"
+    assert "name" not in result.unsure
 
 
 @pytest.mark.slow
