@@ -302,7 +302,7 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     if name is None:
         return None, reasons.NOT_READ
     row = _first_row(field.value_words)
-    readings: list[Reading] = [Reading(name, 1.0, FROM_PAGE)]
+    readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
     rereads = _rereads(page)
     for index, reread in enumerate(rereads):
         if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
@@ -363,7 +363,7 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     row = _first_row(field.value_words)
     if not row:
         return None, reasons.NOT_READ
-    readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, FROM_PAGE)]
+    readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, DISTRIBUTION_GREY)]
     rereads = _rereads(page)
     for index, reread in enumerate(rereads):
         if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
@@ -382,14 +382,20 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     return None, reasons.READINGS_DISAGREE if any(r.value for r in readings) else reasons.NOT_READ
 
 
-FROM_PAGE = "the page's main reading"
+# Sources of readings: a model on the grey page (whole, or a crop of it at any size) or on the
+# binarised one. The main pass is the distribution's model on the grey page, as its crop is.
+DISTRIBUTION_GREY = "distribution's model, grey"
+DISTRIBUTION_BINARY = "distribution's model, binarised"
+NAME_MODEL_GREY = "name model, grey"
+NAME_MODEL_BINARY = "name model, binarised"
 
 
 @dataclass(frozen=True)
 class Reading:
     """One reading of a value, its weight in the vote, and its source: the model and the
-    image it was read from. Readings of one source (one model on one image, at two sizes) make
-    the same mistakes, so only readings of two sources can confirm each other."""
+    image it was read from. Readings of one source (one model on the page and on a crop of it,
+    at two sizes) make the same mistakes (隆 read 降 by the distribution's model on the page
+    and on the crop), so only readings of two sources can confirm each other."""
 
     value: str | None
     weight: float
@@ -417,17 +423,21 @@ def _rereads(page: Page) -> list[Reread]:
 
     The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
     confuses, so its readings weigh more; it reads the grey crop, the binarised one and, last,
-    the grey crop enlarged (the same source as the grey crop: it adds weight, it cannot confirm
-    it). The distribution's model reads the grey crop. Without the name model, only the latter.
+    the grey crop enlarged (the grey crop's source: it adds weight, it cannot confirm it). The
+    distribution's model reads the grey crop (the main pass's source: weight only). Without the
+    name model, the distribution's model reads the grey crop and the binarised one.
     """
     model = engine.name_model_dir()
     if model is None:
-        return [Reread(page.gray, None, 1.0, 1.0, "distribution, grey")]
+        return [
+            Reread(page.gray, None, 1.0, 1.0, DISTRIBUTION_GREY),
+            Reread(page.binary, None, 1.0, 1.0, DISTRIBUTION_BINARY),
+        ]
     return [
-        Reread(page.gray, model, 1.5, 1.0, "name model, grey"),
-        Reread(page.binary, model, 1.25, 1.0, "name model, binarised"),
-        Reread(page.gray, None, 1.0, 1.0, "distribution, grey"),
-        Reread(page.gray, model, 1.25, 1.6, "name model, grey"),
+        Reread(page.gray, model, 1.5, 1.0, NAME_MODEL_GREY),
+        Reread(page.binary, model, 1.25, 1.0, NAME_MODEL_BINARY),
+        Reread(page.gray, None, 1.0, 1.0, DISTRIBUTION_GREY),
+        Reread(page.gray, model, 1.25, 1.6, NAME_MODEL_GREY),
     ]
 
 

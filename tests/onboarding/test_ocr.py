@@ -234,7 +234,7 @@ def test_individual_business_licence():
 
 @pytest.mark.slow
 def test_a_name_the_readings_disagree_on_is_left_empty_with_the_reason():
-    scan = licence_scan(109)  # AR PL UKai, low resolution
+    scan = licence_scan(133)  # AR PL UKai, photo
     result = read_document(kind="licence", data=scan.data, content_type=scan.content_type)
     assert result.fields["name"] is None
     assert result.unsure == {"name": "readings_disagree"}
