@@ -469,26 +469,33 @@ def _settled(readings: list[Reading], *, still_to_come: float) -> bool:
 def _read_established(
     page: Page, found: dict[str, text.Field], lines: list[Line]
 ) -> tuple[str | None, str]:
-    """The founding date is printed twice: as 成立日期 (注册日期) and as the start of 营业期限.
-    Two readings that agree make it sure; otherwise each line is read again, alone."""
-    fields = [found[key] for key in ("established", "term") if key in found]
-    readings = [text.parse_chinese_date(f.text) for f in fields]
+    """The founding date is printed twice on a company's licence: as 成立日期 and as the start
+    of 营业期限; once (注册日期) on an individual business's. Two readings that agree make it
+    sure; otherwise each line is read again, alone, by the distribution's model and, where one
+    line only was found (or the date is printed once), by the name model too."""
+    labelled = [found[key] for key in ("established", "term") if key in found]
+    readings = [text.parse_chinese_date(f.text) for f in labelled]
+    fields = labelled
+    if not labelled:
+        # neither label read: the dates printed in the upper part of the page (the issue date
+        # stands at the foot); the founding date is the one printed twice, or the only one
+        readings = _dates_above(lines, share=0.7)
+        fields = _date_fields(lines, share=0.7) if len(readings) == 1 else []
     agreed = _agreed(readings)
-    for field in fields:
-        if agreed is not None:
-            break
-        row = _first_row(field.value_words)
-        if row:
-            line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=None)
-            readings.append(text.parse_chinese_date(line))
-            agreed = _agreed(readings)
+    model = engine.name_model_dir() if len(fields) == 1 else None
+    for tessdata_dir in (None, model) if model is not None else (None,):
+        for field in fields:
+            if agreed is not None:
+                break
+            row = _first_row(field.value_words)
+            if row:
+                line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=tessdata_dir)
+                readings.append(text.parse_chinese_date(line))
+                agreed = _agreed(readings)
     if agreed is not None:
         return agreed, ""
-    if not fields:
-        # neither label read: the dates printed in the upper part of the page (the issue date
-        # stands at the foot); the founding date is the one printed twice
-        agreed = _agreed(_dates_above(lines, share=0.7))
-        return (agreed, "") if agreed else (None, reasons.LABEL_NOT_FOUND)
+    if not labelled:
+        return None, reasons.LABEL_NOT_FOUND
     return None, reasons.READINGS_DISAGREE if any(readings) else reasons.NOT_READ
 
 
@@ -500,6 +507,21 @@ def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:
         if line.top < share * bottom
         for match in text.DATE.finditer(line.text)
     ]
+
+
+def _date_fields(lines: list[Line], *, share: float) -> list[text.Field]:
+    """The dates of ``_dates_above`` as fields: the run of words from the first with a digit to
+    the last with a digit or 日, so their line can be read again."""
+    bottom = max((line.bottom for line in lines), default=0)
+    out = []
+    for line in lines:
+        if line.top >= share * bottom or not text.DATE.search(line.text):
+            continue
+        words = sorted(line.words, key=lambda w: w.left)
+        dated = [i for i, w in enumerate(words) if any(c.isdigit() or c == "日" for c in w.text)]
+        run = words[dated[0] : dated[-1] + 1]
+        out.append(text.Field(label="established", value_words=run, lines=[line.text]))
+    return out
 
 
 def _agreed(readings: list[str | None]) -> str | None:

@@ -260,6 +260,15 @@ def test_a_name_line_split_by_a_too_small_word_box_is_joined():
 
 
 @pytest.mark.slow
+def test_a_date_printed_once_is_read_again_by_the_name_model():
+    # WenQuanYi Zen Hei, low resolution, an individual business: its registration date is
+    # printed once and the main pass lost the label column; the date's line is read again
+    result, truth = _read_licence(170)
+    assert truth["entity_type"] == "个体工商户"
+    assert result.fields["established"] == truth["established"] == "2003-09-23"
+
+
+@pytest.mark.slow
 def test_upside_down_photo_is_turned_round():
     data, truth = licence_image(1)
     buffer = io.BytesIO()
