@@ -5,11 +5,13 @@ Licences come from ``tests/onboarding/synthetic.py``: six faces (AR PL UMing, AR
 WenQuanYi Zen Hei and Micro Hei, Noto Serif and Sans CJK) in five modes (clean PNG, flatbed
 scan, phone photo, low resolution, PDF); a seed's face and mode come from the seed, so every 30
 consecutive seeds hold each face in each mode once. ID card backs likewise (faces × photo, scan,
-low resolution). Three seed ranges, side by side:
+low resolution). Four seed ranges, side by side:
 
 - ``tuning`` (0–179 by default): the only range looked at while the pipeline was tuned;
 - ``held-out`` (5000–5179): never looked at while tuning;
-- ``held-out-2`` (9000–9179): generated only once tuning had stopped.
+- ``held-out-2`` (9000–9179): generated only once tuning had stopped;
+- ``held-out-3`` (13000–13179): added when the second round of tuning (the vote by sources)
+  had stopped, never looked at before.
 
 For each range and each face and mode: company name, USCC, legal representative and founding
 date exact (a field left empty as unsure counts as a miss, and goes to manual review), USCC codes
@@ -22,7 +24,7 @@ Prints figures; asserts nothing. Targets on the held-out ranges, every face: nam
 USCC ≥ 98 % with 0 wrong codes reported valid, legal representative ≥ 95 %, founding date
 ≥ 95 %, ID expiry 100 %; time ≤ 1.3 × plain tesseract; < 500 MB per worker process.
 
-    .venv/bin/python bench/bench_ocr.py [--ranges tuning,held-out,held-out-2] [--n 180]
+    .venv/bin/python bench/bench_ocr.py [--ranges tuning,held-out,held-out-2,held-out-3] [--n 180]
         [--n-id 60] [--n-time 30] [--n-pool 12] [--jobs 2] [--misses]
 
 ``--misses`` lists what was read wrong, for the tuning range only.
@@ -52,7 +54,7 @@ from tests.onboarding.synthetic import (  # noqa: E402
     licence_scan,
 )
 
-RANGES = {"tuning": 0, "held-out": 5000, "held-out-2": 9000}
+RANGES = {"tuning": 0, "held-out": 5000, "held-out-2": 9000, "held-out-3": 13000}
 FIELDS = ("name", "uscc", "legal_representative", "established")
 SHORT = {"name": "name", "uscc": "USCC", "legal_representative": "rep", "established": "date"}
 TARGETS = {"name": 0.95, "uscc": 0.98, "legal_representative": 0.95, "established": 0.95}

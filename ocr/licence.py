@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -107,6 +108,8 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     segments = text.split_columns(lines, boundary=boundary, gap_factor=GAP_FACTOR)
     found = text.collect_fields(segments, LABELS, continues=CONTINUED)
     found |= _unlabelled(segments, found, boundary)
+    if "name" in found:
+        _join_name_rest(found["name"], segments, found, boundary)
     fields: dict[str, object] = dict.fromkeys(FIELD_KEYS)
     confidences: dict[str, float] = {}
     unsure: dict[str, str] = {}
@@ -136,11 +139,13 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
         unsure["name"] = reasons.LABEL_NOT_FOUND
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
-    if "legal_representative" in found:
-        person, reason = _read_person(page, found["legal_representative"])
+    person_field = found.get("legal_representative") or _lost_person_line(found)
+    if person_field is not None:
+        person, reason = _read_person(page, person_field)
         put("legal_representative", person)
         if reason:
-            unsure["legal_representative"] = reason
+            lost = "legal_representative" not in found and reason == reasons.NOT_READ
+            unsure["legal_representative"] = reasons.LABEL_NOT_FOUND if lost else reason
     else:
         unsure["legal_representative"] = reasons.LABEL_NOT_FOUND
     if "business_scope" in found:
@@ -202,6 +207,58 @@ def _unlabelled(
     return out
 
 
+def _lost_person_line(found: dict[str, text.Field]) -> text.Field | None:
+    """Where the legal representative stands when the main pass lost its whole line (label
+    and value): the value column between the entity type and the business scope, one line
+    high. Its crop is read as a found line's is, without a main-pass reading (so two re-reads
+    must agree)."""
+    type_field, scope = found.get("entity_type"), found.get("business_scope")
+    if type_field is None or scope is None:
+        return None
+    type_row, scope_row = _first_row(type_field.value_words), _first_row(scope.value_words)
+    if not type_row or not scope_row:
+        return None
+    height = float(np.median([w.height for w in type_row + scope_row]))
+    top = int(np.median([w.bottom for w in type_row]) + 0.3 * height)
+    bottom = int(np.median([w.top for w in scope_row]) - 0.3 * height)
+    if not 0.5 * height <= bottom - top <= 3 * height:
+        return None
+    left = type_field.value_left
+    # a person's name is at most four characters: the box reaches five character widths
+    box = Word("", 0.0, left, top, int(5 * height), bottom - top, (0, 0, 0))
+    return text.Field(label="legal_representative", value_words=[box], lines=[""], value_left=left)
+
+
+def _join_name_rest(
+    name: text.Field,
+    segments: list[text.Segment],
+    found: dict[str, text.Field],
+    boundary: int | None,
+) -> None:
+    """A name whose first line does not end as names do may have the rest of its line in a
+    segment of its own (a word box Tesseract drew too small opened a wide gap): the nearest
+    free segment on the right, on the same row and in the left column, is appended to it."""
+    row = _first_row(name.value_words)
+    if not row or (_clean_name(name) or "").endswith(_NAME_ENDINGS):
+        return
+    height = text.body_height(segments)
+    centre = float(np.median([(w.top + w.bottom) / 2 for w in row]))
+    right = max(w.right for w in row)
+    used = {id(w) for field in found.values() for w in field.value_words}
+    beside = [
+        seg
+        for seg in segments
+        if not any(id(w) in used for w in seg.words)
+        and abs((seg.top + seg.bottom) / 2 - centre) < 0.6 * height
+        and 0 <= seg.left - right < 6 * height
+        and (boundary is None or seg.right <= boundary + height)
+    ]
+    if beside:
+        rest = min(beside, key=lambda seg: seg.left)
+        name.lines[0] += rest.text
+        name.value_words = [*name.value_words, *rest.words]
+
+
 def _field_of(key: str, segment: text.Segment) -> text.Field:
     return text.Field(
         label=key,
@@ -236,32 +293,43 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     """The company name and, when it is not sure, None and the reason.
 
     The first line of the name is read again from its crop, with the name model and with the
-    distribution's model; a name two of the three readings give is sure. Failing that, the
-    name model's reading is taken where it changes only words the main pass was unsure of
-    (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司, 商行 …)
-    and begin with a region's name (the USCC's region, when it was read).
+    distribution's model; a name the vote settles (``_voted``: readings of two sources) is sure.
+    Failing that, the name model's reading is taken where it changes only words the main pass
+    was unsure of (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司,
+    商行 …) and begin with a region's name (the USCC's region, when it was read).
     """
     name = _snap(_clean_name(field), division)
     if name is None:
         return None, reasons.NOT_READ
     row = _first_row(field.value_words)
-    readings: list[tuple[str | None, float]] = [(name, 1.0)]
+    readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+    for index, reread in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
             break
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
         first = _LABEL_REST.sub(
             "",
             _read_value_line(
-                image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+                reread.image,
+                row,
+                field.value_left,
+                tessdata_dir=reread.tessdata_dir,
+                enlarge=reread.enlarge,
             ),
         )
         again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
-        readings.append((_snap(again, division) if first else None, weight))
+        # the end of the label misread as a character (称 → 人) before the region's name
+        if (
+            again
+            and not regions.starts_with_region(again, division)
+            and regions.starts_with_region(again[1:], division)
+        ):
+            again = again[1:]
+        readings.append(Reading(_snap(again, division) if first else None, *reread.vote))
     chosen = _voted(readings)
     if chosen is None:
-        second = readings[1][0] if len(readings) > 1 else None
+        second = readings[1].value if len(readings) > 1 else None
         unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
         if (
             second is not None
@@ -295,61 +363,104 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     row = _first_row(field.value_words)
     if not row:
         return None, reasons.NOT_READ
-    readings: list[tuple[str | None, float]] = [(_clean_person(field.text), 1.0)]
+    readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, DISTRIBUTION_GREY)]
     rereads = _rereads(page)
-    for index, (image, tessdata_dir, weight, enlarge) in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r[2] for r in rereads[index:])):
+    for index, reread in enumerate(rereads):
+        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
             break
         line = _read_value_line(
-            image, row, field.value_left, tessdata_dir=tessdata_dir, enlarge=enlarge
+            reread.image,
+            row,
+            field.value_left,
+            tessdata_dir=reread.tessdata_dir,
+            enlarge=reread.enlarge,
         )
-        readings.append((_clean_person(_LABEL_REST.sub("", line)), weight))
+        readings.append(Reading(_clean_person(_LABEL_REST.sub("", line)), *reread.vote))
     chosen = _voted(readings)
     if chosen is not None:
         return chosen, None
-    return None, reasons.READINGS_DISAGREE if any(r for r, _w in readings) else reasons.NOT_READ
+    return None, reasons.READINGS_DISAGREE if any(r.value for r in readings) else reasons.NOT_READ
 
 
-def _rereads(page: Page) -> list[tuple[np.ndarray, Path | None, float, float]]:
-    """How a value's line is read again, in order, until the vote is settled: ``(image,
-    tessdata folder, weight of its vote, enlargement of the crop)``.
+# Sources of readings: a model on the grey page (whole, or a crop of it at any size) or on the
+# binarised one. The main pass is the distribution's model on the grey page, as its crop is.
+DISTRIBUTION_GREY = "distribution's model, grey"
+DISTRIBUTION_BINARY = "distribution's model, binarised"
+NAME_MODEL_GREY = "name model, grey"
+NAME_MODEL_BINARY = "name model, binarised"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a value, its weight in the vote, and its source: the model and the
+    image it was read from. Readings of one source (one model on the page and on a crop of it,
+    at two sizes) make the same mistakes (隆 read 降 by the distribution's model on the page
+    and on the crop), so only readings of two sources can confirm each other."""
+
+    value: str | None
+    weight: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Reread:
+    """How a value's line is read again: the image its crop is cut from, the tessdata folder
+    (None: the distribution's), the weight of its vote, the crop's enlargement, the source."""
+
+    image: np.ndarray
+    tessdata_dir: Path | None
+    weight: float
+    enlarge: float
+    source: str
+
+    @property
+    def vote(self) -> tuple[float, str]:
+        return self.weight, self.source
+
+
+def _rereads(page: Page) -> list[Reread]:
+    """How a value's line is read again, in order, until the vote is settled.
 
     The name model (tessdata 4.0.0's LSTM) reads rare characters the distribution's model
     confuses, so its readings weigh more; it reads the grey crop, the binarised one and, last,
-    the grey crop enlarged. The distribution's model reads the grey crop. Without the name
-    model, only the latter.
+    the grey crop enlarged (the grey crop's source: it adds weight, it cannot confirm it). The
+    distribution's model reads the grey crop (the main pass's source: weight only). Without the
+    name model, the distribution's model reads the grey crop and the binarised one.
     """
     model = engine.name_model_dir()
     if model is None:
-        return [(page.gray, None, 1.0, 1.0)]
+        return [
+            Reread(page.gray, None, 1.0, 1.0, DISTRIBUTION_GREY),
+            Reread(page.binary, None, 1.0, 1.0, DISTRIBUTION_BINARY),
+        ]
     return [
-        (page.gray, model, 1.5, 1.0),
-        (page.binary, model, 1.25, 1.0),
-        (page.gray, None, 1.0, 1.0),
-        (page.gray, model, 1.25, 1.6),
+        Reread(page.gray, model, 1.5, 1.0, NAME_MODEL_GREY),
+        Reread(page.binary, model, 1.25, 1.0, NAME_MODEL_BINARY),
+        Reread(page.gray, None, 1.0, 1.0, DISTRIBUTION_GREY),
+        Reread(page.gray, model, 1.25, 1.6, NAME_MODEL_GREY),
     ]
 
 
-def _voted(readings: list[tuple[str | None, float]], *, margin: float = 0.0) -> str | None:
-    """The value that at least two readings give and that outweighs every other value (by
-    more than ``margin``)."""
+def _voted(readings: list[Reading], *, margin: float = 0.0) -> str | None:
+    """The value that readings of at least two sources give and that outweighs every other
+    value (by more than ``margin``)."""
     weights: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    for value, weight in readings:
-        if value:
-            weights[value] = weights.get(value, 0.0) + weight
-            counts[value] = counts.get(value, 0) + 1
+    sources: dict[str, set[str]] = {}
+    for reading in readings:
+        if reading.value:
+            weights[reading.value] = weights.get(reading.value, 0.0) + reading.weight
+            sources.setdefault(reading.value, set()).add(reading.source)
     if not weights:
         return None
     ranked = sorted(weights.items(), key=lambda item: item[1], reverse=True)
     best, weight = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if counts[best] < 2 or runner_up + margin >= weight:
+    if len(sources[best]) < 2 or runner_up + margin >= weight:
         return None
     return best
 
 
-def _settled(readings: list[tuple[str | None, float]], *, still_to_come: float) -> bool:
+def _settled(readings: list[Reading], *, still_to_come: float) -> bool:
     """Whether the readings still to come, all for one other value, could not change the
     vote: then they need not be made."""
     return _voted(readings, margin=still_to_come) is not None
@@ -358,26 +469,33 @@ def _settled(readings: list[tuple[str | None, float]], *, still_to_come: float) 
 def _read_established(
     page: Page, found: dict[str, text.Field], lines: list[Line]
 ) -> tuple[str | None, str]:
-    """The founding date is printed twice: as 成立日期 (注册日期) and as the start of 营业期限.
-    Two readings that agree make it sure; otherwise each line is read again, alone."""
-    fields = [found[key] for key in ("established", "term") if key in found]
-    readings = [text.parse_chinese_date(f.text) for f in fields]
+    """The founding date is printed twice on a company's licence: as 成立日期 and as the start
+    of 营业期限; once (注册日期) on an individual business's. Two readings that agree make it
+    sure; otherwise each line is read again, alone, by the distribution's model and, where one
+    line only was found (or the date is printed once), by the name model too."""
+    labelled = [found[key] for key in ("established", "term") if key in found]
+    readings = [text.parse_chinese_date(f.text) for f in labelled]
+    fields = labelled
+    if not labelled:
+        # neither label read: the dates printed in the upper part of the page (the issue date
+        # stands at the foot); the founding date is the one printed twice, or the only one
+        readings = _dates_above(lines, share=0.7)
+        fields = _date_fields(lines, share=0.7) if len(readings) == 1 else []
     agreed = _agreed(readings)
-    for field in fields:
-        if agreed is not None:
-            break
-        row = _first_row(field.value_words)
-        if row:
-            line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=None)
-            readings.append(text.parse_chinese_date(line))
-            agreed = _agreed(readings)
+    model = engine.name_model_dir() if len(fields) == 1 else None
+    for tessdata_dir in (None, model) if model is not None else (None,):
+        for field in fields:
+            if agreed is not None:
+                break
+            row = _first_row(field.value_words)
+            if row:
+                line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=tessdata_dir)
+                readings.append(text.parse_chinese_date(line))
+                agreed = _agreed(readings)
     if agreed is not None:
         return agreed, ""
-    if not fields:
-        # neither label read: the dates printed in the upper part of the page (the issue date
-        # stands at the foot); the founding date is the one printed twice
-        agreed = _agreed(_dates_above(lines, share=0.7))
-        return (agreed, "") if agreed else (None, reasons.LABEL_NOT_FOUND)
+    if not labelled:
+        return None, reasons.LABEL_NOT_FOUND
     return None, reasons.READINGS_DISAGREE if any(readings) else reasons.NOT_READ
 
 
@@ -389,6 +507,21 @@ def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:
         if line.top < share * bottom
         for match in text.DATE.finditer(line.text)
     ]
+
+
+def _date_fields(lines: list[Line], *, share: float) -> list[text.Field]:
+    """The dates of ``_dates_above`` as fields: the run of words from the first with a digit to
+    the last with a digit or 日, so their line can be read again."""
+    bottom = max((line.bottom for line in lines), default=0)
+    out = []
+    for line in lines:
+        if line.top >= share * bottom or not text.DATE.search(line.text):
+            continue
+        words = sorted(line.words, key=lambda w: w.left)
+        dated = [i for i, w in enumerate(words) if any(c.isdigit() or c == "日" for c in w.text)]
+        run = words[dated[0] : dated[-1] + 1]
+        out.append(text.Field(label="established", value_words=run, lines=[line.text]))
+    return out
 
 
 def _agreed(readings: list[str | None]) -> str | None:
@@ -493,8 +626,9 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫",
 
 def _clean_person(raw: str) -> str | None:
     chars = "".join(c for c in raw if text.is_cjk(c) or c == "·")
-    # the end of the label (法定代表人, 经营者) caught before the name; no surname is 人 or 者
-    chars = chars.lstrip("人者")[:8]
+    # the end of the label (法定代表人, 经营者) caught before the name, its 人 sometimes read 入;
+    # no surname is 人, 入 or 者
+    chars = chars.lstrip("人入者")[:8]
     if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
         return None
     if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:

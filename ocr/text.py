@@ -112,7 +112,12 @@ def normalise_cjk(text: str) -> str:
     return text.translate(_FULL_WIDTH).replace("〉", "）")
 
 
-DATE = re.compile(r"(\d{4})\D{0,2}年?\D{0,2}?(\d{1,2})\D{0,2}月?\D{0,2}?(\d{1,2})")
+# A month or day is a whole run of one or two digits; a single digit beside a character that
+# looks like a digit (1] for 11, l1, |2) may have lost its twin: such a date is not read at all
+# rather than read wrong (2009年1]月 is not January, 11月2l日 not the 2nd).
+_DIGIT_LIKE = r"\]\[|lIi!oO"
+_NUMBER = rf"(?<!\d)(\d\d|(?<![{_DIGIT_LIKE}])\d(?![{_DIGIT_LIKE}]))(?!\d)"
+DATE = re.compile(rf"(\d{{4}})\D{{0,2}}年?\D{{0,2}}?{_NUMBER}\D{{0,2}}月?\D{{0,2}}?{_NUMBER}")
 
 
 def parse_chinese_date(text: str) -> str | None:
@@ -203,7 +208,9 @@ def collect_fields(
         if matches[id(segment)] or not missing:
             continue
         if any(abs(segment.left - left) <= 1.0 * height for left in label_lefts):
-            again = match_label(segment.text, missing, near_miss=True)
+            again = match_label(segment.text, missing, near_miss=True) or _cut_short(
+                segment.text, missing
+            )
             if again:
                 matches[id(segment)] = again
                 missing.pop(again[0], None)
@@ -273,6 +280,22 @@ def collect_fields(
                 candidate.last_top = segment.top
                 break
     return fields
+
+
+def _cut_short(text: str, labels: dict[str, tuple[str, ...]]) -> tuple[str, int] | None:
+    """``(key, end)`` when ``text`` is a label of ``labels`` whose last characters were lost
+    (经营者 read 经营, its value a segment of its own): at least two characters that begin
+    the label of one key only; the value is then the segment beside it."""
+    head = "".join(c for c in text if c not in _JUNK)
+    if len(head) < 2 or not all(is_cjk(c) for c in head):
+        return None
+    keys = {
+        key
+        for key, variants in labels.items()
+        for label in variants
+        if len(label) > len(head) and label.startswith(head)
+    }
+    return (keys.pop(), len(text)) if len(keys) == 1 else None
 
 
 def _same_row_right(segment, ordered, matches, used, height) -> Segment | None:

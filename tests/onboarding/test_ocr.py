@@ -20,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from ocr import OcrResult, OcrTimeout, UnreadableDocument, engine, read_document
 from ocr.errors import MESSAGES
 from ocr.idcard import repair_id_number
+from ocr.text import parse_chinese_date
 from onboarding.services.documents import OCR_ERROR_MESSAGES, ocr_error_message
 from onboarding.system_checks import tesseract_check
 from tests.onboarding.synthetic import (
@@ -60,6 +61,24 @@ def test_id_number_is_repaired_only_toward_a_valid_number():
     assert repair_id_number(["110105194912310022"]) is None
     assert repair_id_number(["110105194912310029"]) is None
     assert repair_id_number(["1101051949123100"]) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "date"),
+    [
+        ("2009年11月24日", "2009-11-24"),
+        ("2005年09月01日至长期", "2005-09-01"),
+        ("2003年9月3日", "2003-09-03"),
+        ("2015.05.06-2035.05.06", "2015-05-06"),
+        ("2008年01]月30日", "2008-01-30"),  # a two-digit month lost nothing
+        # a single digit beside a digit's look-alike may have lost its twin: not read
+        ("2009年1]月24日", None),  # tuning seed 10: 11月 read 1]月, both lines alike
+        ("2009年11月2l日", None),
+        ("2009年]1月2日", None),
+    ],
+)
+def test_a_date_is_read_only_from_whole_numbers(read, date):
+    assert parse_chinese_date(read) == date
 
 
 def test_unknown_content_type_is_unreadable():
@@ -233,11 +252,38 @@ def test_individual_business_licence():
 
 @pytest.mark.slow
 def test_a_name_the_readings_disagree_on_is_left_empty_with_the_reason():
-    scan = licence_scan(45)  # WenQuanYi Micro Hei, photo
+    scan = licence_scan(133)  # AR PL UKai, photo
     result = read_document(kind="licence", data=scan.data, content_type=scan.content_type)
     assert result.fields["name"] is None
     assert result.unsure == {"name": "readings_disagree"}
     assert result.fields["uscc"] == scan.truth["uscc"]
+
+
+@pytest.mark.slow
+def test_a_representative_line_the_main_pass_lost_is_read_where_it_stands():
+    # WenQuanYi Zen Hei, photo: the main pass reads nothing of the 法定代表人 line; the line
+    # between the entity type and the business scope is cropped and read again
+    result, truth = _read_licence(134)
+    assert result.fields["legal_representative"] == truth["legal_representative"] == "田然"
+    assert "legal_representative" not in result.unsure
+
+
+@pytest.mark.slow
+def test_a_name_line_split_by_a_too_small_word_box_is_joined():
+    # WenQuanYi Micro Hei, photo: the main pass boxed 广州 five pixels wide, so the name's line
+    # fell in two segments; the crop of the whole line caught the label's 称 (read 人)
+    result, truth = _read_licence(45)
+    assert result.fields["name"] == truth["name"] == "广州市华瑞泰跨境电子商务有限公司"
+    assert "name" not in result.unsure
+
+
+@pytest.mark.slow
+def test_a_date_printed_once_is_read_again_by_the_name_model():
+    # WenQuanYi Zen Hei, low resolution, an individual business: its registration date is
+    # printed once and the main pass lost the label column; the date's line is read again
+    result, truth = _read_licence(170)
+    assert truth["entity_type"] == "个体工商户"
+    assert result.fields["established"] == truth["established"] == "2003-09-23"
 
 
 @pytest.mark.slow
