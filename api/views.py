@@ -821,6 +821,13 @@ class WebhookEndpointListView(ApiView):
         return json_response({**endpoint_data(endpoint), "secret": secret}, status=201)
 
 
+def _endpoint(principal: Principal, pk: int) -> WebhookEndpoint:
+    endpoint = endpoint_get_for_seller(seller=principal.seller, pk=pk, livemode=principal.livemode)
+    if endpoint is None:
+        raise _not_found()
+    return endpoint
+
+
 class WebhookEndpointDetailView(ApiView):
     @extend_schema(
         operation_id="webhook_endpoints_destroy",
@@ -828,21 +835,8 @@ class WebhookEndpointDetailView(ApiView):
         responses={204: None, **_errors(403)},
     )
     def delete(self, request: Request, pk: int) -> HttpResponse:
-        principal = principal_of(request)
-        endpoint = endpoint_get_for_seller(
-            seller=principal.seller, pk=pk, livemode=principal.livemode
-        )
-        if endpoint is None:
-            raise _not_found()
-        endpoint_delete(endpoint=endpoint)
+        endpoint_delete(endpoint=_endpoint(principal_of(request), pk))
         return HttpResponse(status=204)
-
-
-def _endpoint(principal: Principal, pk: int) -> WebhookEndpoint:
-    endpoint = endpoint_get_for_seller(seller=principal.seller, pk=pk, livemode=principal.livemode)
-    if endpoint is None:
-        raise _not_found()
-    return endpoint
 
 
 class WebhookDeliveryListView(ApiView):
@@ -903,11 +897,6 @@ class WebhookEndpointRotateView(ApiView):
         responses={(200, "application/json"): s.WebhookEndpointCreatedSerializer, **_errors(403)},
     )
     def post(self, request: Request, pk: int) -> HttpResponse:
-        principal = principal_of(request)
-        endpoint = endpoint_get_for_seller(
-            seller=principal.seller, pk=pk, livemode=principal.livemode
-        )
-        if endpoint is None:
-            raise _not_found()
+        endpoint = _endpoint(principal_of(request), pk)
         secret = endpoint_secret_rotate(endpoint=endpoint)
         return json_response({**endpoint_data(endpoint), "secret": secret})
