@@ -130,20 +130,10 @@ def idempotent(
     Response into the final bytes, stored with the record."""
     now = timezone.now()
     digest = fingerprint(request)
-    # The retry's fast path: a completed record answers without a lock or an insert.
-    done = next(
-        iter(
-            IdempotencyRecord.objects.raw(
-                _done_sql(),
-                [principal.seller.pk, principal.livemode, key, now - TTL],
-            )
-        ),
-        None,
-    )
-    if done is not None:
-        if done.fingerprint != digest:
-            raise _mismatch()
-        return _replay(done)
+    # The retry's fast path: a completed record answers without a lock or a transaction.
+    replayed = _replay_of_done(principal, key, digest, now)
+    if replayed is not None:
+        return replayed
     try:
         return _locked_work(request, principal, key, digest, now, work, render)
     except _Released as released:
@@ -151,6 +141,26 @@ def idempotent(
         if released.response is not None:
             return released.response
         raise released.error from None
+
+
+def _replay_of_done(
+    principal: Principal, key: str, digest: str, now: datetime.datetime
+) -> HttpResponse | None:
+    """The stored answer of the key's completed record (younger than ``TTL``), None without
+    one; 422 when it was for another request."""
+    done = next(
+        iter(
+            IdempotencyRecord.objects.raw(
+                _done_sql(), [principal.seller.pk, principal.livemode, key, now - TTL]
+            )
+        ),
+        None,
+    )
+    if done is None:
+        return None
+    if done.fingerprint != digest:
+        raise _mismatch()
+    return _replay(done)
 
 
 class _Released(Exception):
@@ -182,18 +192,9 @@ def _locked_work(
             raise _in_flight()
         # A statement of its own, after the lock: it sees what a request that held the lock
         # committed before releasing it.
-        done = next(
-            iter(
-                IdempotencyRecord.objects.raw(
-                    _done_sql(), [principal.seller.pk, principal.livemode, key, now - TTL]
-                )
-            ),
-            None,
-        )
-        if done is not None:
-            if done.fingerprint != digest:
-                raise _mismatch()
-            return _replay(done)
+        replayed = _replay_of_done(principal, key, digest, now)
+        if replayed is not None:
+            return replayed
         try:
             response = work()
         except Exception as error:
