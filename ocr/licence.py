@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from . import engine, reasons, regions, text
+from . import engine, line_model, reasons, regions, text
 from .engine import Line, Page, Word
 from .licence_code import read_uscc
 
@@ -97,6 +98,13 @@ _VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is s
 NAME_REREAD_BELOW = 30
 # The second reading replaces the first only when it still looks like the same name.
 _NAME_MIN_SIMILARITY = 0.6
+# The line model's reading settles a value alone when each of its characters has at least this
+# probability; a value it reads less surely needs a Tesseract reading that agrees. A value it
+# reads with a probability of LINE_MODEL_WEAK or more stands against Tesseract's vote (neither
+# is taken); below it, Tesseract's readings decide alone.
+LINE_MODEL_SURE = 0.9
+LINE_MODEL_WEAK = 0.5
+_LINE_END_UNSURE = 0.6
 _LABEL_REST = re.compile(r"^[^\u3400-\u9fff]*(?:称[^\u3400-\u9fff]*)?")
 
 
@@ -302,22 +310,10 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     if name is None:
         return None, reasons.NOT_READ
     row = _first_row(field.value_words)
-    readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
-    rereads = _rereads(page)
-    for index, reread in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
-            break
+
+    def reading_of(first: str) -> str | None:
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
-        first = _LABEL_REST.sub(
-            "",
-            _read_value_line(
-                reread.image,
-                row,
-                field.value_left,
-                tessdata_dir=reread.tessdata_dir,
-                enlarge=reread.enlarge,
-            ),
-        )
+        first = _LABEL_REST.sub("", first)
         again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
         # the end of the label misread as a character (称 → 人) before the region's name
         if (
@@ -326,13 +322,29 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
             and regions.starts_with_region(again[1:], division)
         ):
             again = again[1:]
-        readings.append(Reading(_snap(again, division) if first else None, *reread.vote))
-    chosen = _voted(readings)
+        return _snap(again, division) if first else None
+
+    readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
+    line = _line_reading(page, row, field.value_left, reading_of)
+    rereads = _rereads(page)
+    for index, reread in enumerate(rereads):
+        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
+            break
+        first = _read_value_line(
+            reread.image,
+            row,
+            field.value_left,
+            tessdata_dir=reread.tessdata_dir,
+            enlarge=reread.enlarge,
+        )
+        readings.append(Reading(reading_of(first), *reread.vote))
+    chosen = _decided(readings, line)
     if chosen is None:
         second = readings[1].value if len(readings) > 1 else None
         unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
         if (
             second is not None
+            and _line_is_weak(line)
             and engine.name_model_dir() is not None
             and unsure_words
             and difflib.SequenceMatcher(None, name, second).ratio() >= _NAME_MIN_SIMILARITY
@@ -364,22 +376,26 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     if not row:
         return None, reasons.NOT_READ
     readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, DISTRIBUTION_GREY)]
+    line = _line_reading(
+        page, row, field.value_left, lambda raw: _clean_person(_LABEL_REST.sub("", raw))
+    )
     rereads = _rereads(page)
     for index, reread in enumerate(rereads):
-        if _settled(readings, still_to_come=sum(r.weight for r in rereads[index:])):
+        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
             break
-        line = _read_value_line(
+        again = _read_value_line(
             reread.image,
             row,
             field.value_left,
             tessdata_dir=reread.tessdata_dir,
             enlarge=reread.enlarge,
         )
-        readings.append(Reading(_clean_person(_LABEL_REST.sub("", line)), *reread.vote))
-    chosen = _voted(readings)
+        readings.append(Reading(_clean_person(_LABEL_REST.sub("", again)), *reread.vote))
+    chosen = _decided(readings, line)
     if chosen is not None:
         return chosen, None
-    return None, reasons.READINGS_DISAGREE if any(r.value for r in readings) else reasons.NOT_READ
+    read_any = any(r.value for r in readings) or (line is not None and line.value)
+    return None, reasons.READINGS_DISAGREE if read_any else reasons.NOT_READ
 
 
 # Sources of readings: a model on the grey page (whole, or a crop of it at any size) or on the
@@ -388,6 +404,7 @@ DISTRIBUTION_GREY = "distribution's model, grey"
 DISTRIBUTION_BINARY = "distribution's model, binarised"
 NAME_MODEL_GREY = "name model, grey"
 NAME_MODEL_BINARY = "name model, binarised"
+LINE_MODEL = "line model, grey"
 
 
 @dataclass(frozen=True)
@@ -400,6 +417,7 @@ class Reading:
     value: str | None
     weight: float
     source: str
+    probability: float | None = None  # the line model's, of its least sure character
 
 
 @dataclass(frozen=True)
@@ -460,6 +478,79 @@ def _voted(readings: list[Reading], *, margin: float = 0.0) -> str | None:
     return best
 
 
+def _line_reading(
+    page: Page, row: list[Word], value_left: int | None, value_of: Callable[[str], str | None]
+) -> Reading | None:
+    """The line model's reading of a value's line (``value_of`` makes the value of the line's
+    text), with the probability of the least sure character the value kept; None when the
+    model is not installed."""
+    region, _h = _value_line_crop(page.gray, row, value_left)
+    modelled = line_model.read_line(region) if region.size else None
+    if modelled is None:
+        return None
+    # characters the network is unsure of at the line's end may be the crop's edge (a rule of
+    # the border, the next column's ink read as 一), not the value: they are left out, and the
+    # rest (which may have lost its last character) then settles the value only where a
+    # Tesseract reading agrees, and does not stand against Tesseract's vote (probability 0)
+    kept = len(modelled.text)
+    while kept and modelled.probabilities[kept - 1] < _LINE_END_UNSURE:
+        kept -= 1
+    raw = modelled.text[:kept]
+    value = value_of(raw)
+    probability = _probability_of(value, raw, modelled.probabilities)
+    return Reading(value, 0.0, LINE_MODEL, probability if kept == len(modelled.text) else 0.0)
+
+
+def _probability_of(value: str | None, raw: str, probabilities: tuple[float, ...]) -> float:
+    """The least probability of the characters of ``value`` in the line ``raw`` they were kept
+    from (in order); a character of the value not found in the line counts as 0."""
+    if not value:
+        return 0.0
+    least, position = 1.0, 0
+    for char in value:
+        while position < len(raw) and text.normalise_cjk(raw[position]) != char:
+            position += 1
+        if position == len(raw):
+            return 0.0
+        least = min(least, probabilities[position])
+        position += 1
+    return least
+
+
+def _line_is_weak(line: Reading | None) -> bool:
+    """Whether the line model read nothing, or nothing it is even half sure of: then Tesseract's
+    readings decide alone."""
+    return line is None or not line.value or (line.probability or 0.0) < LINE_MODEL_WEAK
+
+
+def _line_settles(readings: list[Reading], line: Reading | None) -> str | None:
+    """The line model's value when a Tesseract reading agrees with it (two kinds of reader, the
+    same value), or when the network is sure of every character of it."""
+    if line is None or not line.value:
+        return None
+    if (line.probability or 0.0) >= LINE_MODEL_SURE or any(r.value == line.value for r in readings):
+        return line.value
+    return None
+
+
+def _decided(readings: list[Reading], line: Reading | None) -> str | None:
+    """The value of a field once its readings are made: the line model's (``_line_settles``);
+    else Tesseract's vote (``_voted``), unless the line model read another value it is at
+    least half sure of."""
+    settled = _line_settles(readings, line)
+    if settled is not None:
+        return settled
+    return _voted(readings) if _line_is_weak(line) else None
+
+
+def _stop(readings: list[Reading], line: Reading | None, *, still_to_come: float) -> bool:
+    """Whether more readings are not needed: the line model's value is settled, or Tesseract's
+    vote is and the line model does not stand against it."""
+    if _line_settles(readings, line) is not None:
+        return True
+    return _line_is_weak(line) and _settled(readings, still_to_come=still_to_come)
+
+
 def _settled(readings: list[Reading], *, still_to_come: float) -> bool:
     """Whether the readings still to come, all for one other value, could not change the
     vote: then they need not be made."""
@@ -471,8 +562,9 @@ def _read_established(
 ) -> tuple[str | None, str]:
     """The founding date is printed twice on a company's licence: as 成立日期 and as the start
     of 营业期限; once (注册日期) on an individual business's. Two readings that agree make it
-    sure; otherwise each line is read again, alone, by the distribution's model and, where one
-    line only was found (or the date is printed once), by the name model too."""
+    sure; otherwise each line is read again, alone, by the line model, by the distribution's
+    model and, where one line only was found (or the date is printed once), by the name model
+    too."""
     labelled = [found[key] for key in ("established", "term") if key in found]
     readings = [text.parse_chinese_date(f.text) for f in labelled]
     fields = labelled
@@ -482,6 +574,12 @@ def _read_established(
         readings = _dates_above(lines, share=0.7)
         fields = _date_fields(lines, share=0.7) if len(readings) == 1 else []
     agreed = _agreed(readings)
+    for field in fields:  # the line model first: its mistakes are not Tesseract's
+        row = _first_row(field.value_words)
+        if agreed is None and row:
+            modelled = _line_reading(page, row, field.value_left, text.parse_chinese_date)
+            readings.append(modelled.value if modelled is not None else None)
+            agreed = _agreed(readings)
     model = engine.name_model_dir() if len(fields) == 1 else None
     for tessdata_dir in (None, model) if model is not None else (None,):
         for field in fields:
@@ -557,19 +655,7 @@ def _read_value_line(
 ) -> str:
     """One line of a value read again from a crop (psm 7), with the model in ``tessdata_dir``
     (the distribution's when None)."""
-    # the smallest boxes place the line; the band of ink around them is the line
-    small = sorted(row, key=lambda w: w.height)[: max(1, len(row) // 2)]
-    top = min(w.top for w in small)
-    bottom = max(w.bottom for w in small)
-    left = min(w.left for w in row)
-    if value_left is not None:
-        left = max(left, value_left)
-    right = max(w.right for w in row)
-    top, bottom = engine.line_band(gray, (left, top, right, bottom))
-    h = max(bottom - top, 8)
-    # the main pass sometimes leaves the last characters out of the line's boxes
-    box = (left - h // 4, top, right + h, bottom)
-    region = engine.crop(gray, box, pad=max(4, h // 3))
+    region, h = _value_line_crop(gray, row, value_left)
     if region.size == 0:
         return ""
     scale = (
@@ -583,6 +669,25 @@ def _read_value_line(
     region = cv2.copyMakeBorder(region, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
     words = engine.ocr_words(region, psm=7, lang="chi_sim", tessdata_dir=tessdata_dir)
     return "".join(w.text for w in words)
+
+
+def _value_line_crop(
+    gray: np.ndarray, row: list[Word], value_left: int | None
+) -> tuple[np.ndarray, int]:
+    """The crop of a value's line and the height of its band of ink."""
+    # the smallest boxes place the line; the band of ink around them is the line
+    small = sorted(row, key=lambda w: w.height)[: max(1, len(row) // 2)]
+    top = min(w.top for w in small)
+    bottom = max(w.bottom for w in small)
+    left = min(w.left for w in row)
+    if value_left is not None:
+        left = max(left, value_left)
+    right = max(w.right for w in row)
+    top, bottom = engine.line_band(gray, (left, top, right, bottom))
+    h = max(bottom - top, 8)
+    # the main pass sometimes leaves the last characters out of the line's boxes
+    box = (left - h // 4, top, right + h, bottom)
+    return engine.crop(gray, box, pad=max(4, h // 3)), h
 
 
 def _trailing_bracket(rest: str) -> str:
@@ -629,7 +734,8 @@ def _clean_person(raw: str) -> str | None:
     # the end of the label (法定代表人, 经营者) caught before the name, its 人 sometimes read 入;
     # no surname is 人, 入 or 者
     chars = chars.lstrip("人入者")[:8]
-    if not chars or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
+    # a person's name has two characters at least: one is a surname alone, the rest lost
+    if len(chars) < 2 or chars in _LABEL_WORDS or any(w in chars for w in ("代表", "经营")):
         return None
     if chars[0] not in SURNAMES and not chars.startswith(COMPOUND_SURNAMES) and "·" not in chars:
         return None  # a misread surname (only 只 鹏 …); names of minorities carry a ·

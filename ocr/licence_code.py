@@ -1,6 +1,7 @@
 """The USCC on a licence: where it stands, and its readings until two agree.
 
-The code is read in the main pass; then from a crop of its line by Tesseract's English model
+The code is read in the main pass; then from a crop of its line by the line model
+(``line_model``), by Tesseract's English model
 restricted to the code's alphabet, by the Chinese model (other confusions), binarised and larger,
 until ``uscc.decide_uscc`` is sure of it or the readings run out.
 """
@@ -12,7 +13,7 @@ import re
 import cv2
 import numpy as np
 
-from . import engine, text
+from . import engine, line_model, text
 from .engine import Line, Page, Word
 from .uscc import UsccDecision, decide_uscc
 
@@ -21,6 +22,7 @@ USCC_WHITELIST = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
 _CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
 _CODE_LINE_HEIGHT_LARGE = 60  # a last reading, larger
+LINE_MODEL = "line model"  # a crop read by ``line_model`` instead of Tesseract
 
 
 def read_uscc(
@@ -54,9 +56,11 @@ def read_uscc(
         readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
     decision = decide_uscc(readings)
     if box is not None:
+        # the line model (another kind of reader: its mistakes are not Tesseract's), then
         # English restricted to the code's alphabet, then Chinese (another model, other
         # confusions), then English again on the binarised and on a larger crop
         for image, height, lang in (
+            (page.gray, _CODE_LINE_HEIGHT, LINE_MODEL),
             (page.gray, _CODE_LINE_HEIGHT, "eng"),
             (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
             (page.binary, _CODE_LINE_HEIGHT, "eng"),
@@ -134,6 +138,20 @@ def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
 def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[str | None, float]:
     left, top, right, bottom = box
     h = max(bottom - top, 8)
+    if lang == LINE_MODEL:
+        # the band of the code's ink alone (a box may reach into the label's line above), with
+        # a margin: the network drops a character that touches the crop's edge
+        top, bottom = engine.line_band(gray, (left, top, right, bottom))
+        band = max(bottom - top, 8)
+        region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=band // 4)
+        if region.size == 0:
+            return None, 0.0
+        region = cv2.copyMakeBorder(region, 0, 0, band, band, cv2.BORDER_REPLICATE)
+        modelled = line_model.read_line(region)
+        if modelled is None:
+            return None, 0.0
+        runs = _CODE_RUN.findall(re.sub(r"[\s\-_.,:;]", "", modelled.text.upper()))
+        return (_trim(max(runs, key=len)), 100 * modelled.least) if runs else (None, 0.0)
     # the main pass sometimes leaves the first or last character out of the word's box
     region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=max(4, h // 3))
     if region.size == 0:

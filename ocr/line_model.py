@@ -1,0 +1,110 @@
+"""A second kind of reader for one line of text: the recognition network of PP-OCRv4
+(PaddleOCR's Chinese model, Apache-2.0), run by ONNX Runtime on a crop of the line.
+
+Tesseract's two Chinese models (the distribution's and tessdata 4.0's LSTM) make the same
+mistakes on the same print: Ming and Kai faces, photos, low resolution. This network was trained
+on other data, with another architecture (a convolutional encoder, CTC), so where it agrees
+with a Tesseract reading the agreement means something. ``make venv`` installs the model
+(``LINE_MODEL_PATH``); without it this reader is skipped and the pipeline runs on Tesseract alone.
+
+One thread per call, as Tesseract runs (``OMP_THREAD_LIMIT=1``): the workers are the parallelism.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+LINE_MODEL_PATH = Path(
+    os.environ.get("OCR_LINE_MODEL")
+    or Path(__file__).resolve().parents[1] / "var" / "models" / "ppocr-v4-rec.onnx"
+)
+_HEIGHT = 48  # the network's input height
+_MIN_WIDTH = 320  # narrower lines are padded to this width, as the network was trained
+_MAX_WIDTH = 3200  # a wider crop is not a line
+logger = logging.getLogger(__name__)
+_load_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """The text of a line and the network's probability of each character of it."""
+
+    text: str
+    probabilities: tuple[float, ...]
+
+    @property
+    def least(self) -> float:
+        """The probability of the least sure character (0 for an empty reading)."""
+        return min(self.probabilities, default=0.0)
+
+
+def available() -> bool:
+    """Whether the model is installed (logged once when it is not)."""
+    return _model() is not None
+
+
+def read_line(gray: np.ndarray) -> LineReading | None:
+    """The text of the one line in ``gray`` (a crop of a greyscale page, dark ink on light),
+    or None when the model is not installed or the crop is not a line."""
+    model = _model()
+    h, w = gray.shape[:2]
+    if model is None or h < 4 or w < 4:
+        return None
+    width = min(max(math.ceil(_HEIGHT * w / h), 1), _MAX_WIDTH)
+    resized = cv2.resize(gray, (width, _HEIGHT), interpolation=cv2.INTER_LINEAR)
+    batch = np.zeros((1, 3, _HEIGHT, max(width, _MIN_WIDTH)), dtype=np.float32)
+    # scaled to [-1, 1]; the padding stays at 0 (mid grey), as in training
+    batch[0, :, :, :width] = resized.astype(np.float32) / 127.5 - 1.0
+    session, characters = model
+    (scores,) = session.run(None, {session.get_inputs()[0].name: batch})
+    return _decoded(scores[0], characters)
+
+
+def _decoded(scores: np.ndarray, characters: list[str]) -> LineReading:
+    """CTC's best path: the most likely class at each step, repeats merged, blanks dropped."""
+    best = scores.argmax(axis=1)
+    probabilities = scores.max(axis=1)
+    text: list[str] = []
+    kept: list[float] = []
+    previous = -1
+    for step, index in enumerate(best):
+        if index != previous and index != 0:
+            text.append(characters[index])
+            kept.append(float(probabilities[step]))
+        previous = index
+    return LineReading("".join(text), tuple(kept))
+
+
+def _model() -> tuple[Any, list[str]] | None:
+    with _load_lock:
+        return _load(LINE_MODEL_PATH)
+
+
+@functools.cache
+def _load(path: Path) -> tuple[Any, list[str]] | None:
+    if not path.is_file():
+        logger.warning("OCR line model not installed at %s (make venv installs it)", path)
+        return None
+    # here: a process that never reads a document does not load it
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    # the alphabet is in the model's metadata; class 0 is CTC's blank, the last a space
+    alphabet = session.get_modelmeta().custom_metadata_map["character"].splitlines()
+    return session, ["", *alphabet, " "]
