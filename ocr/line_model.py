@@ -31,6 +31,7 @@ LINE_MODEL_PATH = Path(
 _HEIGHT = 48  # the network's input height
 _MIN_WIDTH = 320  # narrower lines are padded to this width, as the network was trained
 _MAX_WIDTH = 3200  # a wider crop is not a line
+_INK = 128  # a column with a pixel darker than this holds ink
 logger = logging.getLogger(__name__)
 _load_lock = threading.Lock()
 
@@ -60,6 +61,12 @@ def read_line(gray: np.ndarray) -> LineReading | None:
     h, w = gray.shape[:2]
     if model is None or h < 4 or w < 4:
         return None
+    # a wide blank beside the text makes the network see a character in it (關 銀 at 10 %):
+    # the crop is cut to its ink and half a line height around it, as its detector would box it
+    inked = np.flatnonzero((gray < _INK).any(axis=0))
+    if inked.size:
+        gray = gray[:, max(0, inked[0] - h // 2) : min(w, inked[-1] + 1 + h // 2)]
+        w = gray.shape[1]
     width = min(max(math.ceil(_HEIGHT * w / h), 1), _MAX_WIDTH)
     resized = cv2.resize(gray, (width, _HEIGHT), interpolation=cv2.INTER_LINEAR)
     batch = np.zeros((1, 3, _HEIGHT, max(width, _MIN_WIDTH)), dtype=np.float32)
