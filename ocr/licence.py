@@ -136,6 +136,7 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
             if source is not None and source.confidence is not None:
                 confidences[key] = source.confidence
 
+    _align_to_column(found, segments)
     # the name and the address start with the region the USCC was registered in
     division = decision.code[2:8] if decision.code else ""
     if "name" in found:
@@ -148,6 +149,8 @@ def extract(page: Page, words: list[Word]) -> tuple[dict, dict, dict, bool]:
     if "entity_type" in found:
         put("entity_type", _clean_entity_type(found["entity_type"].text))
     person_field = found.get("legal_representative") or _lost_person_line(found)
+    if person_field is not None and not person_field.value_words:
+        person_field = _beside_label(person_field, segments)
     if person_field is not None:
         person, reason = _read_person(page, person_field)
         put("legal_representative", person)
@@ -213,6 +216,35 @@ def _unlabelled(
         if below:
             out["legal_representative"] = _field_of("legal_representative", below[0])
     return out
+
+
+_LEFT_COLUMN_VALUES = ("name", "entity_type", "legal_representative", "business_scope")
+
+
+def _align_to_column(found: dict[str, text.Field], segments: list[text.Segment]) -> None:
+    """The values of the left column start at one x (their labels are justified to one width).
+    A name or representative that starts right of the others lost its first characters in the
+    main pass (曾艳霞 read 色霞): its line is read again from where the column starts."""
+    lefts = [
+        found[key].value_left
+        for key in _LEFT_COLUMN_VALUES
+        if key in found and found[key].value_words
+    ]
+    if len(lefts) < 3:
+        return
+    column = int(np.median(lefts))
+    height = text.body_height(segments)
+    for key in ("name", "legal_representative"):
+        if key in found and found[key].value_left - column > 0.6 * height:
+            found[key].value_left = column
+
+
+def _beside_label(field: text.Field, segments: list[text.Segment]) -> text.Field:
+    """A person's value the main pass did not read beside its label: the box of five
+    character widths where it stands, on the label's row, to be read from its crop."""
+    height = int(text.body_height(segments))
+    box = Word("", 0.0, field.value_left, field.last_top, 5 * height, height, (0, 0, 0))
+    return text.Field(label=field.label, value_words=[box], lines=[""], value_left=field.value_left)
 
 
 def _lost_person_line(found: dict[str, text.Field]) -> text.Field | None:
@@ -314,14 +346,9 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     def reading_of(first: str) -> str | None:
         # the crop may catch the end of the label (名　　称): 称, Latin letters, punctuation
         first = _LABEL_REST.sub("", first)
-        again = _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]]))
-        # the end of the label misread as a character (称 → 人) before the region's name
-        if (
-            again
-            and not regions.starts_with_region(again, division)
-            and regions.starts_with_region(again[1:], division)
-        ):
-            again = again[1:]
+        again = _without_label(
+            _clean_name(text.Field(label="name", lines=[first, *field.lines[1:]])), division
+        )
         return _snap(again, division) if first else None
 
     readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
@@ -358,6 +385,19 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
     if not regions.starts_with_region(chosen, division):
         return None, reasons.NO_REGION
     return chosen, None
+
+
+def _without_label(name: str | None, division: str) -> str | None:
+    """A name reading without the label a crop caught before the region's name: the end of the
+    label misread as a character (称 → 人), or the whole label (名称, 各称) with ink around it."""
+    if not name or regions.starts_with_region(name, division):
+        return name
+    if regions.starts_with_region(name[1:], division):
+        return name[1:]
+    for start in range(2, 7):
+        if "称" in name[:start] and regions.starts_with_region(name[start:], division):
+            return name[start:]
+    return name
 
 
 def _changes_only(first: str, second: str, *, unsure: str) -> bool:
@@ -479,11 +519,15 @@ def _voted(readings: list[Reading], *, margin: float = 0.0) -> str | None:
 
 
 def _line_reading(
-    page: Page, row: list[Word], value_left: int | None, value_of: Callable[[str], str | None]
+    page: Page,
+    row: list[Word],
+    value_left: int | None,
+    value_of: Callable[[str], str | None],
+    probability_of: Callable[[str | None, str, tuple[float, ...]], float] | None = None,
 ) -> Reading | None:
     """The line model's reading of a value's line (``value_of`` makes the value of the line's
-    text), with the probability of the least sure character the value kept; None when the
-    model is not installed."""
+    text), with the probability of the least sure character the value kept (``probability_of``,
+    by default ``_probability_of``); None when the model is not installed."""
     region, _h = _value_line_crop(page.gray, row, value_left)
     modelled = line_model.read_line(region) if region.size else None
     if modelled is None:
@@ -497,7 +541,7 @@ def _line_reading(
         kept -= 1
     raw = modelled.text[:kept]
     value = value_of(raw)
-    probability = _probability_of(value, raw, modelled.probabilities)
+    probability = (probability_of or _probability_of)(value, raw, modelled.probabilities)
     return Reading(value, 0.0, LINE_MODEL, probability if kept == len(modelled.text) else 0.0)
 
 
@@ -515,6 +559,14 @@ def _probability_of(value: str | None, raw: str, probabilities: tuple[float, ...
         least = min(least, probabilities[position])
         position += 1
     return least
+
+
+def _date_probability(value: str | None, raw: str, probabilities: tuple[float, ...]) -> float:
+    """The least probability of the characters of the written date that gave ``value``."""
+    for match in text.DATE.finditer(raw):
+        if value is not None and text.parse_chinese_date(match[0]) == value:
+            return min(probabilities[match.start() : match.end()], default=0.0)
+    return 0.0
 
 
 def _line_is_weak(line: Reading | None) -> bool:
@@ -561,10 +613,12 @@ def _read_established(
     page: Page, found: dict[str, text.Field], lines: list[Line]
 ) -> tuple[str | None, str]:
     """The founding date is printed twice on a company's licence: as 成立日期 and as the start
-    of 营业期限; once (注册日期) on an individual business's. Two readings that agree make it
-    sure; otherwise each line is read again, alone, by the line model, by the distribution's
-    model and, where one line only was found (or the date is printed once), by the name model
-    too."""
+    of 营业期限; once (注册日期) on an individual business's.
+
+    Both lines read by one model from one print make the same mistakes (11月 read 01月 on both),
+    so each date line is also read by the line model (``_dates_decided``). Until the readings
+    settle, each line is read again, alone, by the distribution's model and, where one line only
+    was found (or the date is printed once), by the name model too."""
     labelled = [found[key] for key in ("established", "term") if key in found]
     readings = [text.parse_chinese_date(f.text) for f in labelled]
     fields = labelled
@@ -572,29 +626,45 @@ def _read_established(
         # neither label read: the dates printed in the upper part of the page (the issue date
         # stands at the foot); the founding date is the one printed twice, or the only one
         readings = _dates_above(lines, share=0.7)
-        fields = _date_fields(lines, share=0.7) if len(readings) == 1 else []
-    agreed = _agreed(readings)
-    for field in fields:  # the line model first: its mistakes are not Tesseract's
-        row = _first_row(field.value_words)
-        if agreed is None and row:
-            modelled = _line_reading(page, row, field.value_left, text.parse_chinese_date)
-            readings.append(modelled.value if modelled is not None else None)
-            agreed = _agreed(readings)
-    model = engine.name_model_dir() if len(fields) == 1 else None
+        fields = _date_fields(lines, share=0.7)
+    modelled = [
+        _line_reading(page, row, field.value_left, text.parse_chinese_date, _date_probability)
+        for field in fields
+        if (row := _first_row(field.value_words))
+    ]
+    line_dates = [m for m in modelled if m is not None and m.value]
+    agreed = _dates_decided(readings, line_dates)
+    reread = fields if labelled or len(readings) == 1 else []
+    model = engine.name_model_dir() if len(reread) == 1 else None
     for tessdata_dir in (None, model) if model is not None else (None,):
-        for field in fields:
+        for field in reread:
             if agreed is not None:
                 break
             row = _first_row(field.value_words)
             if row:
                 line = _read_value_line(page.gray, row, field.value_left, tessdata_dir=tessdata_dir)
                 readings.append(text.parse_chinese_date(line))
-                agreed = _agreed(readings)
+                agreed = _dates_decided(readings, line_dates)
     if agreed is not None:
         return agreed, ""
     if not labelled:
         return None, reasons.LABEL_NOT_FOUND
-    return None, reasons.READINGS_DISAGREE if any(readings) else reasons.NOT_READ
+    read_any = any(readings) or bool(line_dates)
+    return None, reasons.READINGS_DISAGREE if read_any else reasons.NOT_READ
+
+
+def _dates_decided(readings: list[str | None], line_dates: list[Reading]) -> str | None:
+    """The founding date: one that a Tesseract reading and the line model both give (the only
+    such date); else the date two Tesseract readings agree on (``_agreed``), unless the line
+    model read another date it is at least half sure of."""
+    both = {r for r in readings if r} & {m.value for m in line_dates}
+    if both:
+        return both.pop() if len(both) == 1 else None
+    agreed = _agreed(readings)
+    against = any(
+        m.value != agreed and (m.probability or 0.0) >= LINE_MODEL_WEAK for m in line_dates
+    )
+    return None if agreed is None or against else agreed
 
 
 def _dates_above(lines: list[Line], *, share: float) -> list[str | None]:
@@ -679,9 +749,8 @@ def _value_line_crop(
     small = sorted(row, key=lambda w: w.height)[: max(1, len(row) // 2)]
     top = min(w.top for w in small)
     bottom = max(w.bottom for w in small)
-    left = min(w.left for w in row)
-    if value_left is not None:
-        left = max(left, value_left)
+    # where the value starts (the main pass may have lost its first characters), else its words
+    left = value_left if value_left is not None else min(w.left for w in row)
     right = max(w.right for w in row)
     top, bottom = engine.line_band(gray, (left, top, right, bottom))
     h = max(bottom - top, 8)
