@@ -358,13 +358,28 @@ def line_band(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, in
     a crop taken from them catches parts of the lines above and below; here the rows with ink
     are split into bands at blank rows, and the band that covers most of ``box`` is the line.
     """
+    _left, top, _right, bottom = box
+    bands = ink_bands(gray, box)
+    if not bands:
+        return top, bottom
+
+    def overlap(band: tuple[int, int]) -> int:
+        return min(band[1], bottom) - max(band[0], top)
+
+    best = max(bands, key=overlap)
+    return (best[0], best[1]) if overlap(best) > 0 else (top, bottom)
+
+
+def ink_bands(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    """``(top, bottom)`` of each band of rows with ink in the columns of ``box``, from a box
+    height above it to a box height below it, top to bottom."""
     left, top, right, bottom = box
     h, w = gray.shape
     reach = max(bottom - top, 8)
     y0, y1 = max(0, top - reach), min(h, bottom + reach)
     region = gray[y0:y1, max(0, left) : min(w, right)]
     if region.size == 0:
-        return top, bottom
+        return []
     ink = (region < 128).sum(axis=1)
     rows = ink > max(1, 0.01 * region.shape[1])
     bands, start = [], None
@@ -374,11 +389,4 @@ def line_band(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, in
         elif not on and start is not None:
             bands.append((start + y0, y + y0))
             start = None
-    if not bands:
-        return top, bottom
-
-    def overlap(band: tuple[int, int]) -> int:
-        return min(band[1], bottom) - max(band[0], top)
-
-    best = max(bands, key=overlap)
-    return (best[0], best[1]) if overlap(best) > 0 else (top, bottom)
+    return bands

@@ -56,25 +56,101 @@ def read_uscc(
         readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
     decision = decide_uscc(readings)
     if box is not None:
-        # the line model (another kind of reader: its mistakes are not Tesseract's), then
-        # English restricted to the code's alphabet, then Chinese (another model, other
-        # confusions), then English again on the binarised and on a larger crop
-        for image, height, lang in (
-            (page.gray, _CODE_LINE_HEIGHT, LINE_MODEL),
-            (page.gray, _CODE_LINE_HEIGHT, "eng"),
-            (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
-            (page.binary, _CODE_LINE_HEIGHT, "eng"),
-            (page.gray, _CODE_LINE_HEIGHT_LARGE, "eng"),
-        ):
-            if decision.code is not None:
-                break
-            crop_reading, crop_conf = _read_code_crop(image, box, height=height, lang=lang)
-            if crop_reading:
-                readings.append(crop_reading)
-                confs.append(crop_conf)
-                decision = decide_uscc(readings)
+        decision = _read_again(page, box, readings, confs, decision, model_read=False)
+    if not readings:
+        # neither the code nor a reading below its label: the line model looks for the code in
+        # the lines at the top of the page, where it is printed, and its box is read again
+        found = _code_by_line_model(page, lines)
+        if found is not None:
+            box, reading = found
+            readings.append(reading)
+            decision = _read_again(
+                page, box, readings, confs, decide_uscc(readings), model_read=True
+            )
     confidence = round(sum(confs) / len(confs), 1) if confs else 0.0
     return decision, confidence
+
+
+def _read_again(
+    page: Page,
+    box: tuple,
+    readings: list[str],
+    confs: list[float],
+    decision: UsccDecision,
+    *,
+    model_read: bool,
+) -> UsccDecision:
+    """The code's crop read until ``decide_uscc`` is sure: by the line model (another kind of
+    reader: its mistakes are not Tesseract's; not again when it found the box), then English
+    restricted to the code's alphabet, then Chinese (another model, other confusions), then
+    English again on the binarised and on a larger crop. Appends to ``readings``, ``confs``."""
+    for image, height, lang in (
+        (page.gray, _CODE_LINE_HEIGHT, LINE_MODEL),
+        (page.gray, _CODE_LINE_HEIGHT, "eng"),
+        (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
+        (page.binary, _CODE_LINE_HEIGHT, "eng"),
+        (page.gray, _CODE_LINE_HEIGHT_LARGE, "eng"),
+    ):
+        if decision.code is not None:
+            break
+        if lang == LINE_MODEL and model_read:
+            continue  # one model on one crop twice is one reading
+        crop_reading, crop_conf = _read_code_crop(image, box, height=height, lang=lang)
+        if crop_reading:
+            readings.append(crop_reading)
+            confs.append(crop_conf)
+            decision = decide_uscc(readings)
+    return decision
+
+
+def _code_by_line_model(page: Page, lines: list[Line]) -> tuple[tuple, str] | None:
+    """``(box, reading)`` of the code where the line model reads one (18 characters, 8 digits
+    at least) in a line of the top quarter of the page, left of its middle; the box is the
+    code's alone (the line also holds 编号 and its number on the right), to be read again."""
+    height, width = page.gray.shape[:2]
+    seen: set[tuple[int, int]] = set()
+    for line in sorted(lines, key=lambda line: line.top):
+        if line.top > height / 4:
+            break
+        if line.left > width / 2:
+            continue
+        # each band of ink the line's box touches, in the left part of the page where the code
+        # stands (on the right, 副本 and 编号 stand at other heights): a line's box may hold the
+        # label and the code
+        for top, bottom in engine.ink_bands(
+            page.gray, (line.left, line.top, min(line.right, int(0.4 * width)), line.bottom)
+        ):
+            if (top, bottom) in seen or not 8 <= bottom - top <= line.bottom - line.top:
+                continue
+            seen.add((top, bottom))
+            found = _code_in_band(page, line, top, bottom)
+            if found is not None:
+                return found
+    return None
+
+
+def _code_in_band(page: Page, line: Line, top: int, bottom: int) -> tuple[tuple, str] | None:
+    band = bottom - top
+    left = max(0, line.left - band)
+    modelled = line_model.read_line(
+        engine.crop(page.gray, (left, top, line.right + band, bottom), pad=max(2, band // 6))
+    )
+    if modelled is not None:
+        kept = [
+            (char, x)
+            for char, x in zip(modelled.text.upper(), modelled.positions, strict=True)
+            if char not in " -_.,:;"
+        ]
+        joined = "".join(char for char, _x in kept)
+        for match in _CODE_RUN.finditer(joined):
+            code = _trim(match[0])
+            if len(code) == 18 and sum(c.isdigit() for c in code) >= 8:
+                first = kept[match.start()][1]
+                last = kept[match.start() + 17][1]
+                half = (last - first) / 34  # half a character's width
+                box = (int(left + first - half), top, int(left + last + half), bottom)
+                return box, code
+    return None
 
 
 def _trim(run: str) -> str:

@@ -42,6 +42,8 @@ class LineReading:
 
     text: str
     probabilities: tuple[float, ...]
+    # where each character stands: its centre, in pixels from the left of the crop read
+    positions: tuple[float, ...] = ()
 
     @property
     def least(self) -> float:
@@ -64,8 +66,10 @@ def read_line(gray: np.ndarray) -> LineReading | None:
     # a wide blank beside the text makes the network see a character in it (關 銀 at 10 %):
     # the crop is cut to its ink and half a line height around it, as its detector would box it
     inked = np.flatnonzero((gray < _INK).any(axis=0))
+    offset = 0
     if inked.size:
-        gray = gray[:, max(0, inked[0] - h // 2) : min(w, inked[-1] + 1 + h // 2)]
+        offset = max(0, int(inked[0]) - h // 2)
+        gray = gray[:, offset : min(w, int(inked[-1]) + 1 + h // 2)]
         w = gray.shape[1]
     width = min(max(math.ceil(_HEIGHT * w / h), 1), _MAX_WIDTH)
     resized = cv2.resize(gray, (width, _HEIGHT), interpolation=cv2.INTER_LINEAR)
@@ -74,22 +78,29 @@ def read_line(gray: np.ndarray) -> LineReading | None:
     batch[0, :, :, :width] = resized.astype(np.float32) / 127.5 - 1.0
     session, characters = model
     (scores,) = session.run(None, {session.get_inputs()[0].name: batch})
-    return _decoded(scores[0], characters)
+    # a step of the output covers an equal share of the input's width
+    step_width = batch.shape[3] / scores.shape[1] * w / width
+    return _decoded(scores[0], characters, step_width=step_width, offset=offset)
 
 
-def _decoded(scores: np.ndarray, characters: list[str]) -> LineReading:
-    """CTC's best path: the most likely class at each step, repeats merged, blanks dropped."""
+def _decoded(
+    scores: np.ndarray, characters: list[str], *, step_width: float = 1.0, offset: float = 0.0
+) -> LineReading:
+    """CTC's best path: the most likely class at each step, repeats merged, blanks dropped;
+    a character stands at its first step (``step_width`` pixels each, from ``offset``)."""
     best = scores.argmax(axis=1)
     probabilities = scores.max(axis=1)
     text: list[str] = []
     kept: list[float] = []
+    positions: list[float] = []
     previous = -1
     for step, index in enumerate(best):
         if index != previous and index != 0:
             text.append(characters[index])
             kept.append(float(probabilities[step]))
+            positions.append(offset + (step + 0.5) * step_width)
         previous = index
-    return LineReading("".join(text), tuple(kept))
+    return LineReading("".join(text), tuple(kept), tuple(positions))
 
 
 def _model() -> tuple[Any, list[str]] | None:

@@ -52,7 +52,8 @@ def match_label(
 ) -> tuple[str, int] | None:
     """``(key, end)`` when ``text`` starts with one of the labels (ignoring junk between its
     characters, up to two stray leading characters and, for labels of four or more
-    characters, one misread character); ``end`` indexes the first character of the value.
+    characters, one misread character, for labels of five or more two apart, or one after a
+    stray leading character); ``end`` indexes the first character of the value.
 
     ``near_miss``: the text starts where labels stand on the form, so a label of two or three
     characters may have one of them misread too (名称 read 各称 or 名你)."""
@@ -86,11 +87,15 @@ def _match_at(text: str, label: str, skip: int, *, near_miss: bool = False) -> i
         i += 1
     if len(got) < len(label):
         return None
-    misses = sum(a != b for a, b in zip(got, label, strict=True))
-    allowed = 1 if len(label) >= 4 or near_miss else 0
+    missed = [k for k, (a, b) in enumerate(zip(got, label, strict=True)) if a != b]
+    misses = len(missed)
+    # a label of five characters or more with two characters misread, apart (话定代表入 for
+    # 法定代表人), is still the label; two side by side may be another word (主要经营项目)
+    apart = misses == 2 and missed[1] - missed[0] > 1
+    allowed = 2 if len(label) >= 5 and apart else 1 if len(label) >= 4 or near_miss else 0
     if near_miss and misses and not all(is_cjk(c) for c in got):
         return None
-    if skip and misses:
+    if skip and misses > (1 if len(label) >= 5 else 0):
         return None
     if misses > allowed or (skip and len(label) < 3 and skip > 1):
         return None
