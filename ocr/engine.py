@@ -351,15 +351,28 @@ def crop(gray: np.ndarray, box: tuple[int, int, int, int], *, pad: int) -> np.nd
     return gray[max(0, top - pad) : min(h, bottom + pad), max(0, left - pad) : min(w, right + pad)]
 
 
-def line_band(gray: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+_IN_LINE_BLANK = 0.15  # a blank this share of a line's box high or less is inside the line
+
+
+def line_band(
+    gray: np.ndarray, box: tuple[int, int, int, int], *, short: bool = False
+) -> tuple[int, int]:
     """``(top, bottom)`` of the text line that ``box`` holds, from the ink in its columns.
 
     Tesseract's word boxes of Chinese text are loose (a box may reach into the next line), so
     a crop taken from them catches parts of the lines above and below; here the rows with ink
     are split into bands at blank rows, and the band that covers most of ``box`` is the line.
+    ``short``: the box holds a few characters only (a person's name), whose strokes may leave
+    a row blank across all of them (丽 or 霞 in a Kai face); a blank of a few rows then does not
+    split the line.
     """
     _left, top, _right, bottom = box
-    bands = ink_bands(gray, box)
+    bands: list[tuple[int, int]] = []
+    for band in ink_bands(gray, box):
+        if short and bands and band[0] - bands[-1][1] <= _IN_LINE_BLANK * (bottom - top):
+            bands[-1] = (bands[-1][0], band[1])
+        else:
+            bands.append(band)
     if not bands:
         return top, bottom
 

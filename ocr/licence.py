@@ -91,6 +91,7 @@ _NAME_ENDINGS = (
     "部",
     "中心",
 )
+_SHORT_VALUE = 6  # a value fewer line heights wide than this is a few characters (a person)
 _VALUE_LINE_HEIGHTS = (30, 56)  # a value's line crop outside these heights is scaled into them
 # A word of the name's first line read with a confidence below this (0–100) has the line read
 # again with the name model; the fast model gives its misreadings of rare trade-name characters
@@ -752,7 +753,9 @@ def _value_line_crop(
     # where the value starts (the main pass may have lost its first characters), else its words
     left = value_left if value_left is not None else min(w.left for w in row)
     right = max(w.right for w in row)
-    top, bottom = engine.line_band(gray, (left, top, right, bottom))
+    height = bottom - top
+    short = right - left < _SHORT_VALUE * height
+    top, bottom = engine.line_band(gray, (left, top, right, bottom), short=short)
     h = max(bottom - top, 8)
     # the main pass sometimes leaves the last characters out of the line's boxes
     box = (left - h // 4, top, right + h, bottom)
