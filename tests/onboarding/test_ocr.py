@@ -264,14 +264,13 @@ def test_individual_business_licence():
 @pytest.mark.slow
 def test_a_name_the_readings_disagree_on_is_left_empty_with_the_reason():
     # AR PL UMing, photo: the line model reads 厦门市宏宏路远密易有限公司 and is unsure of it
-    # (18 %), Tesseract's readings agree on nothing: no name, no guess; likewise the date
+    # (18 %), Tesseract's readings agree on nothing: no name, no guess
     scan = licence_scan(162)
     result = read_document(kind="licence", data=scan.data, content_type=scan.content_type)
     assert result.fields["name"] is None
-    assert result.fields["established"] is None
-    assert result.unsure == {"name": "readings_disagree", "established": "readings_disagree"}
-    assert result.fields["uscc"] == scan.truth["uscc"]
-    assert result.fields["legal_representative"] == scan.truth["legal_representative"] == "张鹏"
+    assert result.unsure == {"name": "readings_disagree"}
+    read = {k: result.fields[k] for k in ("uscc", "legal_representative", "established")}
+    assert read == {k: scan.truth[k] for k in read}
 
 
 @pytest.mark.slow
