@@ -4,9 +4,10 @@ The layout: the USCC under its label at the top left (read by ``licence_code``);
 of labelled fields — 名称, 类型, 法定代表人 (经营者 for a 个体工商户), 经营范围 on the left;
 注册资本, 成立日期 (注册日期), 营业期限, 住所 (经营场所) on the right. Labels are found
 whatever the face (``text.collect_fields``), values whose label was lost by their place and
-shape. The company name and the legal representative are read again from crops of their line
-until a vote settles them; the founding date, printed twice, when two readings agree. A field
-that is not sure is None, with its reason (``reasons``).
+shape. The company name, the legal representative and the founding date are read again from
+crops of their line, first by the line model (``line_model``: another kind of reader than
+Tesseract), until two kinds of reader agree, the line model is sure, or Tesseract's vote settles
+them. A field that is not sure is None, with its reason (``reasons``).
 """
 
 from __future__ import annotations
@@ -333,11 +334,13 @@ def _clean_name(field: text.Field) -> str | None:
 def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None, str | None]:
     """The company name and, when it is not sure, None and the reason.
 
-    The first line of the name is read again from its crop, with the name model and with the
-    distribution's model; a name the vote settles (``_voted``: readings of two sources) is sure.
-    Failing that, the name model's reading is taken where it changes only words the main pass
-    was unsure of (rare trade-name characters: 鑫 恒 泰). A name must also end as names do (公司,
-    商行 …) and begin with a region's name (the USCC's region, when it was read).
+    The first line of the name is read again from its crop by the line model, then with the
+    name model and the distribution's model (``_read_line``); a name the line model settles,
+    or else Tesseract's vote (readings of two sources), is sure (``_decided``). Failing that,
+    and unless the line model read another name it is half sure of, the name model's reading
+    is taken where it changes only words the main pass was unsure of (鑫 恒 泰). A name must
+    also end as names do (公司, 商行 …) and begin with a region's name (the USCC's region, when
+    it was read).
     """
     name = _snap(_clean_name(field), division)
     if name is None:
@@ -352,20 +355,7 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
         )
         return _snap(again, division) if first else None
 
-    readings: list[Reading] = [Reading(name, 1.0, DISTRIBUTION_GREY)]
-    line = _line_reading(page, row, field.value_left, reading_of)
-    rereads = _rereads(page)
-    for index, reread in enumerate(rereads):
-        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
-            break
-        first = _read_value_line(
-            reread.image,
-            row,
-            field.value_left,
-            tessdata_dir=reread.tessdata_dir,
-            enlarge=reread.enlarge,
-        )
-        readings.append(Reading(reading_of(first), *reread.vote))
+    readings, line = _read_line(page, row, field.value_left, name, reading_of)
     chosen = _decided(readings, line)
     if chosen is None:
         second = readings[1].value if len(readings) > 1 else None
@@ -412,31 +402,46 @@ def _changes_only(first: str, second: str, *, unsure: str) -> bool:
 
 def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]:
     """The legal representative: the main reading and the readings of its line's crop
-    (``_rereads``); a name the votes settle (``_voted``) is sure, else it is left for review."""
+    (``_read_line``); a name the line model or the votes settle (``_decided``) is sure, else it
+    is left for review."""
     row = _first_row(field.value_words)
     if not row:
         return None, reasons.NOT_READ
-    readings: list[Reading] = [Reading(_clean_person(field.text), 1.0, DISTRIBUTION_GREY)]
-    line = _line_reading(
-        page, row, field.value_left, lambda raw: _clean_person(_LABEL_REST.sub("", raw))
+    readings, line = _read_line(
+        page,
+        row,
+        field.value_left,
+        _clean_person(field.text),
+        lambda raw: _clean_person(_LABEL_REST.sub("", raw)),
     )
-    rereads = _rereads(page)
-    for index, reread in enumerate(rereads):
-        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
-            break
-        again = _read_value_line(
-            reread.image,
-            row,
-            field.value_left,
-            tessdata_dir=reread.tessdata_dir,
-            enlarge=reread.enlarge,
-        )
-        readings.append(Reading(_clean_person(_LABEL_REST.sub("", again)), *reread.vote))
     chosen = _decided(readings, line)
     if chosen is not None:
         return chosen, None
     read_any = any(r.value for r in readings) or (line is not None and line.value)
     return None, reasons.READINGS_DISAGREE if read_any else reasons.NOT_READ
+
+
+def _read_line(
+    page: Page,
+    row: list[Word],
+    value_left: int | None,
+    main: str | None,
+    value_of: Callable[[str], str | None],
+) -> tuple[list[Reading], Reading | None]:
+    """The readings of a value's line: the main pass's (``main``), the line model's, then
+    Tesseract's of its crop (``_rereads``) until no more are needed (``_stop``); ``value_of``
+    makes a value of a line's text."""
+    readings: list[Reading] = [Reading(main, 1.0, DISTRIBUTION_GREY)]
+    line = _line_reading(page, row, value_left, value_of)
+    rereads = _rereads(page)
+    for index, reread in enumerate(rereads):
+        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
+            break
+        again = _read_value_line(
+            reread.image, row, value_left, tessdata_dir=reread.tessdata_dir, enlarge=reread.enlarge
+        )
+        readings.append(Reading(value_of(again), *reread.vote))
+    return readings, line
 
 
 # Sources of readings: a model on the grey page (whole, or a crop of it at any size) or on the

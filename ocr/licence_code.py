@@ -1,9 +1,10 @@
 """The USCC on a licence: where it stands, and its readings until two agree.
 
 The code is read in the main pass; then from a crop of its line by the line model
-(``line_model``), by Tesseract's English model
-restricted to the code's alphabet, by the Chinese model (other confusions), binarised and larger,
-until ``uscc.decide_uscc`` is sure of it or the readings run out.
+(``line_model``), by Tesseract's English model restricted to the code's alphabet, by the Chinese
+model (other confusions), binarised and larger, until ``uscc.decide_uscc`` is sure of it or the
+readings run out. Where the main pass read neither the code nor its label, the line model looks
+for the code at the top of the page.
 """
 
 from __future__ import annotations
