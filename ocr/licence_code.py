@@ -56,16 +56,21 @@ def read_uscc(
     if label_field is not None and not readings:
         readings.extend(_trim(r) for r in _CODE_RUN.findall(label_field.text.upper()))
     decision = decide_uscc(readings)
+    modelled = None
     if box is not None:
-        decision = _read_again(page, box, readings, confs, decision, model_read=False)
-    if not readings:
-        # neither the code nor a reading below its label: the line model looks for the code in
-        # the lines at the top of the page, where it is printed, and its box is read again
+        decision, modelled = _read_again(page, box, readings, confs, decision, model_read=False)
+    if chosen is None and decision.code is None:
+        # the main pass read no code and the crop below its label settled nothing: the line
+        # model looks for the code in the lines at the top of the page, where it is printed,
+        # and its box is read again; its reading replaces its reading below the label (one
+        # model reads the code once)
         found = _code_by_line_model(page, lines)
         if found is not None:
             box, reading = found
+            if modelled is not None:
+                readings.remove(modelled)
             readings.append(reading)
-            decision = _read_again(
+            decision, _modelled = _read_again(
                 page, box, readings, confs, decide_uscc(readings), model_read=True
             )
     confidence = round(sum(confs) / len(confs), 1) if confs else 0.0
@@ -80,11 +85,13 @@ def _read_again(
     decision: UsccDecision,
     *,
     model_read: bool,
-) -> UsccDecision:
+) -> tuple[UsccDecision, str | None]:
     """The code's crop read until ``decide_uscc`` is sure: by the line model (another kind of
     reader: its mistakes are not Tesseract's; not again when it found the box), then English
     restricted to the code's alphabet, then Chinese (another model, other confusions), then
-    English again on the binarised and on a larger crop. Appends to ``readings``, ``confs``."""
+    English again on the binarised and on a larger crop. Appends to ``readings``, ``confs``;
+    returns the decision and the line model's reading, if it made one."""
+    modelled = None
     for image, height, lang in (
         (page.gray, _CODE_LINE_HEIGHT, LINE_MODEL),
         (page.gray, _CODE_LINE_HEIGHT, "eng"),
@@ -101,7 +108,9 @@ def _read_again(
             readings.append(crop_reading)
             confs.append(crop_conf)
             decision = decide_uscc(readings)
-    return decision
+            if lang == LINE_MODEL:
+                modelled = crop_reading
+    return decision, modelled
 
 
 def _code_by_line_model(page: Page, lines: list[Line]) -> tuple[tuple, str] | None:
@@ -216,19 +225,26 @@ def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[s
     left, top, right, bottom = box
     h = max(bottom - top, 8)
     if lang == LINE_MODEL:
-        # the band of the code's ink alone (a box may reach into the label's line above), with
-        # a margin: the network drops a character that touches the crop's edge
-        top, bottom = engine.line_band(gray, (left, top, right, bottom))
-        band = max(bottom - top, 8)
-        region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=band // 4)
-        if region.size == 0:
-            return None, 0.0
-        region = cv2.copyMakeBorder(region, 0, 0, band, band, cv2.BORDER_REPLICATE)
-        modelled = line_model.read_line(region)
-        if modelled is None:
-            return None, 0.0
-        runs = _CODE_RUN.findall(re.sub(r"[\s\-_.,:;]", "", modelled.text.upper()))
-        return (_trim(max(runs, key=len)), 100 * modelled.least) if runs else (None, 0.0)
+        # the band of the code's ink alone (a box may reach into the label's line above: the
+        # band that covers most of it first, then the others it touches), with a margin: the
+        # network drops a character that touches the crop's edge
+        best = engine.line_band(gray, (left, top, right, bottom))
+        bands = [b for b in engine.ink_bands(gray, box) if min(b[1], bottom) > max(b[0], top)]
+        for band_top, band_bottom in [best, *(b for b in bands if b != best)]:
+            band = max(band_bottom - band_top, 8)
+            region = engine.crop(
+                gray, (left - h // 2, band_top, right + 3 * h // 2, band_bottom), pad=band // 4
+            )
+            if region.size == 0:
+                continue
+            region = cv2.copyMakeBorder(region, 0, 0, band, band, cv2.BORDER_REPLICATE)
+            modelled = line_model.read_line(region)
+            if modelled is None:
+                return None, 0.0
+            runs = _CODE_RUN.findall(re.sub(r"[\s\-_.,:;]", "", modelled.text.upper()))
+            if runs:
+                return _trim(max(runs, key=len)), 100 * modelled.least
+        return None, 0.0
     # the main pass sometimes leaves the first or last character out of the word's box
     region = engine.crop(gray, (left - h // 2, top, right + 3 * h // 2, bottom), pad=max(4, h // 3))
     if region.size == 0:

@@ -536,6 +536,9 @@ def test_a_date_both_lines_misread_alike_is_not_taken():
         # AR PL UKai, photo: no label, no code in the main pass; the line model finds it in
         # a line with 编号 on its right, the code's box is cut from the network's positions
         (43, "uscc"),
+        # AR PL UKai, clean: the code's box reaches into its label's line, whose band covers
+        # most of it; the line model reads the box's other band, the code
+        (421, "uscc"),
     ],
 )
 def test_a_field_the_main_pass_lost_is_found(seed, key):
