@@ -3,8 +3,8 @@
 The code is read in the main pass; then from a crop of its line by the line model
 (``line_model``), by Tesseract's English model restricted to the code's alphabet, by the Chinese
 model (other confusions), binarised and larger, until ``uscc.decide_uscc`` is sure of it or the
-readings run out. Where the main pass read neither the code nor its label, the line model looks
-for the code at the top of the page.
+readings run out. Where the main pass read no code and the crop below its label settled
+nothing, the line model looks for the code at the top of the page.
 """
 
 from __future__ import annotations
@@ -140,10 +140,13 @@ def _code_by_line_model(page: Page, lines: list[Line]) -> tuple[tuple, str] | No
 
 
 def _code_in_band(page: Page, line: Line, top: int, bottom: int) -> tuple[tuple, str] | None:
+    """``(box, code)`` where the line model reads a code in the band ``top``–``bottom`` of
+    ``line``, the box in the page's pixels from the network's character positions."""
     band = bottom - top
-    left = max(0, line.left - band)
+    pad = max(2, band // 6)
+    left = max(0, line.left - band - pad)  # where the crop starts
     modelled = line_model.read_line(
-        engine.crop(page.gray, (left, top, line.right + band, bottom), pad=max(2, band // 6))
+        engine.crop(page.gray, (left + pad, top, line.right + band, bottom), pad=pad)
     )
     if modelled is not None:
         kept = [
