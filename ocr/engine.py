@@ -383,6 +383,19 @@ def line_band(
     return (best[0], best[1]) if overlap(best) > 0 else (top, bottom)
 
 
+_INK = 128  # a pixel darker than this is ink, on a page of good contrast
+
+
+def ink_threshold(region: np.ndarray) -> int:
+    """The grey level below which a pixel of ``region`` is ink: 128, or, where the print is
+    faint (a phone photo in shadow, its strokes at 110-140 on paper at 230), halfway between
+    the darkest print and the paper (its median), so that a faint line is not cut into specks."""
+    if region.size == 0:
+        return _INK
+    darkest, paper = np.percentile(region, (1, 50))
+    return max(_INK, int((darkest + paper) / 2))
+
+
 def ink_bands(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
     """``(top, bottom)`` of each band of rows with ink in the columns of ``box``, from a box
     height above it to a box height below it, top to bottom."""
@@ -393,7 +406,7 @@ def ink_bands(gray: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[in
     region = gray[y0:y1, max(0, left) : min(w, right)]
     if region.size == 0:
         return []
-    ink = (region < 128).sum(axis=1)
+    ink = (region < ink_threshold(region)).sum(axis=1)
     rows = ink > max(1, 0.01 * region.shape[1])
     bands, start = [], None
     for y, on in enumerate([*rows, False]):

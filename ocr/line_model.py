@@ -24,6 +24,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from . import engine
+
 LINE_MODEL_PATH = Path(
     os.environ.get("OCR_LINE_MODEL")
     or Path(__file__).resolve().parents[1] / "var" / "models" / "ppocr-v4-rec.onnx"
@@ -31,7 +33,6 @@ LINE_MODEL_PATH = Path(
 _HEIGHT = 48  # the network's input height
 _MIN_WIDTH = 320  # narrower lines are padded to this width, as the network was trained
 _MAX_WIDTH = 3200  # a wider crop is not a line
-_INK = 128  # a column with a pixel darker than this holds ink
 logger = logging.getLogger(__name__)
 _load_lock = threading.Lock()
 
@@ -65,7 +66,7 @@ def read_line(gray: np.ndarray) -> LineReading | None:
         return None
     # a wide blank beside the text makes the network see a character in it (關 銀 at 10 %):
     # the crop is cut to its ink and half a line height around it, as its detector would box it
-    inked = np.flatnonzero((gray < _INK).any(axis=0))
+    inked = np.flatnonzero((gray < engine.ink_threshold(gray)).any(axis=0))
     offset = 0
     if inked.size:
         offset = max(0, int(inked[0]) - h // 2)
