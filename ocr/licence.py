@@ -355,8 +355,8 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
         )
         return _snap(again, division) if first else None
 
-    readings, line = _read_line(page, row, field.value_left, name, reading_of)
-    chosen = _decided(readings, line)
+    readings, line, second = _read_line(page, row, field.value_left, name, reading_of)
+    chosen = _decided(readings, line, second)
     if chosen is None:
         second = readings[1].value if len(readings) > 1 else None
         unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
@@ -407,17 +407,19 @@ def _read_person(page: Page, field: text.Field) -> tuple[str | None, str | None]
     row = _first_row(field.value_words)
     if not row:
         return None, reasons.NOT_READ
-    readings, line = _read_line(
+    readings, line, second = _read_line(
         page,
         row,
         field.value_left,
         _clean_person(field.text),
         lambda raw: _clean_person(_LABEL_REST.sub("", raw)),
     )
-    chosen = _decided(readings, line)
+    chosen = _decided(readings, line, second)
     if chosen is not None:
         return chosen, None
-    read_any = any(r.value for r in readings) or (line is not None and line.value)
+    read_any = any(r.value for r in readings) or any(
+        n is not None and n.value for n in (line, second)
+    )
     return None, reasons.READINGS_DISAGREE if read_any else reasons.NOT_READ
 
 
@@ -427,21 +429,25 @@ def _read_line(
     value_left: int | None,
     main: str | None,
     value_of: Callable[[str], str | None],
-) -> tuple[list[Reading], Reading | None]:
-    """The readings of a value's line: the main pass's (``main``), the line model's, then
-    Tesseract's of its crop (``_rereads``) until no more are needed (``_stop``); ``value_of``
-    makes a value of a line's text."""
+) -> tuple[list[Reading], Reading | None, Reading | None]:
+    """The readings of a value's line: the main pass's (``main``), the line model's, the second
+    network's where the first does not settle the value with the main pass, then Tesseract's
+    of its crop (``_rereads``) until no more are needed (``_stop``); ``value_of`` makes a value
+    of a line's text. Returns Tesseract's readings and the two networks'."""
     readings: list[Reading] = [Reading(main, 1.0, DISTRIBUTION_GREY)]
     line = _line_reading(page, row, value_left, value_of)
+    second = None
+    if _line_settles(readings, line) is None:
+        second = _line_reading(page, row, value_left, value_of, network=line_model.SECOND)
     rereads = _rereads(page)
     for index, reread in enumerate(rereads):
-        if _stop(readings, line, still_to_come=sum(r.weight for r in rereads[index:])):
+        if _stop(readings, line, second, still_to_come=sum(r.weight for r in rereads[index:])):
             break
         again = _read_value_line(
             reread.image, row, value_left, tessdata_dir=reread.tessdata_dir, enlarge=reread.enlarge
         )
         readings.append(Reading(value_of(again), *reread.vote))
-    return readings, line
+    return readings, line, second
 
 
 # Sources of readings: a model on the grey page (whole, or a crop of it at any size) or on the
@@ -451,6 +457,7 @@ DISTRIBUTION_BINARY = "distribution's model, binarised"
 NAME_MODEL_GREY = "name model, grey"
 NAME_MODEL_BINARY = "name model, binarised"
 LINE_MODEL = "line model, grey"
+SECOND_MODEL = "second line model, grey"
 
 
 @dataclass(frozen=True)
@@ -530,12 +537,14 @@ def _line_reading(
     value_left: int | None,
     value_of: Callable[[str], str | None],
     probability_of: Callable[[str | None, str, tuple[float, ...]], float] | None = None,
+    *,
+    network: line_model.Network = line_model.FIRST,
 ) -> Reading | None:
-    """The line model's reading of a value's line (``value_of`` makes the value of the line's
+    """``network``'s reading of a value's line (``value_of`` makes the value of the line's
     text), with the probability of the least sure character the value kept (``probability_of``,
-    by default ``_probability_of``); None when the model is not installed."""
+    by default ``_probability_of``); None when its model is not installed."""
     region, _h = _value_line_crop(page.gray, row, value_left)
-    modelled = line_model.read_line(region) if region.size else None
+    modelled = line_model.read_line(region, network) if region.size else None
     if modelled is None:
         return None
     # characters the network is unsure of at the line's end may be the crop's edge (a rule of
@@ -548,7 +557,8 @@ def _line_reading(
     raw = modelled.text[:kept]
     value = value_of(raw)
     probability = (probability_of or _probability_of)(value, raw, modelled.probabilities)
-    return Reading(value, 0.0, LINE_MODEL, probability if kept == len(modelled.text) else 0.0)
+    source = LINE_MODEL if network == line_model.FIRST else SECOND_MODEL
+    return Reading(value, 0.0, source, probability if kept == len(modelled.text) else 0.0)
 
 
 def _probability_of(value: str | None, raw: str, probabilities: tuple[float, ...]) -> float:
@@ -581,30 +591,52 @@ def _line_is_weak(line: Reading | None) -> bool:
     return line is None or not line.value or (line.probability or 0.0) < LINE_MODEL_WEAK
 
 
-def _line_settles(readings: list[Reading], line: Reading | None) -> str | None:
-    """The line model's value when a Tesseract reading agrees with it (two kinds of reader, the
-    same value), or when the network is sure of every character of it."""
-    if line is None or not line.value:
-        return None
-    if (line.probability or 0.0) >= LINE_MODEL_SURE or any(r.value == line.value for r in readings):
+def _line_settles(
+    readings: list[Reading], line: Reading | None, second: Reading | None = None
+) -> str | None:
+    """The line model's value when the network is sure of every character of it; else the value
+    of a network that a Tesseract reading agrees with: two kinds of reader, the same value (when
+    both networks find agreement, for two values: none).
+
+    The second network's reading never settles a value alone, however sure: it drops a
+    character now and then without a doubt shown. Nor does it, with a Tesseract reading, settle
+    a value the line model stands against (another value it is at least half sure of: 胡刚霞
+    at 67 %, where the second network and the name model both read 胡刚露)."""
+    if line is not None and line.value and (line.probability or 0.0) >= LINE_MODEL_SURE:
         return line.value
-    return None
+    networks = [line]
+    if second is not None and (_line_is_weak(line) or line is None or line.value == second.value):
+        networks.append(second)
+    agreed = {
+        network.value
+        for network in networks
+        if network is not None and network.value and any(r.value == network.value for r in readings)
+    }
+    return agreed.pop() if len(agreed) == 1 else None
 
 
-def _decided(readings: list[Reading], line: Reading | None) -> str | None:
-    """The value of a field once its readings are made: the line model's (``_line_settles``);
+def _decided(
+    readings: list[Reading], line: Reading | None, second: Reading | None = None
+) -> str | None:
+    """The value of a field once its readings are made: a network's (``_line_settles``);
     else Tesseract's vote (``_voted``), unless the line model read another value it is at
     least half sure of."""
-    settled = _line_settles(readings, line)
+    settled = _line_settles(readings, line, second)
     if settled is not None:
         return settled
     return _voted(readings) if _line_is_weak(line) else None
 
 
-def _stop(readings: list[Reading], line: Reading | None, *, still_to_come: float) -> bool:
-    """Whether more readings are not needed: the line model's value is settled, or Tesseract's
+def _stop(
+    readings: list[Reading],
+    line: Reading | None,
+    second: Reading | None = None,
+    *,
+    still_to_come: float,
+) -> bool:
+    """Whether more readings are not needed: a network's value is settled, or Tesseract's
     vote is and the line model does not stand against it."""
-    if _line_settles(readings, line) is not None:
+    if _line_settles(readings, line, second) is not None:
         return True
     return _line_is_weak(line) and _settled(readings, still_to_come=still_to_come)
 

@@ -1,11 +1,11 @@
 """The USCC on a licence: where it stands, and its readings until two agree.
 
 The code is read in the main pass; then from a crop of its line by the line model
-(``line_model``), by Tesseract's English model restricted to the code's alphabet, by the Chinese
-model (other confusions), binarised and larger, until ``uscc.decide_uscc`` is sure of it or the
-readings run out. Where the main pass read no code and the crop below its label settled
-nothing, the line model looks for the code at the top of the page.
-"""
+(``line_model``), by the second network (one reading more: it never settles a code alone, two
+readings must agree), by Tesseract's English model restricted to the code's alphabet, by the
+Chinese model (other confusions), binarised and larger, until ``uscc.decide_uscc`` is sure of it
+or the readings run out. Where the main pass read no code and the crop below its label settled
+nothing, the line model looks for the code at the top of the page."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ _CODE_RUN = re.compile(r"[0-9A-Z|}\](]{15,22}")
 _CODE_LINE_HEIGHT = 44  # pixels the code crop is scaled to (Tesseract likes ~30–50 px)
 _CODE_LINE_HEIGHT_LARGE = 60  # a last reading, larger
 LINE_MODEL = "line model"  # a crop read by ``line_model`` instead of Tesseract
+SECOND_MODEL = "second line model"  # a crop read by ``line_model.SECOND``
+_NETWORKS = {LINE_MODEL: line_model.FIRST, SECOND_MODEL: line_model.SECOND}
 
 
 def read_uscc(
@@ -87,13 +89,15 @@ def _read_again(
     model_read: bool,
 ) -> tuple[UsccDecision, str | None]:
     """The code's crop read until ``decide_uscc`` is sure: by the line model (another kind of
-    reader: its mistakes are not Tesseract's; not again when it found the box), then English
+    reader: its mistakes are not Tesseract's; not again when it found the box), by the second
+    network (a J the first reads as a bracket), then English
     restricted to the code's alphabet, then Chinese (another model, other confusions), then
     English again on the binarised and on a larger crop. Appends to ``readings``, ``confs``;
     returns the decision and the line model's reading, if it made one."""
     modelled = None
     for image, height, lang in (
         (page.gray, _CODE_LINE_HEIGHT, LINE_MODEL),
+        (page.gray, _CODE_LINE_HEIGHT, SECOND_MODEL),
         (page.gray, _CODE_LINE_HEIGHT, "eng"),
         (page.gray, _CODE_LINE_HEIGHT, "chi_sim"),
         (page.binary, _CODE_LINE_HEIGHT, "eng"),
@@ -227,7 +231,7 @@ def _words_for_span(words: list[Word], start: int, end: int) -> list[Word]:
 def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[str | None, float]:
     left, top, right, bottom = box
     h = max(bottom - top, 8)
-    if lang == LINE_MODEL:
+    if lang in _NETWORKS:
         # the band of the code's ink alone (a box may reach into the label's line above: the
         # band that covers most of it first, then the others it touches), with a margin: the
         # network drops a character that touches the crop's edge
@@ -241,7 +245,7 @@ def _read_code_crop(gray: np.ndarray, box, *, height: int, lang: str) -> tuple[s
             if region.size == 0:
                 continue
             region = cv2.copyMakeBorder(region, 0, 0, band, band, cv2.BORDER_REPLICATE)
-            modelled = line_model.read_line(region)
+            modelled = line_model.read_line(region, _NETWORKS[lang])
             if modelled is None:
                 return None, 0.0
             runs = _CODE_RUN.findall(re.sub(r"[\s\-_.,:;]", "", modelled.text.upper()))

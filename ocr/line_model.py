@@ -1,12 +1,19 @@
-"""A second kind of reader for one line of text: the recognition network of PP-OCRv4
-(PaddleOCR's Chinese model, Apache-2.0), run by ONNX Runtime on a crop of the line.
+"""Other kinds of reader for one line of text: the recognition networks of PaddleOCR's Chinese
+models (Apache-2.0), run by ONNX Runtime on a crop of the line.
 
 Tesseract's two Chinese models (the distribution's and tessdata 4.0's LSTM) make the same
-mistakes on the same print: Ming and Kai faces, photos, low resolution. This network was trained
-on other data, with another architecture (a convolutional encoder, CTC), so where it agrees
-with a Tesseract reading the agreement means something. ``make venv`` installs the model
-(``LINE_MODEL_PATH``); without it this reader is skipped and the pipeline runs on Tesseract alone.
+mistakes on the same print: Ming and Kai faces, photos, low resolution. These networks were
+trained on other data, with another architecture (a convolutional encoder, CTC), so where one
+agrees with a Tesseract reading the agreement means something.
 
+- ``FIRST``, PP-OCRv4's (``LINE_MODEL_PATH``), reads first; the pipeline takes its reading alone
+  where it is sure of every character.
+- ``SECOND``, PP-OCRv5's (``SECOND_MODEL_PATH``), reads where the first is not sure. It reads
+  other characters right (冯 where the first read 鸿, a J the first read as a bracket), but it
+  drops a character now and then with no doubt shown (电子 read 电, more often on a tight crop:
+  it is given a margin above and below), so its reading only ever confirms another's.
+
+``make venv`` installs both; without one, it is skipped and the pipeline runs on the others.
 One thread per call, as Tesseract runs (``OMP_THREAD_LIMIT=1``): the workers are the parallelism.
 """
 
@@ -26,10 +33,28 @@ import numpy as np
 
 from . import engine
 
-LINE_MODEL_PATH = Path(
-    os.environ.get("OCR_LINE_MODEL")
-    or Path(__file__).resolve().parents[1] / "var" / "models" / "ppocr-v4-rec.onnx"
-)
+_MODELS = Path(__file__).resolve().parents[1] / "var" / "models"
+LINE_MODEL_PATH = Path(os.environ.get("OCR_LINE_MODEL") or _MODELS / "ppocr-v4-rec.onnx")
+SECOND_MODEL_PATH = Path(os.environ.get("OCR_SECOND_LINE_MODEL") or _MODELS / "ppocr-v5-rec.onnx")
+
+
+@dataclass(frozen=True)
+class Network:
+    """One recognition network: where its model is (the module's setting named ``path_setting``,
+    so that it can be moved) and the margin it needs above and below a line (a share of the
+    crop's height)."""
+
+    name: str
+    path_setting: str
+    margin: float = 0.0
+
+    @property
+    def path(self) -> Path:
+        return Path(globals()[self.path_setting])
+
+
+FIRST = Network("PP-OCRv4", "LINE_MODEL_PATH")
+SECOND = Network("PP-OCRv5", "SECOND_MODEL_PATH", margin=0.25)
 _HEIGHT = 48  # the network's input height
 _MIN_WIDTH = 320  # narrower lines are padded to this width, as the network was trained
 _MAX_WIDTH = 3200  # a wider crop is not a line
@@ -52,15 +77,15 @@ class LineReading:
         return min(self.probabilities, default=0.0)
 
 
-def available() -> bool:
-    """Whether the model is installed (logged once when it is not)."""
-    return _model() is not None
+def available(network: Network = FIRST) -> bool:
+    """Whether the network's model is installed (logged once when it is not)."""
+    return _model(network) is not None
 
 
-def read_line(gray: np.ndarray) -> LineReading | None:
+def read_line(gray: np.ndarray, network: Network = FIRST) -> LineReading | None:
     """The text of the one line in ``gray`` (a crop of a greyscale page, dark ink on light),
-    or None when the model is not installed or the crop is not a line."""
-    model = _model()
+    as ``network`` reads it; None when its model is not installed or the crop is not a line."""
+    model = _model(network)
     h, w = gray.shape[:2]
     if model is None or h < 4 or w < 4:
         return None
@@ -72,6 +97,11 @@ def read_line(gray: np.ndarray) -> LineReading | None:
         offset = max(0, int(inked[0]) - h // 2)
         gray = gray[:, offset : min(w, int(inked[-1]) + 1 + h // 2)]
         w = gray.shape[1]
+    if network.margin:
+        margin = int(network.margin * h)
+        paper = int(np.percentile(gray, 95))
+        gray = cv2.copyMakeBorder(gray, margin, margin, 0, 0, cv2.BORDER_CONSTANT, value=paper)
+        h = gray.shape[0]
     width = min(max(math.ceil(_HEIGHT * w / h), 1), _MAX_WIDTH)
     resized = cv2.resize(gray, (width, _HEIGHT), interpolation=cv2.INTER_LINEAR)
     batch = np.zeros((1, 3, _HEIGHT, max(width, _MIN_WIDTH)), dtype=np.float32)
@@ -104,9 +134,9 @@ def _decoded(
     return LineReading("".join(text), tuple(kept), tuple(positions))
 
 
-def _model() -> tuple[Any, list[str]] | None:
+def _model(network: Network) -> tuple[Any, list[str]] | None:
     with _load_lock:
-        return _load(LINE_MODEL_PATH)
+        return _load(network.path)
 
 
 @functools.cache

@@ -390,8 +390,10 @@ def test_an_unsure_company_name_is_read_again_with_the_second_model():
 def test_without_the_second_models_the_main_reading_stands(monkeypatch, tmp_path):
     monkeypatch.setattr(engine, "NAME_MODEL_DIR", tmp_path)
     monkeypatch.setattr(line_model, "LINE_MODEL_PATH", tmp_path / "absent.onnx")
+    monkeypatch.setattr(line_model, "SECOND_MODEL_PATH", tmp_path / "absent-too.onnx")
     assert engine.name_model_dir() is None
     assert not line_model.available()
+    assert not line_model.available(line_model.SECOND)
     result, truth = _read_licence(37)
     # the distribution's model alone misreads the rare character, as before the second model
     assert result.fields["name"] != truth["name"]
@@ -423,19 +425,44 @@ def test_the_line_model_settles_what_tesseract_cannot(monkeypatch, tmp_path, see
     assert result.unsure == {}
 
     monkeypatch.setattr(line_model, "LINE_MODEL_PATH", tmp_path / "absent.onnx")
+    monkeypatch.setattr(line_model, "SECOND_MODEL_PATH", tmp_path / "absent-too.onnx")
     without, _truth = _read_licence(seed)
     assert {k: without.fields[k] for k in settled} == dict.fromkeys(settled)
     assert set(without.unsure) == settled
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "key"),
+    [
+        # AR PL UKai, low resolution: the line model reads 鸿涛然 (69 %) against Tesseract's
+        # 冯涛然; the second network reads 冯涛然 and Tesseract agrees
+        (109, "legal_representative"),
+        # WenQuanYi Micro Hei, low resolution: every reader but the second network dropped the
+        # final J (the line model reads a bracket); it agrees with a later Tesseract reading
+        (51, "uscc"),
+    ],
+)
+def test_the_second_network_confirms_a_reading(monkeypatch, tmp_path, seed, key):
+    result, truth = _read_licence(seed)
+    assert result.fields[key] == truth[key]
+    assert result.unsure == {}
+
+    monkeypatch.setattr(line_model, "SECOND_MODEL_PATH", tmp_path / "absent.onnx")
+    without, _truth = _read_licence(seed)
+    assert without.fields[key] is None
+    assert key in without.unsure
+
+
+@pytest.mark.parametrize("network", [line_model.FIRST, line_model.SECOND], ids=lambda n: n.name)
 @pytest.mark.parametrize("face", sorted(FACES))
-def test_the_line_model_reads_a_value_line_in_every_face(face):
+def test_the_line_model_reads_a_value_line_in_every_face(face, network):
     value = "深圳市鑫禾泰跨境电子商务有限公司"
     image = Image.new("L", (900, 60), 255)
     font = ImageFont.truetype(FACES[face].path, 32, index=FACES[face].index)
     ImageDraw.Draw(image).text((12, 12), value, font=font, fill=20)
 
-    reading = line_model.read_line(np.asarray(image))
+    reading = line_model.read_line(np.asarray(image), network)
 
     assert reading is not None
     assert reading.text == value
@@ -450,6 +477,10 @@ def test_the_line_model_refuses_what_is_not_a_line(monkeypatch, tmp_path):
     assert blank.least == 0.0
     monkeypatch.setattr(line_model, "LINE_MODEL_PATH", tmp_path / "absent.onnx")
     assert line_model.read_line(np.full((48, 300), 255, dtype=np.uint8)) is None
+    # the second network is its own model (it sees a bracket in a blank: it only confirms)
+    second = line_model.read_line(np.full((48, 300), 255, dtype=np.uint8), line_model.SECOND)
+    assert second is not None
+    assert second.text == "["
 
 
 def test_ctc_merges_repeats_and_keeps_a_repeat_parted_by_a_blank():
@@ -469,6 +500,10 @@ def _reading(value, source=licence.DISTRIBUTION_GREY, weight=1.0):
 
 def _line(value, probability):
     return licence.Reading(value, 0.0, licence.LINE_MODEL, probability)
+
+
+def _second(value, probability):
+    return licence.Reading(value, 0.0, licence.SECOND_MODEL, probability)
 
 
 @pytest.mark.parametrize(
@@ -491,6 +526,39 @@ def test_what_the_line_model_and_tesseract_decide(tesseract, line, decided):
     sources = (licence.DISTRIBUTION_GREY, licence.NAME_MODEL_GREY, licence.NAME_MODEL_BINARY)
     readings = [_reading(v, sources[i]) for i, v in enumerate(tesseract)]
     assert licence._decided(readings, line) == decided
+    # a second network that read nothing changes nothing
+    assert licence._decided(readings, line, _second(None, 0.0)) == decided
+
+
+@pytest.mark.parametrize(
+    ("tesseract", "line", "second", "decided"),
+    [
+        # the line model read nothing it is half sure of; the second network reads 冯涛然 and a
+        # Tesseract reading agrees: two kinds of reader, one value
+        (["冯涛然"], _line(None, 0.0), _second("冯涛然", 0.64), "冯涛然"),
+        (["冯涛然"], _line("鸿涛然", 0.3), _second("冯涛然", 0.64), "冯涛然"),
+        (["冯涛然"], None, _second("冯涛然", 0.4), "冯涛然"),
+        # the line model reads 胡刚霞 at 67 %: the second network and the name model agree on
+        # 胡刚露, which does not settle it (nor does Tesseract's vote: the line model stands
+        # against it)
+        (["胡刚直", "胡刚露"], _line("胡刚霞", 0.67), _second("胡刚露", 0.68), None),
+        # the second network alone settles nothing, however sure (it drops characters)
+        (["东莞市汇海电子科技有限公司"], None, _second("东莞市汇海电科技有限公司", 1.0), None),
+        (["余宇明", "余宇明"], _line("余字明", 0.7), _second("余字明", 1.0), None),
+        # each network agrees with another Tesseract reading: the line model's value where it
+        # is at least half sure of it (the second stands against nothing), else neither
+        (["郭丽", "曹丽"], _line("郭丽", 0.6), _second("曹丽", 0.7), "郭丽"),
+        (["郭丽", "曹丽"], _line("郭丽", 0.3), _second("曹丽", 0.7), None),
+        # both agree with the same reading
+        (["郭丽", "曹丽"], _line("郭丽", 0.6), _second("郭丽", 0.7), "郭丽"),
+        # the line model sure of every character: its value, whatever the second read
+        (["曹丽"], _line("郭丽", 0.95), _second("曹丽", 0.9), "郭丽"),
+    ],
+)
+def test_what_the_second_network_decides(tesseract, line, second, decided):
+    sources = (licence.DISTRIBUTION_GREY, licence.NAME_MODEL_GREY, licence.NAME_MODEL_BINARY)
+    readings = [_reading(v, sources[i]) for i, v in enumerate(tesseract)]
+    assert licence._decided(readings, line, second) == decided
 
 
 def test_a_line_read_with_an_unsure_end_settles_only_with_tesseract():
