@@ -355,8 +355,8 @@ def _read_name(page: Page, field: text.Field, division: str) -> tuple[str | None
         )
         return _snap(again, division) if first else None
 
-    readings, line, second = _read_line(page, row, field.value_left, name, reading_of)
-    chosen = _decided(readings, line, second)
+    readings, line, confirming = _read_line(page, row, field.value_left, name, reading_of)
+    chosen = _decided(readings, line, confirming)
     if chosen is None:
         second = readings[1].value if len(readings) > 1 else None
         unsure_words = "".join(w.text for w in row if w.conf < NAME_REREAD_BELOW)
