@@ -605,7 +605,8 @@ def _line_settles(
     if line is not None and line.value and (line.probability or 0.0) >= LINE_MODEL_SURE:
         return line.value
     networks = [line]
-    if second is not None and (_line_is_weak(line) or line is None or line.value == second.value):
+    # the second network confirms where the line model does not stand against it
+    if second is not None and (line is None or _line_is_weak(line) or line.value == second.value):
         networks.append(second)
     agreed = {
         network.value

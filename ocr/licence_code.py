@@ -90,9 +90,9 @@ def _read_again(
 ) -> tuple[UsccDecision, str | None]:
     """The code's crop read until ``decide_uscc`` is sure: by the line model (another kind of
     reader: its mistakes are not Tesseract's; not again when it found the box), by the second
-    network (a J the first reads as a bracket), then English
-    restricted to the code's alphabet, then Chinese (another model, other confusions), then
-    English again on the binarised and on a larger crop. Appends to ``readings``, ``confs``;
+    network (a J the first reads as a bracket), then English restricted to the code's alphabet,
+    then Chinese (another model, other confusions), then English again on the binarised and on
+    a larger crop. Appends to ``readings``, ``confs``;
     returns the decision and the line model's reading, if it made one."""
     modelled = None
     for image, height, lang in (
