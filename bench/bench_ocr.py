@@ -16,7 +16,9 @@ low resolution). Six seed ranges, side by side:
 - ``held-out-4`` (17000–17179): added when the third round (the line model, a second kind of
   reader) had stopped, never looked at before;
 - ``held-out-5`` (21000–21179): added when the fourth round (ink set by the crop, the second
-  network) had stopped, never looked at before. That round looked at tuning seeds 0–539 only.
+  network) had stopped, never looked at before. That round looked at tuning seeds 0–539 only;
+  a last fix (a representative whose surname was misread, the label column lost) looked at the
+  AR PL UKai seeds of 30000–32159, outside every range.
 
 For each range and each face and mode: company name, USCC, legal representative and founding
 date exact (a field left empty as unsure counts as a miss, and goes to manual review), USCC codes

@@ -190,10 +190,12 @@ def _unlabelled(
     left_column = [seg for seg in free if boundary is None or seg.right <= boundary + height]
     type_field = found.get("entity_type")
     type_top = type_field.last_top if type_field and type_field.value_words else None
+    type_left = type_field.value_left if type_field and type_field.value_words else None
     if type_top is None:
         # the entity type by its wording (有限责任公司（自然人独资） …)
         typed = [seg for seg in left_column if _is_entity_type(seg.text)]
         type_top = typed[0].top if typed else None
+        type_left = typed[0].left if typed else None
     out: dict[str, text.Field] = {}
     if "name" not in found:
         names = [
@@ -209,12 +211,17 @@ def _unlabelled(
             seg = names[-1] if type_top is not None else names[0]
             out["name"] = _field_of("name", seg)
     if "legal_representative" not in found and type_top is not None:
-        below = [
-            seg
-            for seg in left_column
-            if 0.5 * height < seg.top - type_top < 2.6 * height
-            and 2 <= len(_clean_person(seg.text) or "") <= 4
-        ]
+        band = [seg for seg in left_column if 0.5 * height < seg.top - type_top < 2.6 * height]
+        below = [seg for seg in band if 2 <= len(_clean_person(seg.text) or "") <= 4]
+        if not below and type_left is not None:
+            # its surname misread as no surname (冯文 read 汉文 in a Kai face): the short value
+            # that starts where the entity type does, whose crop the readers read again (the
+            # main pass's reading is none)
+            below = [
+                seg
+                for seg in band
+                if abs(seg.left - type_left) < height and seg.right - seg.left <= 5 * height
+            ][:1]
         if below:
             out["legal_representative"] = _field_of("legal_representative", below[0])
     return out
