@@ -191,11 +191,29 @@ def _unlabelled(
     type_field = found.get("entity_type")
     type_top = type_field.last_top if type_field and type_field.value_words else None
     type_left = type_field.value_left if type_field and type_field.value_words else None
+    type_text = type_field.text if type_field and type_field.value_words else ""
     if type_top is None:
         # the entity type by its wording (有限责任公司（自然人独资） …)
         typed = [seg for seg in left_column if _is_entity_type(seg.text)]
         type_top = typed[0].top if typed else None
         type_left = typed[0].left if typed else None
+        type_text = typed[0].text if typed else ""
+    person_top = type_top  # the representative stands on the line below the entity type
+    if type_top is not None and type_left is not None and _opens_bracket(type_text):
+        # a long entity type wraps (股份有限公司（非上市、自然人投资或控 / 股）): the short line
+        # below that starts where it does, and is no person's name, is its end (read 股）, 用
+        # or a bracket), and the representative stands below that
+        wrapped = [
+            seg
+            for seg in left_column
+            if 0.5 * height < seg.top - type_top < 2.6 * height
+            and abs(seg.left - type_left) < height
+            and seg.right - seg.left <= 5 * height
+            and not 2 <= len(_clean_person(seg.text) or "") <= 4
+        ]
+        if wrapped:
+            person_top = wrapped[0].top
+            left_column = [seg for seg in left_column if seg is not wrapped[0]]
     out: dict[str, text.Field] = {}
     if "name" not in found:
         names = [
@@ -210,20 +228,26 @@ def _unlabelled(
         if names:
             seg = names[-1] if type_top is not None else names[0]
             out["name"] = _field_of("name", seg)
-    if "legal_representative" not in found and type_top is not None:
-        band = [seg for seg in left_column if 0.5 * height < seg.top - type_top < 2.6 * height]
+    if "legal_representative" not in found and person_top is not None:
+        band = [seg for seg in left_column if 0.5 * height < seg.top - person_top < 2.6 * height]
         below = [seg for seg in band if 2 <= len(_clean_person(seg.text) or "") <= 4]
-        if not below and type_left is not None:
-            # its surname misread as no surname (冯文 read 汉文 in a Kai face): the short value
-            # that starts where the entity type does, whose crop the readers read again (the
-            # main pass's reading is none)
-            below = [
+        if below:
+            out["legal_representative"] = _field_of("legal_representative", below[0])
+        elif type_left is not None:
+            # its surname misread as no surname (冯文 read 汉文 in a Kai face), or all but a
+            # character or a stroke of it lost (郭平文 read 用, 郑文 read ")"): the short value
+            # that starts where the entity type does. The readers read again the box of five
+            # character widths where it stands (the main pass's reading is none).
+            lone = [
                 seg
                 for seg in band
                 if abs(seg.left - type_left) < height and seg.right - seg.left <= 5 * height
-            ][:1]
-        if below:
-            out["legal_representative"] = _field_of("legal_representative", below[0])
+            ]
+            if lone:
+                centre = (lone[0].top + lone[0].bottom) // 2
+                out["legal_representative"] = _person_box(
+                    "legal_representative", lone[0].left, centre - height // 2, height
+                )
     return out
 
 
@@ -252,8 +276,15 @@ def _beside_label(field: text.Field, segments: list[text.Segment]) -> text.Field
     """A person's value the main pass did not read beside its label: the box of five
     character widths where it stands, on the label's row, to be read from its crop."""
     height = int(text.body_height(segments))
-    box = Word("", 0.0, field.value_left, field.last_top, 5 * height, height, (0, 0, 0))
-    return text.Field(label=field.label, value_words=[box], lines=[""], value_left=field.value_left)
+    return _person_box(field.label, field.value_left, field.last_top, height)
+
+
+def _person_box(label: str, left: int, top: int, height: int) -> text.Field:
+    """A person's value as the box where it stands, one line ``height`` high from ``top`` and
+    five character widths wide from ``left`` (a person's name is at most four characters), with
+    no main-pass reading: its crop is read, and two readers must agree."""
+    box = Word("", 0.0, left, top, 5 * height, height, (0, 0, 0))
+    return text.Field(label=label, value_words=[box], lines=[""], value_left=left)
 
 
 def _lost_person_line(found: dict[str, text.Field]) -> text.Field | None:
@@ -306,6 +337,11 @@ def _join_name_rest(
         rest = min(beside, key=lambda seg: seg.left)
         name.lines[0] += rest.text
         name.value_words = [*name.value_words, *rest.words]
+
+
+def _opens_bracket(raw: str) -> bool:
+    """Whether ``raw`` opens a bracket it does not close (its line wrapped inside it)."""
+    return raw.count("(") + raw.count("（") > raw.count(")") + raw.count("）")
 
 
 def _field_of(key: str, segment: text.Segment) -> text.Field:
@@ -780,9 +816,24 @@ def _first_row(words: list[Word]) -> list[Word]:
         return []
     height = float(np.median([w.height for w in words]))
     # a word box sometimes reaches up into the line above: such boxes do not place the line
-    normal = [w for w in words if w.height <= 1.4 * height] or words
-    top = min(w.top for w in normal)
-    return [w for w in words if w.top - top < 0.6 * height]
+    normal = sorted((w for w in words if w.height <= 1.4 * height), key=lambda w: w.top)
+    if not normal:
+        normal = sorted(words, key=lambda w: w.top)
+    # the first row of boxes (their tops less than 0.6 of a height apart) that holds two
+    # characters or more: a lone mark above the line (a rule of the border read |) is not it
+    rows: list[list[Word]] = []
+    for word in normal:
+        if rows and word.top - rows[-1][-1].top < 0.6 * height:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    first = next(
+        (i for i, row in enumerate(rows) if len("".join(w.text for w in row).strip()) >= 2), 0
+    )
+    marks = {id(w) for row in rows[:first] for w in row}
+    top = rows[first][0].top
+    # the line's words: those that do not start below it (boxes that reach above it among them)
+    return [w for w in words if w.top - top < 0.6 * height and id(w) not in marks]
 
 
 def _read_value_line(

@@ -149,8 +149,12 @@ def _code_in_band(page: Page, line: Line, top: int, bottom: int) -> tuple[tuple,
     band = bottom - top
     pad = max(2, band // 6)
     left = max(0, line.left - band - pad)  # where the crop starts
+    # no further right than 60 % of the page's width: a line that reaches across the page (the
+    # code's band and 编号 on the right) makes a crop so wide that the network, which takes at
+    # most 66 heights of width, reads it squeezed and drops a character (11C for 116C)
+    right = min(line.right + band, int(0.6 * page.gray.shape[1]))
     modelled = line_model.read_line(
-        engine.crop(page.gray, (left + pad, top, line.right + band, bottom), pad=pad)
+        engine.crop(page.gray, (left + pad, top, right, bottom), pad=pad)
     )
     if modelled is not None:
         kept = [

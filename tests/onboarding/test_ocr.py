@@ -645,12 +645,58 @@ def test_a_date_both_lines_misread_alike_is_not_taken():
         # AR PL UKai, PDF: the label column lost, 冯文 read 汉文 (no surname); the short value
         # that starts where the entity type does is read again from its crop
         (30355, "legal_representative"),
+        # AR PL UKai, PDF and photo: the label column lost and the entity type wrapped (…或控 /
+        # 股）, read 用 and a bracket): the representative stands below the wrapped end
+        (30775, "legal_representative"),
+        (30463, "legal_representative"),
+        # AR PL UKai, photo: a rule of the border above the name read |, the topmost box; the
+        # name's crop was cut from it and the boxes that reach above the line (东莞市…有 only)
+        (30313, "name"),
+        # AR PL UKai, PDF: neither the code nor its label read; the line model's crop of the
+        # code's band reached across the page (编号 on the right), so wide that the network
+        # read it squeezed and dropped a 6 (11C for 116C): it stops at 60 % of the page's width
+        (30895, "uscc"),
     ],
 )
 def test_a_field_the_main_pass_lost_is_found(seed, key):
     result, truth = _read_licence(seed)
     assert result.fields[key] == truth[key]
     assert key not in result.unsure
+
+
+def _word(text, left, top, width, height):
+    return engine.Word(text, 90.0, left, top, width, height, (1, 1, 1))
+
+
+def test_the_first_row_of_a_value_is_its_line_not_a_mark_above_it():
+    # seed 30313's name: a rule of the border read | above the line, boxes that reach above
+    # it (降服, 饰: 57 high), and the line's own boxes, 22-27 high, tops at 408-413
+    mark = _word("|", 85, 393, 4, 23)
+    tall = [_word("降服", 440, 389, 58, 57), _word("饰", 497, 389, 23, 57)]
+    line = [_word(c, 314 + 30 * i, 410 + i % 3, 24, 24) for i, c in enumerate("东莞市创有限")]
+    first = licence._first_row([mark, *tall, *line])
+    assert first == [*tall, *line]
+    # a name that wraps: its second line is not the first row
+    below = [_word(c, 314 + 30 * i, 460, 24, 24) for i, c in enumerate("公司")]
+    assert licence._first_row([*line, *below]) == line
+    # a lone box is its own first row
+    assert licence._first_row([mark]) == [mark]
+    # seed 156's representative, 马平: 马's box two pixels high, 平's above it; both are the line
+    low, high = _word("马", 277, 505, 15, 2), _word("平", 301, 490, 22, 13)
+    assert licence._first_row([low, high]) == [low, high]
+
+
+@pytest.mark.parametrize(
+    ("raw", "opens"),
+    [
+        ("股份有限公司(非上市、自然人投资或控", True),
+        ("有限责任公司（自然人投资或控股）", False),
+        ("有限责任公司(自然人独资)", False),
+        ("个体工商户", False),
+    ],
+)
+def test_an_entity_type_that_wraps_opens_a_bracket(raw, opens):
+    assert licence._opens_bracket(raw) is opens
 
 
 @pytest.mark.parametrize(
